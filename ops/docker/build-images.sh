@@ -63,7 +63,7 @@ tar -C "$P" -c . | docker import \
   - "$PG_TAG-import" > /dev/null
 # docker import (20.10) cannot set STOPSIGNAL; a metadata-only build adds it without a new layer
 printf 'FROM %s\nSTOPSIGNAL SIGINT\nLABEL claimstracker.recipe=%s\n' "$PG_TAG-import" "$RECIPE" \
-  | docker build -q -t "$PG_TAG" - > /dev/null
+  | docker build -q -t "$PG_TAG" - > "$WORK/stopsignal.log" 2>&1 || { cat "$WORK/stopsignal.log"; exit 1; }
 docker rmi "$PG_TAG-import" > /dev/null
 [ "${KEEP_ROOTFS:-0}" = 1 ] || rm -rf "$WORK"
 docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($BASE_TAG|$PG_TAG) "

@@ -1,4 +1,19 @@
+using ClaimsTracker.Demo;
+using ClaimsTracker.Infrastructure;
+using JasperFx;
+using Wolverine;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddClaimsStore(builder.Configuration);
+builder.Services.AddApiKeys(builder.Configuration);
+builder.Services.AddClaimsApi();
+builder.Services.AddDemoData(builder.Configuration);
+builder.Host.UseWolverine(opts => opts.Durability.Mode = DurabilityMode.Solo);
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+app.UseClaimsApi();
+
+return await app.RunJasperFxCommands(args);
+
+public partial class Program;

@@ -1,0 +1,60 @@
+using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Audit;
+
+public sealed record HistoryItem(
+    long Version, long Sequence, string Type, DateTimeOffset RecordedAt, DateTimeOffset? WorldAt, string? Actor,
+    string? CorrelationId, string? CausationId, string? IdempotencyKey, object Data)
+{
+    public static HistoryItem Of(IEvent e) => new(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, WorldTime.Of(e.Data),
+        e.UserName, e.CorrelationId, e.CausationId,
+        e.Headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null, e.Data);
+}
+
+public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, long Total, int Page, int PageSize);
+
+/// <summary>When an event's fact happened in the world, as opposed to when it was recorded here.</summary>
+public static class WorldTime
+{
+    public static DateTimeOffset? Of(object data) => data switch
+    {
+        ClaimRegistered e => e.FirstReport.PublishedAt,
+        ClaimReported e => e.Article.PublishedAt,
+        StatementRecorded e => e.StatedAt,
+        EvidenceAttached e => e.ObservedAt,
+        VerdictGiven e => e.GivenAt,
+        ClaimCorrected e => e.CorrectedAt,
+        ClaimRetracted e => e.RetractedAt,
+        _ => null,
+    };
+}
+
+public static class ClaimHistoryEndpoint
+{
+    public static ProblemDetails Validate(int? page, int? pageSize) => new Validation()
+        .Range("page", page, 1, int.MaxValue)
+        .Range("pageSize", pageSize, 1, 500)
+        .Result();
+
+    [WolverineGet("/api/claims/{claimId}/history", OperationId = "GetClaimHistory")]
+    [Authorize(Policy = Policies.Read)]
+    [ProducesResponseType<HistoryPage>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid claimId, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(claimId, token: ct);
+        if (events.Count == 0)
+        {
+            return Problems.UnknownClaim(claimId).ToResult();
+        }
+
+        var (number, size) = (page ?? 1, pageSize ?? 100);
+        var items = events.Skip((number - 1) * size).Take(size).Select(HistoryItem.Of).ToList();
+        return Results.Ok(new HistoryPage(items, events.Count, number, size));
+    }
+}

@@ -1,0 +1,47 @@
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Claims;
+
+public sealed record AttachEvidence(
+    string? Kind, string? Url, string? Description, string? Bearing, DateTimeOffset? ObservedAt, long? ExpectedVersion);
+
+public static class AttachEvidenceEndpoint
+{
+    public static ProblemDetails Validate(AttachEvidence command, TimeProvider clock) => new Validation()
+        .Text("kind", command?.Kind, 100)
+        .Url("url", command?.Url)
+        .Text("description", command?.Description, 4000)
+        .Word<Bearing>("bearing", command?.Bearing)
+        .Time("observedAt", command?.ObservedAt, clock.GetUtcNow())
+        .Version("expectedVersion", command?.ExpectedVersion)
+        .Result();
+
+    [WolverinePost("/api/claims/{claimId}/evidence", OperationId = "AttachEvidence")]
+    [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(
+        Guid claimId, AttachEvidence command, HttpContext http, IDocumentSession session, TimeProvider clock)
+    {
+        var request = WriteRequest.From(http);
+        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
+        var outcome = await ClaimWrites.Append(session, request, claimId, command.ExpectedVersion, command,
+            claim => Decide(claim, command, context), http.RequestAborted);
+        return outcome.ToHttp();
+    }
+
+    public static Decision Decide(Claim claim, AttachEvidence command, DecisionContext context)
+    {
+        if (claim.Retracted)
+        {
+            return Guards.RetractedRefusal;
+        }
+
+        Words.TryParse<Bearing>(command.Bearing, out var bearing);
+        return Decision.Append(new EvidenceAttached(claim.Id, command.Kind!.Trim(), command.Url?.Trim(),
+            command.Description!.Trim(), bearing, command.ObservedAt!.Value.ToUniversalTime(), context.Actor.Name));
+    }
+}

@@ -1,0 +1,30 @@
+namespace ClaimsTracker.Claims;
+
+// The claim stream's events. Their stored names (ClaimsStore.MapEvents) are the contract; the
+// classes may be renamed freely. Each event carries its claim, who recorded it, and its world time.
+
+public sealed record Article(string Outlet, string? Url, string? Headline, DateTimeOffset PublishedAt);
+
+public sealed record Source(string Name, string? Role, string? Party);
+
+public sealed record ClaimRegistered(
+    Guid ClaimId, string Statement, string[] Parties, string[] Topics, Article FirstReport, string RecordedBy);
+
+public sealed record ClaimReported(Guid ClaimId, Article Article, string RecordedBy);
+
+public sealed record StatementRecorded(
+    Guid ClaimId, Source Source, Stance Stance, string? Quote, DateTimeOffset StatedAt, Article? ReportedIn,
+    string RecordedBy);
+
+public sealed record EvidenceAttached(
+    Guid ClaimId, string Kind, string? Url, string Description, Bearing Bearing, DateTimeOffset ObservedAt,
+    string RecordedBy);
+
+public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rationale, DateTimeOffset GivenAt, string RecordedBy);
+
+/// <summary>Corrects the claim's text, or an earlier statement (by its version): stance, world time or quote.</summary>
+public sealed record ClaimCorrected(
+    Guid ClaimId, string Reason, long? CorrectsVersion, string? Statement, Stance? Stance, DateTimeOffset? StatedAt,
+    string? Quote, DateTimeOffset CorrectedAt, string RecordedBy);
+
+public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);

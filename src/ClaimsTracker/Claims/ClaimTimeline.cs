@@ -1,0 +1,63 @@
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Claims;
+
+/// <summary>The claim's status over world time, kept by the async daemon.</summary>
+public sealed class ClaimTimeline
+{
+    public Guid Id { get; set; }
+    public ClaimFacts Facts { get; set; } = ClaimFacts.Start([], default);
+    public IReadOnlyList<StatusInterval> Intervals { get; set; } = [];
+    public long Version { get; set; }
+}
+
+public sealed partial class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeline, Guid>
+{
+    public override ClaimTimeline? Evolve(ClaimTimeline? timeline, Guid id, IEvent e)
+    {
+        if (e.Data is ClaimRegistered registered)
+        {
+            timeline = new ClaimTimeline
+            {
+                Id = registered.ClaimId, Facts = ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt),
+            };
+        }
+
+        if (timeline is null)
+        {
+            return null;
+        }
+
+        timeline.Facts = timeline.Facts.Then(e.Version, e.Data);
+        timeline.Intervals = ConfirmationStatus.Timeline(timeline.Facts);
+        timeline.Version = e.Version;
+        return timeline;
+    }
+}
+
+public sealed record TimelineView(Guid Id, long Version, IReadOnlyList<StatusInterval> Intervals);
+
+public static class ClaimTimelineEndpoint
+{
+    [WolverineGet("/api/claims/{claimId}/timeline", OperationId = "GetClaimTimeline")]
+    [Authorize(Policy = Policies.Read)]
+    public static async Task<IResult> Get(Guid claimId, IQuerySession session, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery();
+        var timeline = batch.Load<ClaimTimeline>(claimId);
+        var summary = batch.Load<ClaimSummary>(claimId);
+        await batch.Execute(ct);
+        return (await timeline, await summary) switch
+        {
+            (_, null) => Problems.UnknownClaim(claimId).ToResult(),
+            ({ } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals)),
+            // the daemon has not caught up with the latest write yet: derive from the inline summary instead
+            (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version, ConfirmationStatus.Timeline(now.Facts))),
+        };
+    }
+}

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ClaimsTracker.Claims;
+
+/// <summary>The answer to a write: what the client sees, and whether it is a replay of an earlier answer.</summary>
+public abstract record WriteOutcome
+{
+    public sealed record Accepted(Guid ClaimId, long Version, ClaimStatus Status, bool Created, bool Replayed = false)
+        : WriteOutcome;
+
+    public sealed record Refused(ProblemDetails Problem) : WriteOutcome;
+}
+
+/// <summary>A successful write's answer kept under its Idempotency-Key, stored in the write's own transaction.</summary>
+public sealed class IdempotentWrite
+{
+    public string Id { get; set; } = "";
+    public string Fingerprint { get; set; } = "";
+    public Guid ClaimId { get; set; }
+    public long Version { get; set; }
+    public ClaimStatus Status { get; set; }
+    public bool Created { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>
+/// One write to a claim stream: lock the stream, honour the idempotency key and expected version, decide, append,
+/// and commit the events, the inline projections and the idempotency record in one transaction.
+/// </summary>
+public static class ClaimWrites
+{
+    public static async Task<WriteOutcome> Register(
+        IDocumentSession session, WriteRequest request, object command, Func<Guid, ClaimRegistered> decide,
+        CancellationToken ct)
+    {
+        Stamp(session, request);
+        await session.BeginTransactionAsync(ct);
+        var (recordId, fingerprint) = Key(request, command);
+        if (recordId is not null)
+        {
+            // a concurrent retry of the same registration waits here and then finds the first one's answer
+            await using var lockKey = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", session.Connection);
+            lockKey.Parameters.AddWithValue(recordId);
+            await lockKey.ExecuteNonQueryAsync(ct);
+            if (await session.LoadAsync<IdempotentWrite>(recordId, ct) is { } prior)
+            {
+                return Replay(prior, fingerprint);
+            }
+        }
+
+        var registered = decide(Guid.CreateVersion7());
+        session.Events.StartStream<Claim>(registered.ClaimId, registered);
+        var outcome = new WriteOutcome.Accepted(registered.ClaimId, 1, ClaimStatus.Unconfirmed, Created: true);
+        return await Commit(session, recordId, fingerprint, outcome, ct);
+    }
+
+    public static async Task<WriteOutcome> Append(
+        IDocumentSession session, WriteRequest request, Guid claimId, long? expectedVersion, object command,
+        Func<Claim, Decision> decide, CancellationToken ct)
+    {
+        Stamp(session, request);
+
+        // Writers to one claim queue on its stream row, so writes without expectedVersion all land, in turn.
+        var stream = await session.Events.FetchForExclusiveWriting<Claim>(claimId, ct);
+        if (stream.Aggregate is not { } claim)
+        {
+            return new WriteOutcome.Refused(Problems.UnknownClaim(claimId));
+        }
+
+        var (recordId, fingerprint) = Key(request, command);
+        if (recordId is not null && await session.LoadAsync<IdempotentWrite>(recordId, ct) is { } prior)
+        {
+            return Replay(prior, fingerprint);
+        }
+
+        var current = stream.CurrentVersion ?? claim.Version;
+        if (expectedVersion is { } expected && expected != current)
+        {
+            return new WriteOutcome.Refused(Problems.StaleVersion(expected, current));
+        }
+
+        var decision = decide(claim);
+        if (decision.Problem is { } problem)
+        {
+            return new WriteOutcome.Refused(problem);
+        }
+
+        stream.AppendMany(decision.Events);
+        var after = decision.Events.Aggregate(claim, (state, e) => state.Then(e));
+        var outcome = new WriteOutcome.Accepted(claimId, after.Version, after.Status, Created: false);
+        return await Commit(session, recordId, fingerprint, outcome, ct);
+    }
+
+    private static void Stamp(IDocumentSession session, WriteRequest request)
+    {
+        session.LastModifiedBy = request.Actor.Name;
+        session.CorrelationId = request.CorrelationId;
+        session.CausationId = request.CausationId;
+        session.SetHeader("actorRole", request.Actor.Role);
+        if (request.IdempotencyKey is not null)
+        {
+            session.SetHeader("idempotencyKey", request.IdempotencyKey);
+        }
+    }
+
+    private static (string? RecordId, string Fingerprint) Key(WriteRequest request, object command)
+    {
+        var fingerprint = Hash(JsonSerializer.Serialize(command, command.GetType(), Json.Options));
+        return request.IdempotencyKey is { } key
+            ? (Hash($"{request.Actor.Name}\n{request.Route}\n{key}"), fingerprint)
+            : (null, fingerprint);
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static WriteOutcome Replay(IdempotentWrite prior, string fingerprint) =>
+        prior.Fingerprint != fingerprint
+            ? new WriteOutcome.Refused(Problems.IdempotencyKeyReused())
+            : new WriteOutcome.Accepted(prior.ClaimId, prior.Version, prior.Status, prior.Created, Replayed: true);
+
+    private static async Task<WriteOutcome> Commit(
+        IDocumentSession session, string? recordId, string fingerprint, WriteOutcome.Accepted outcome, CancellationToken ct)
+    {
+        if (recordId is not null)
+        {
+            session.Insert(new IdempotentWrite
+            {
+                Id = recordId, Fingerprint = fingerprint, ClaimId = outcome.ClaimId, Version = outcome.Version,
+                Status = outcome.Status, Created = outcome.Created, RecordedAt = DateTimeOffset.UtcNow,
+            });
+        }
+
+        await session.SaveChangesAsync(ct);
+        return outcome;
+    }
+}

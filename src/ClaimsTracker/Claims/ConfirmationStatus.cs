@@ -1,0 +1,174 @@
+namespace ClaimsTracker.Claims;
+
+/// <summary>A statement by a source of one of the claim's involved parties: the only kind that moves the status.</summary>
+public sealed record PartyStatement(
+    long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote);
+
+/// <summary>An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on.</summary>
+public sealed record Ruling(long Version, ClaimStatus Status, DateTimeOffset At);
+
+public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because);
+
+public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf);
+
+/// <summary>What the confirmation status is derived from, folded from a claim's events.</summary>
+public sealed record ClaimFacts(
+    string[] Parties, DateTimeOffset Since, PartyStatement[] Statements, Ruling[] Rulings)
+{
+    public static ClaimFacts Start(string[] parties, DateTimeOffset since) => new(parties, since, [], []);
+
+    /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
+    public string? InvolvedParty(string? party) =>
+        party is null ? null : Parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Folds the event at <paramref name="version"/>; events that do not bear on the status leave it as is.</summary>
+    public ClaimFacts Then(long version, object e) => e switch
+    {
+        StatementRecorded x => Record(version, x),
+        VerdictGiven x => Rule(version, ConfirmationStatus.ForVerdict(x.Verdict), x.GivenAt),
+        ClaimCorrected x => Correct(x),
+        ClaimRetracted x => Rule(version, ClaimStatus.Retracted, x.RetractedAt),
+        _ => this,
+    };
+
+    private ClaimFacts Record(long version, StatementRecorded e) =>
+        InvolvedParty(e.Source.Party) is { } party
+            ? this with { Statements = [.. Statements, new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote)] }
+            : this;
+
+    private ClaimFacts Rule(long version, ClaimStatus status, DateTimeOffset at) =>
+        this with { Rulings = [.. Rulings, new(version, status, at)] };
+
+    private ClaimFacts Correct(ClaimCorrected e) =>
+        e.CorrectsVersion is not { } target
+            ? this
+            : this with
+            {
+                Statements = Statements.Select(s => s.Version != target
+                    ? s
+                    : s with { Stance = e.Stance ?? s.Stance, StatedAt = e.StatedAt ?? s.StatedAt, Quote = e.Quote ?? s.Quote })
+                    .ToArray(),
+            };
+}
+
+/// <summary>
+/// The confirmation-status rule of PRODUCT.md: each involved party's stance is its latest confirmation or
+/// denial in world-time order; a verdict overrides from its moment on; a retraction ends the claim.
+/// </summary>
+public static class ConfirmationStatus
+{
+    public static ClaimStatus Derive(IReadOnlyCollection<PartyStance> stances)
+    {
+        var confirms = stances.Count(s => s == PartyStance.Confirms);
+        var denies = stances.Count(s => s == PartyStance.Denies);
+        return (confirms, denies) switch
+        {
+            (> 0, 0) when confirms == stances.Count => ClaimStatus.Confirmed,
+            (> 0, > 0) => ClaimStatus.Disputed,
+            (> 0, 0) => ClaimStatus.PartiallyConfirmed,
+            (0, > 0) => ClaimStatus.Denied,
+            _ => ClaimStatus.Unconfirmed,
+        };
+    }
+
+    public static ClaimStatus ForVerdict(Verdict verdict) => verdict switch
+    {
+        Verdict.Confirmed => ClaimStatus.Confirmed,
+        Verdict.False => ClaimStatus.Refuted,
+        Verdict.Misleading => ClaimStatus.Misleading,
+        _ => ClaimStatus.Unconfirmed,
+    };
+
+    /// <summary>The status and each party's position at world time <paramref name="worldAt"/> (null: now, all facts).</summary>
+    public static (ClaimStatus Status, PartyPosition[] Parties) At(ClaimFacts facts, DateTimeOffset? worldAt = null)
+    {
+        var fold = new Fold(facts.Parties);
+        foreach (var fact in InWorldOrder(facts))
+        {
+            if (worldAt is { } t && fact.At > t)
+            {
+                break;
+            }
+
+            fold.Add(fact);
+        }
+
+        return (fold.Status, fold.Positions());
+    }
+
+    /// <summary>The status over world time as contiguous intervals, each naming the event version that began it.</summary>
+    public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts)
+    {
+        var ordered = InWorldOrder(facts).ToList();
+        var start = ordered.Count > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
+        var intervals = new List<StatusInterval> { new(start, null, ClaimStatus.Unconfirmed, 1) };
+        var fold = new Fold(facts.Parties);
+
+        foreach (var fact in ordered)
+        {
+            fold.Add(fact);
+            var current = intervals[^1];
+            if (fold.Status == current.Status)
+            {
+                continue;
+            }
+
+            if (fact.At > current.From)
+            {
+                intervals[^1] = current with { To = fact.At };
+                intervals.Add(new(fact.At, null, fold.Status, fact.Version));
+            }
+            else if (intervals.Count > 1 && intervals[^2].Status == fold.Status)
+            {
+                intervals.RemoveAt(intervals.Count - 1);
+                intervals[^1] = intervals[^1] with { To = null };
+            }
+            else
+            {
+                intervals[^1] = current with { Status = fold.Status, BecauseOf = fact.Version };
+            }
+        }
+
+        return intervals;
+    }
+
+    private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling);
+
+    private static IEnumerable<Fact> InWorldOrder(ClaimFacts facts) =>
+        facts.Statements.Select(s => new Fact(s.StatedAt, s.Version, s, null))
+            .Concat(facts.Rulings.Select(r => new Fact(r.At, r.Version, null, r)))
+            .OrderBy(f => f.At)
+            .ThenBy(f => f.Version);
+
+    private sealed class Fold(string[] parties)
+    {
+        private readonly Dictionary<string, PartyStatement> _latest = new(StringComparer.OrdinalIgnoreCase);
+        private Ruling? _ruling;
+
+        public ClaimStatus Status => _ruling?.Status
+            ?? Derive(parties.Select(p => StanceOf(_latest.GetValueOrDefault(p))).ToArray());
+
+        public void Add(Fact fact)
+        {
+            if (fact.Statement is { Stance: Stance.Confirms or Stance.Denies } statement)
+            {
+                _latest[statement.Party] = statement;
+            }
+            else if (fact.Ruling is { } ruling && _ruling?.Status != ClaimStatus.Retracted)
+            {
+                _ruling = ruling;
+            }
+        }
+
+        public PartyPosition[] Positions() =>
+            parties.Select(p => new PartyPosition(p, StanceOf(_latest.GetValueOrDefault(p)), _latest.GetValueOrDefault(p)))
+                .ToArray();
+
+        private static PartyStance StanceOf(PartyStatement? statement) => statement?.Stance switch
+        {
+            Stance.Confirms => PartyStance.Confirms,
+            Stance.Denies => PartyStance.Denies,
+            _ => PartyStance.Open,
+        };
+    }
+}

@@ -1,0 +1,70 @@
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Claims;
+
+public sealed record RecordStatement(
+    SourceInput? Source, string? Stance, string? Quote, DateTimeOffset? StatedAt, ArticleInput? ReportedIn,
+    long? ExpectedVersion);
+
+public static class RecordStatementEndpoint
+{
+    public static ProblemDetails Validate(RecordStatement command, TimeProvider clock)
+    {
+        var validation = new Validation();
+        SourceInput.Check(validation, "source", command?.Source);
+        if (command is null)
+        {
+            return validation.Result();
+        }
+
+        validation.Word<Stance>("stance", command.Stance)
+            .Text("quote", command.Quote, 4000, required: false)
+            .Time("statedAt", command.StatedAt, clock.GetUtcNow())
+            .Version("expectedVersion", command.ExpectedVersion);
+        ArticleInput.Check(validation, "reportedIn", command.ReportedIn, clock.GetUtcNow(), required: false);
+        return validation.Result();
+    }
+
+    [WolverinePost("/api/claims/{claimId}/statements", OperationId = "RecordStatement")]
+    [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(
+        Guid claimId, RecordStatement command, HttpContext http, IDocumentSession session, TimeProvider clock)
+    {
+        var request = WriteRequest.From(http);
+        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
+        var outcome = await ClaimWrites.Append(session, request, claimId, command.ExpectedVersion, command,
+            claim => Decide(claim, command, context), http.RequestAborted);
+        return outcome.ToHttp();
+    }
+
+    public static Decision Decide(Claim claim, RecordStatement command, DecisionContext context)
+    {
+        if (claim.Retracted)
+        {
+            return Guards.RetractedRefusal;
+        }
+
+        Words.TryParse<Stance>(command.Stance, out var stance);
+        var source = command.Source!;
+        var party = string.IsNullOrWhiteSpace(source.Party) ? null : claim.Facts.InvolvedParty(source.Party) ?? source.Party.Trim();
+        return Decision.Append(new StatementRecorded(
+            claim.Id,
+            new Source(source.Name!.Trim(), source.Role?.Trim(), party),
+            stance,
+            command.Quote?.Trim(),
+            command.StatedAt!.Value.ToUniversalTime(),
+            command.ReportedIn?.ToArticle(),
+            context.Actor.Name));
+    }
+}
+
+public static class Guards
+{
+    public static Decision RetractedRefusal => Decision.Refuse(
+        "claimId", "the claim was retracted; a retracted claim takes no further statements, evidence, reports, verdicts or retractions (corrections are still accepted)");
+}

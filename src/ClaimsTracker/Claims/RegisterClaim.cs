@@ -1,0 +1,66 @@
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Claims;
+
+public sealed record RegisterClaim(string? Statement, string[]? Parties, string[]? Topics, ArticleInput? FirstReport);
+
+public static class RegisterClaimEndpoint
+{
+    public static ProblemDetails Validate(RegisterClaim command, TimeProvider clock)
+    {
+        var validation = new Validation().Text("statement", command?.Statement, 2000);
+        if (command is null)
+        {
+            return validation.Result();
+        }
+
+        if (command.Parties is not { Length: > 0 and <= 20 })
+        {
+            validation.Error("parties", "must list 1 to 20 involved parties, such as [\"Russia\", \"North Korea\"]");
+        }
+
+        foreach (var (party, i) in (command.Parties ?? []).Select((p, i) => (p, i)))
+        {
+            validation.Text($"parties[{i}]", party, 100);
+        }
+
+        if (command.Topics is { Length: > 20 })
+        {
+            validation.Error("topics", "must list at most 20 topics");
+        }
+
+        foreach (var (topic, i) in (command.Topics ?? []).Select((t, i) => (t, i)))
+        {
+            validation.Text($"topics[{i}]", topic, 60);
+        }
+
+        ArticleInput.Check(validation, "firstReport", command.FirstReport, clock.GetUtcNow(), required: true);
+        return validation.Result();
+    }
+
+    [WolverinePost("/api/claims", OperationId = "RegisterClaim")]
+    [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType<Registered>(StatusCodes.Status201Created)]
+    public static async Task<IResult> Post(RegisterClaim command, HttpContext http, IDocumentSession session, TimeProvider clock)
+    {
+        var request = WriteRequest.From(http);
+        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
+        var outcome = await ClaimWrites.Register(session, request, command, id => Decide(id, command, context), http.RequestAborted);
+        return outcome.ToHttp();
+    }
+
+    public static ClaimRegistered Decide(Guid claimId, RegisterClaim command, DecisionContext context) => new(
+        claimId,
+        command.Statement!.Trim(),
+        Distinct(command.Parties!),
+        Distinct(command.Topics ?? []).Select(t => t.ToLowerInvariant()).ToArray(),
+        command.FirstReport!.ToArticle(),
+        context.Actor.Name);
+
+    private static string[] Distinct(IEnumerable<string> names) =>
+        names.Select(n => n.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+}

@@ -1,0 +1,40 @@
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Claims;
+
+public sealed record ReportClaim(string? Outlet, string? Url, string? Headline, DateTimeOffset? PublishedAt, long? ExpectedVersion);
+
+public static class ReportClaimEndpoint
+{
+    public static ProblemDetails Validate(ReportClaim command, TimeProvider clock)
+    {
+        var validation = new Validation();
+        ArticleInput.Check(validation, "article", command is null ? null : Article(command), clock.GetUtcNow(), required: true);
+        return validation.Version("expectedVersion", command?.ExpectedVersion).Result();
+    }
+
+    [WolverinePost("/api/claims/{claimId}/reports", OperationId = "ReportClaim")]
+    [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(
+        Guid claimId, ReportClaim command, HttpContext http, IDocumentSession session, TimeProvider clock)
+    {
+        var request = WriteRequest.From(http);
+        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
+        var outcome = await ClaimWrites.Append(session, request, claimId, command.ExpectedVersion, command,
+            claim => Decide(claim, command, context), http.RequestAborted);
+        return outcome.ToHttp();
+    }
+
+    public static Decision Decide(Claim claim, ReportClaim command, DecisionContext context) =>
+        claim.Retracted
+            ? Guards.RetractedRefusal
+            : Decision.Append(new ClaimReported(claim.Id, Article(command).ToArticle(), context.Actor.Name));
+
+    private static ArticleInput Article(ReportClaim command) =>
+        new(command.Outlet, command.Url, command.Headline, command.PublishedAt);
+}

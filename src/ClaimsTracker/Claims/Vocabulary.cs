@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace ClaimsTracker.Claims;
+
+public enum Stance { Confirms, Denies, DeclinesToComment, Asserts }
+
+public enum Bearing { Supports, Refutes }
+
+public enum Verdict { Confirmed, False, Misleading, Unproven }
+
+public enum ClaimStatus { Unconfirmed, PartiallyConfirmed, Confirmed, Disputed, Denied, Refuted, Misleading, Retracted }
+
+public enum PartyStance { Open, Confirms, Denies }
+
+/// <summary>The snake_case words that stand for enum values on the wire and in storage.</summary>
+public static class Words
+{
+    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static IEnumerable<string> All<TEnum>() where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().Select(Of);
+
+    public static bool TryParse<TEnum>(string? word, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<TEnum>())
+        {
+            if (string.Equals(Of(candidate), word?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}
