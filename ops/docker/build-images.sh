@@ -65,6 +65,7 @@ tar -C "$P" -c . | docker import \
 printf 'FROM %s\nSTOPSIGNAL SIGINT\nLABEL claimstracker.recipe=%s\n' "$PG_TAG-import" "$RECIPE" \
   | docker build -q -t "$PG_TAG" - > "$WORK/stopsignal.log" 2>&1 || { cat "$WORK/stopsignal.log"; exit 1; }
 docker rmi "$PG_TAG-import" > /dev/null
+docker image prune -f --filter label=claimstracker.recipe > /dev/null   # the previous recipe's images, now untagged
 [ "${KEEP_ROOTFS:-0}" = 1 ] || rm -rf "$WORK"
 docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($BASE_TAG|$PG_TAG) "
 echo "build-images: done in $((SECONDS-t0))s"

@@ -17,6 +17,18 @@ public sealed record HistoryItem(
         e.Headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null, e.Data);
 }
 
+public sealed record PageQuery(int? Page, int? PageSize)
+{
+    public int Number => Page ?? 1;
+
+    public int Size(int byDefault) => PageSize ?? byDefault;
+
+    public ProblemDetails Check(int maxPageSize) => new Validation()
+        .Range("page", Page, 1, int.MaxValue)
+        .Range("pageSize", PageSize, 1, maxPageSize)
+        .Result();
+}
+
 public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, long Total, int Page, int PageSize);
 
 /// <summary>When an event's fact happened in the world, as opposed to when it was recorded here.</summary>
@@ -37,23 +49,23 @@ public static class WorldTime
 
 public static class ClaimHistoryEndpoint
 {
-    public static ProblemDetails Validate(int? page, int? pageSize) => new Validation()
-        .Range("page", page, 1, int.MaxValue)
-        .Range("pageSize", pageSize, 1, 500)
-        .Result();
-
     [WolverineGet("/api/claims/{claimId}/history", OperationId = "GetClaimHistory")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<HistoryPage>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid claimId, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(Guid claimId, [FromQuery] PageQuery paging, IQuerySession session, CancellationToken ct)
     {
+        if (paging.Check(500) is { Status: not null } invalid)
+        {
+            return invalid.ToResult();
+        }
+
         var events = await session.Events.FetchStreamAsync(claimId, token: ct);
         if (events.Count == 0)
         {
             return Problems.UnknownClaim(claimId).ToResult();
         }
 
-        var (number, size) = (page ?? 1, pageSize ?? 100);
+        var (number, size) = (paging.Number, paging.Size(100));
         var items = events.Skip((number - 1) * size).Take(size).Select(HistoryItem.Of).ToList();
         return Results.Ok(new HistoryPage(items, events.Count, number, size));
     }

@@ -27,23 +27,32 @@ public sealed record ClaimView(
     }
 }
 
+/// <summary>The two clocks: as recorded at <c>asOf</c>, and the status at world time <c>worldAt</c>.</summary>
+public sealed record TimeQuery(string? AsOf, string? WorldAt)
+{
+    public DateTimeOffset? RecordedAt => Validation.ParseInstant(AsOf);
+
+    public DateTimeOffset? World => Validation.ParseInstant(WorldAt);
+
+    public ProblemDetails Check() => new Validation().Instant("asOf", AsOf).Instant("worldAt", WorldAt).Result();
+}
+
 public static class GetClaimEndpoint
 {
-    public static ProblemDetails Validate(string? asOf, string? worldAt) => new Validation()
-        .Instant("asOf", asOf)
-        .Instant("worldAt", worldAt)
-        .Result();
-
     [WolverineGet("/api/claims/{claimId}", OperationId = "GetClaim")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<ClaimView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid claimId, string? asOf, string? worldAt, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(Guid claimId, [FromQuery] TimeQuery time, IQuerySession session, CancellationToken ct)
     {
-        var recordedAt = Validation.ParseInstant(asOf);
-        var summary = await Load(session, claimId, recordedAt, ct);
+        if (time.Check() is { Status: not null } invalid)
+        {
+            return invalid.ToResult();
+        }
+
+        var summary = await Load(session, claimId, time.RecordedAt, ct);
         return summary is null
             ? Problems.UnknownClaim(claimId).ToResult()
-            : Results.Ok(ClaimView.Of(summary, recordedAt, Validation.ParseInstant(worldAt)));
+            : Results.Ok(ClaimView.Of(summary, time.RecordedAt, time.World));
     }
 
     /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/>, replayed from the events.</summary>

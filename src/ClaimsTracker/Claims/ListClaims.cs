@@ -38,17 +38,7 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
             validation.Word<ClaimStatus>("status", Status);
         }
 
-        if (PageNumber < 1)
-        {
-            validation.Error("page", "must be 1 or more");
-        }
-
-        if (Size is < 1 or > MaxPageSize)
-        {
-            validation.Error("pageSize", $"must be between 1 and {MaxPageSize}");
-        }
-
-        return validation.Result();
+        return validation.Range("page", Page, 1, int.MaxValue).Range("pageSize", PageSize, 1, MaxPageSize).Result();
     }
 
     public IQueryable<ClaimSummary> Apply(IQueryable<ClaimSummary> query)
@@ -81,13 +71,17 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
 
 public static class ListClaimsEndpoint
 {
-    public static ProblemDetails Validate([FromQuery] ClaimFilter filter) => filter.Check();
-
     [WolverineGet("/api/claims", OperationId = "ListClaims")]
     [Authorize(Policy = Policies.Read)]
-    public static async Task<ClaimPage> Get([FromQuery] ClaimFilter filter, IQuerySession session, CancellationToken ct)
+    [ProducesResponseType<ClaimPage>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get([FromQuery] ClaimFilter filter, IQuerySession session, CancellationToken ct)
     {
+        if (filter.Check() is { Status: not null } invalid)
+        {
+            return invalid.ToResult();
+        }
+
         var page = await filter.Apply(session.Query<ClaimSummary>()).ToPagedListAsync(filter.PageNumber, filter.Size, ct);
-        return new ClaimPage(page.Select(ClaimListItem.Of).ToList(), page.TotalItemCount, filter.PageNumber, filter.Size);
+        return Results.Ok(new ClaimPage(page.Select(ClaimListItem.Of).ToList(), page.TotalItemCount, filter.PageNumber, filter.Size));
     }
 }

@@ -34,6 +34,7 @@ public static class ApiSetup
         app.MapHealthChecks("/health");
         app.MapWolverineEndpoints(opts =>
         {
+            opts.RejectUnparseableQueryValues = true;
             opts.AddMiddleware(typeof(WriteHeadersMiddleware), chain => chain.HttpMethods.Contains("POST"));
         });
         return app;
