@@ -1,0 +1,97 @@
+using Alba;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Testcontainers.PostgreSql;
+using Wolverine;
+
+namespace ClaimsTracker.IntegrationTests;
+
+/// <summary>
+/// One real PostgreSQL container and one real host for the whole assembly. The image comes from
+/// CLAIMS_TEST_POSTGRES_IMAGE (ops/test builds a local one where Docker Hub is out of reach).
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string EditorKey = "test-editor-key";
+    public const string AdminKey = "test-admin-key";
+    public const string ReaderKey = "test-reader-key";
+    public const string RevokedKey = "test-revoked-key";
+
+    private readonly PostgreSqlContainer _postgres = new PostgreSqlBuilder(
+            Environment.GetEnvironmentVariable("CLAIMS_TEST_POSTGRES_IMAGE") ?? "postgres:15")
+        .WithCommand("-c", "fsync=off", "-c", "max_connections=200")
+        .Build();
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public string ConnectionString => _postgres.GetConnectionString();
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public static IReadOnlyDictionary<string, string?> Settings(string connectionString) => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Claims"] = connectionString,
+        ["Demo:Seed"] = "false",
+        ["Auth:Keys:0:Name"] = "test-editor",
+        ["Auth:Keys:0:Role"] = "editor",
+        ["Auth:Keys:0:Key"] = EditorKey,
+        ["Auth:Keys:1:Name"] = "test-admin",
+        ["Auth:Keys:1:Role"] = "admin",
+        ["Auth:Keys:1:Key"] = AdminKey,
+        ["Auth:Keys:2:Name"] = "test-reader",
+        ["Auth:Keys:2:Role"] = "reader",
+        ["Auth:Keys:2:Key"] = ReaderKey,
+        ["Auth:Keys:3:Name"] = "test-former-editor",
+        ["Auth:Keys:3:Role"] = "editor",
+        ["Auth:Keys:3:Key"] = RevokedKey,
+        ["Auth:Keys:3:Revoked"] = "true",
+    };
+
+    public async Task InitializeAsync()
+    {
+        await _postgres.StartAsync();
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            foreach (var (key, value) in Settings(ConnectionString))
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureServices(services =>
+            {
+                services.MartenDaemonModeIsSolo();
+                services.RunWolverineInSoloMode();
+            });
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class IntegrationCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "integration";
+}
+
+/// <summary>Each test starts from an empty store, through the real HTTP pipeline of the real host.</summary>
+[Collection(IntegrationCollection.Name)]
+public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
+{
+    protected AppFixture Fixture { get; } = fixture;
+
+    protected Api Api { get; } = new(fixture.Host.Server.CreateClient());
+
+    public virtual async Task InitializeAsync() => await Fixture.Host.ResetAllMartenDataAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected Task ProjectionsCaughtUp() => Fixture.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+}

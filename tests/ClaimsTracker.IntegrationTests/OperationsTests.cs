@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using ClaimsTracker.Claims;
+using ClaimsTracker.Demo;
+using ClaimsTracker.Sources;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ClaimsTracker.IntegrationTests;
+
+public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fixture)
+{
+    [Fact]
+    public async Task the_openapi_document_describes_every_route_and_the_docs_ui_is_served()
+    {
+        var document = await Api.Get("/openapi/v1.json");
+
+        document.Status.ShouldBe(HttpStatusCode.OK);
+        var paths = document.Json["paths"]!.AsObject().Select(p => p.Key).ToList();
+        paths.ShouldBe([
+            "/api/claims", "/api/claims/{claimId}", "/api/claims/{claimId}/statements", "/api/claims/{claimId}/reports",
+            "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
+            "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
+            "/api/sources", "/api/sources/{sourceId}",
+        ], ignoreOrder: true);
+        var docs = await Api.Get("/docs");
+        docs.Status.ShouldBe(HttpStatusCode.OK);
+        docs.Text.ShouldContain("openapi/v1.json");
+    }
+
+    [Fact]
+    public async Task health_reports_that_postgresql_answers()
+    {
+        var health = await Api.Get("/health");
+
+        health.Status.ShouldBe(HttpStatusCode.OK);
+        health.Text.ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task the_demo_data_loads_idempotently_with_the_articles_statuses()
+    {
+        var loader = ActivatorUtilities.CreateInstance<DemoLoader>(Fixture.Host.Services);
+
+        await loader.StartAsync(CancellationToken.None);
+        await loader.StartAsync(CancellationToken.None);
+
+        var claims = await Api.Get("/api/claims?pageSize=100");
+        claims.Field("total").ShouldBe(ArticleClaims.All.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var statuses = claims.Json["items"]!.AsArray().ToDictionary(i => i!["statement"]!.ToString(), i => i!["status"]!.ToString());
+        statuses.Single(s => s.Key.Contains("rockets and missiles", StringComparison.Ordinal)).Value.ShouldBe("unconfirmed");
+        statuses.Single(s => s.Key.StartsWith("Putin gave Kim Jong Un an Aurus", StringComparison.Ordinal)).Value.ShouldBe("confirmed");
+        statuses.Single(s => s.Key.Contains("breaches U.N. sanctions", StringComparison.Ordinal)).Value.ShouldBe("unconfirmed");
+        statuses.Single(s => s.Key.Contains("sacred struggle", StringComparison.Ordinal)).Value.ShouldBe("confirmed");
+        var history = await Api.Get($"/api/claims/{claims.Field("items.0.id")}/history");
+        history.Field("items.0.actor").ShouldBe("demo-loader");
+        history.Field("items.0.idempotencyKey").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task a_rebuild_of_every_projection_reproduces_the_live_documents()
+    {
+        var loader = ActivatorUtilities.CreateInstance<DemoLoader>(Fixture.Host.Services);
+        await loader.StartAsync(CancellationToken.None);
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms", statedAt: "2024-02-22T00:00:00Z");
+        await Api.StatementFrom(id, "KCNA", "North Korea", "denies", statedAt: "2024-02-19T00:00:00Z");
+        await Api.Post($"/api/claims/{id}/corrections", new { reason = "Date", correctsVersion = 3, statedAt = "2024-02-23T00:00:00Z" });
+        await ProjectionsCaughtUp();
+        var before = await Snapshot();
+
+        var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(Claim) })
+        {
+            await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(30), CancellationToken.None);
+        }
+
+        await ProjectionsCaughtUp();
+        var after = await Snapshot();
+        after.ShouldBe(before);
+        before.Count.ShouldBe(4 * 5 + 4);
+    }
+
+    /// <summary>Every projected document, as stored JSON, keyed by type and id.</summary>
+    private async Task<Dictionary<string, string>> Snapshot()
+    {
+        await using var session = Fixture.Store.QuerySession();
+        var documents = new Dictionary<string, string>();
+        foreach (var s in await session.Query<ClaimSummary>().ToListAsync())
+        {
+            documents[$"summary/{s.Id}"] = JsonSerializer.Serialize(s);
+        }
+
+        foreach (var t in await session.Query<ClaimTimeline>().ToListAsync())
+        {
+            documents[$"timeline/{t.Id}"] = JsonSerializer.Serialize(t);
+        }
+
+        foreach (var p in await session.Query<SourceProfile>().ToListAsync())
+        {
+            documents[$"source/{p.Id}"] = JsonSerializer.Serialize(p);
+        }
+
+        foreach (var c in await session.Query<Claim>().ToListAsync())
+        {
+            documents[$"claim/{c.Id}"] = JsonSerializer.Serialize(c);
+        }
+
+        return documents;
+    }
+}
