@@ -27,6 +27,20 @@ if [ ${#pkgs[@]} -gt 0 ]; then
 fi
 
 if ! docker version >/dev/null 2>&1; then
+  # A dockerd that was killed leaves /var/run/docker.pid, and a new one refuses to start while it
+  # exists. Remove it unless it names a live dockerd (then give that one time to answer).
+  if [ -s /var/run/docker.pid ]; then
+    old="$(cat /var/run/docker.pid)"
+    if [ "$(ps -o comm= -p "$old" 2>/dev/null)" = dockerd ] && [ "$(ps -o stat= -p "$old" | cut -c1)" != Z ]; then
+      for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
+      docker version >/dev/null 2>&1 || { echo "setup-engine: dockerd (pid $old) runs but does not answer" >&2; exit 1; }
+    else
+      rm -f /var/run/docker.pid
+    fi
+  fi
+fi
+
+if ! docker version >/dev/null 2>&1; then
   # No systemd here: run dockerd by hand in the background; it outlives this script on purpose.
   start_dockerd() {
     nohup setsid dockerd --storage-driver="$1" > "$LOG_DIR/dockerd.log" 2>&1 < /dev/null &

@@ -40,7 +40,7 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
 {
     public override ClaimSummary? Evolve(ClaimSummary? summary, Guid id, IEvent e)
     {
-        var recordedAt = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
+        var recordedAt = RecordedAt(e);
         if (e.Data is ClaimRegistered registered)
         {
             summary = new ClaimSummary
@@ -67,6 +67,16 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
         summary.Version = e.Version;
         summary.LastChangedAt = recordedAt;
         return summary;
+    }
+
+    /// <summary>
+    /// The event's recorded time as PostgreSQL stores it (microseconds), so that a rebuild from the stored events
+    /// reproduces exactly what the inline projection wrote from the in-memory ones.
+    /// </summary>
+    private static DateTimeOffset RecordedAt(IEvent e)
+    {
+        var timestamp = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
+        return new DateTimeOffset(timestamp.UtcTicks - (timestamp.UtcTicks % 10), TimeSpan.Zero);
     }
 
     private static void Count(ClaimSummary summary, object e)

@@ -1,0 +1,117 @@
+using System.Globalization;
+using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Wolverine.Http;
+using static ClaimsTracker.Dashboard.Fragments;
+
+namespace ClaimsTracker.Dashboard;
+
+/// <summary>Every claim with its status and party stances: the same query as GET /api/claims, as a page.</summary>
+public static class BoardPage
+{
+    [WolverineGet("/")]
+    [Authorize(Policy = Policies.Read)]
+    [ExcludeFromDescription]
+    public static async Task<IResult> Get(
+        string? status, string? party, string? topic, string? q, string? page, IQuerySession session, CancellationToken ct)
+    {
+        var pageNumber = int.TryParse(page, out var n) ? n : (int?)null;
+        var filter = new ClaimFilter(Blank(status), Blank(party), Blank(topic), Blank(q), pageNumber, null);
+        var problems = page is not null && pageNumber is null
+            ? Problems.Invalid("page", "must be a whole number such as 2")
+            : filter.Check();
+        if (problems.Status is not null)
+        {
+            return Page.Render("Board", Html.Of($"""
+                <h1>Claims</h1>
+                {Form(filter)}
+                {ErrorList(problems)}
+                """), Section.Board, StatusCodes.Status400BadRequest);
+        }
+
+        var claims = await filter.Apply(session.Query<ClaimSummary>()).ToPagedListAsync(filter.PageNumber, filter.Size, ct);
+        return Page.Render("Board", Html.Of($"""
+            <h1>Claims</h1>
+            {Form(filter)}
+            {Listing(claims.Select(ClaimListItem.Of).ToList(), claims, filter)}
+            """), Section.Board);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Html Form(ClaimFilter filter)
+    {
+        var statuses = Enum.GetValues<ClaimStatus>().Select(s => Html.Of(
+            $"<option value=\"{Words.Of(s)}\"{Html.When(Words.Of(s) == filter.Status, Html.Of($" selected"))}>{Spoken(s)}</option>"));
+        return Html.Of($"""
+            <form class="filters" method="get" action="/" role="search" aria-label="Filter claims">
+            <div class="field"><label for="q">Text</label><input id="q" name="q" type="search" maxlength="200" value="{filter.Q}"></div>
+            <div class="field"><label for="status">Status</label><select id="status" name="status"><option value="">any status</option>{statuses}</select></div>
+            <div class="field"><label for="party">Party</label><input id="party" name="party" maxlength="100" value="{filter.Party}"></div>
+            <div class="field"><label for="topic">Topic</label><input id="topic" name="topic" maxlength="60" value="{filter.Topic}"></div>
+            <div class="actions"><button type="submit">Filter</button> <a href="/">Clear</a></div>
+            </form>
+            """);
+    }
+
+    private static Html Listing(IReadOnlyList<ClaimListItem> items, IPagedList<ClaimSummary> paging, ClaimFilter filter)
+    {
+        if (items.Count == 0)
+        {
+            return paging.TotalItemCount == 0
+                ? Html.Of($"""<p class="empty">No claims match. <a href="/">Show every claim</a>.</p>""")
+                : Html.Of($"""<p class="empty">Page {paging.PageNumber} is past the last page. {PageLink(filter, 1, "Go to the first page", "first")}.</p>""");
+        }
+
+        var first = (paging.PageNumber - 1) * paging.PageSize + 1;
+        return Html.Of($"""
+            <p class="total" id="total">Claims {first}–{first + items.Count - 1} of {paging.TotalItemCount}, last changed first.</p>
+            <table class="board" aria-describedby="total">
+            <thead><tr><th scope="col">Claim</th><th scope="col">Status</th><th scope="col">Party stances</th><th scope="col" class="number">Statements</th><th scope="col" class="number">Evidence</th><th scope="col" class="number">Third-party assertions</th><th scope="col">Last change</th></tr></thead>
+            <tbody>
+            {items.Select(Row)}
+            </tbody>
+            </table>
+            {Pager(paging, filter)}
+            """);
+    }
+
+    private static Html Row(ClaimListItem claim) => Html.Of($"""
+        <tr>
+        <td data-label="Claim"><a class="statement" href="/claims/{claim.Id}">{claim.Statement}</a>{TopicLinks(claim.Topics)}</td>
+        <td data-label="Status">{StatusBadge(claim.Status)}</td>
+        <td data-label="Party stances">{StanceMatrix(claim.Parties)}</td>
+        <td data-label="Statements" class="number">{claim.Counts.Statements}</td>
+        <td data-label="Evidence" class="number">{claim.Counts.Evidence}</td>
+        <td data-label="Third-party assertions" class="number">{claim.Counts.ThirdPartyAssertions}</td>
+        <td data-label="Last change">{Time(claim.LastChangedAt)}<span class="version">version {claim.Version}</span></td>
+        </tr>
+        """);
+
+    private static Html Pager(IPagedList<ClaimSummary> paging, ClaimFilter filter)
+    {
+        if (paging.PageCount <= 1)
+        {
+            return Html.Empty;
+        }
+
+        return Html.Of($"""
+            <nav class="pager" aria-label="Pages">
+            {Html.When(paging.HasPreviousPage, PageLink(filter, paging.PageNumber - 1, "← Previous", "prev"))}
+            <span>Page {paging.PageNumber} of {paging.PageCount}</span>
+            {Html.When(paging.HasNextPage, PageLink(filter, paging.PageNumber + 1, "Next →", "next"))}
+            </nav>
+            """);
+    }
+
+    private static Html PageLink(ClaimFilter filter, long number, string label, string rel)
+    {
+        var query = Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q),
+            ("page", number.ToString(CultureInfo.InvariantCulture)));
+        return Html.Of($"<a href=\"/{query}\" rel=\"{rel}\">{label}</a>");
+    }
+}

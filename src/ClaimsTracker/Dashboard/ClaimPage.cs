@@ -1,0 +1,222 @@
+using System.Globalization;
+using ClaimsTracker.Audit;
+using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Wolverine.Http;
+using static ClaimsTracker.Dashboard.Fragments;
+
+namespace ClaimsTracker.Dashboard;
+
+/// <summary>One claim: where it stands, why, how its status moved over world time, and every event behind it.</summary>
+public static class ClaimPage
+{
+    [WolverineGet("/claims/{claimId}")]
+    [Authorize(Policy = Policies.Read)]
+    [ExcludeFromDescription]
+    public static async Task<IResult> Get(string claimId, string? asOf, IQuerySession session, CancellationToken ct)
+    {
+        if (!Guid.TryParse(claimId, out var id))
+        {
+            return Unknown(claimId);
+        }
+
+        var time = new TimeQuery(string.IsNullOrWhiteSpace(asOf) ? null : asOf.Trim(), null);
+        if (time.Check() is { Status: not null } invalid)
+        {
+            return Page.Render("Claim", Html.Of($"""
+                <h1>Claim</h1>
+                {AsOfForm(id, null)}
+                {ErrorList(invalid)}
+                """), status: StatusCodes.Status400BadRequest);
+        }
+
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        if (events.Count == 0)
+        {
+            return Unknown(claimId);
+        }
+
+        var summary = await GetClaimEndpoint.Load(session, id, time.RecordedAt, ct);
+        if (summary is null && time.RecordedAt is { } before)
+        {
+            return Page.Render("Claim", Html.Of($"""
+                <h1>Nothing recorded yet</h1>
+                {AsOfForm(id, before)}
+                <p>At {Time(before)} nothing about this claim had been recorded: it was first recorded at {Time(events[0].Timestamp)}.</p>
+                """));
+        }
+
+        if (summary is null)
+        {
+            return Unknown(claimId);
+        }
+
+        IReadOnlyList<IEvent> recorded = time.RecordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
+
+        var claim = ClaimView.Of(summary, time.RecordedAt);
+        return Page.Render(claim.Statement, Html.Of($"""
+            {Heading(claim)}
+            {AsOfForm(id, time.RecordedAt)}
+            {Ruling(claim, recorded)}
+            <div class="columns">
+            {FirstReport(claim.FirstReport)}
+            {Counts(claim)}
+            </div>
+            {Parties(claim)}
+            {Timeline(ConfirmationStatus.Timeline(summary.Facts))}
+            {History(id, recorded)}
+            """));
+    }
+
+    private static IResult Unknown(string claimId) => Page.NotFound("Claim not found", Html.Of(
+        $"No claim has the id “{claimId}”. It may have been mistyped; every claim is listed on the board."));
+
+    private static Html Heading(ClaimView claim) => Html.Of($"""
+        <p class="kicker">Claim · version {claim.Version}</p>
+        <h1 class="statement">{claim.Statement}</h1>
+        <p class="status-line">Status {StatusBadge(claim.Status)}</p>
+        {TopicLinks(claim.Topics)}
+        <p class="meta">Registered by {claim.RegisteredBy} at {Time(claim.RegisteredAt)}; last changed {Time(claim.LastChangedAt)}.</p>
+        """);
+
+    private static Html AsOfForm(Guid id, DateTimeOffset? asOf)
+    {
+        var value = asOf?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        var banner = asOf is { } t
+            ? Html.Of($"""<p class="as-of" role="status">Shown as ClaimsTracker recorded it at {Time(t)}. <a href="/claims/{id}">Show it as it is now</a>.</p>""")
+            : Html.Empty;
+        return Html.Of($"""
+            {banner}
+            <form class="as-of-form" method="get" action="/claims/{id}">
+            <label for="asOf">Show as recorded at (UTC)</label>
+            <input id="asOf" name="asOf" type="datetime-local" step="1" value="{value}">
+            <button type="submit">Show</button>
+            </form>
+            """);
+    }
+
+    private static Html Ruling(ClaimView claim, IEnumerable<IEvent> recorded)
+    {
+        var retraction = claim.RetractionReason is { } reason
+            ? Html.Of($"<div class=\"notice\"><h2>Retracted by the newsroom</h2><p>{reason}</p></div>")
+            : Html.Empty;
+        var verdict = recorded.Select(e => e.Data).OfType<VerdictGiven>().LastOrDefault() is { } given
+            ? Html.Of($"<div class=\"notice\"><h2>Editor's verdict: {Spoken(given.Verdict)}</h2><p>{given.Rationale}</p><p class=\"meta\">Given by {given.RecordedBy} at {Time(given.GivenAt)}.</p></div>")
+            : Html.Empty;
+        return Html.Of($"{retraction}{verdict}");
+    }
+
+    private static Html FirstReport(Article article) => Html.Of($"""
+        <section aria-labelledby="first-report">
+        <h2 id="first-report">First reported</h2>
+        <dl class="facts">
+        <dt>Outlet</dt><dd>{article.Outlet}</dd>
+        {Html.When(article.Headline is not null, Html.Of($"<dt>Headline</dt><dd>{article.Headline}</dd>"))}
+        {Html.When(!string.IsNullOrWhiteSpace(article.Url), Html.Of($"<dt>Link</dt><dd class=\"url\">{ExternalLink(article.Url, article.Url ?? "")}</dd>"))}
+        <dt>Published</dt><dd>{Time(article.PublishedAt)}</dd>
+        </dl>
+        </section>
+        """);
+
+    private static Html Counts(ClaimView claim)
+    {
+        var c = claim.Counts;
+        return Html.Of($"""
+            <section aria-labelledby="counts">
+            <h2 id="counts">Counts</h2>
+            <dl class="facts numbers">
+            <dt>Statements</dt><dd>{c.Statements} ({c.PartyStatements} by involved parties)</dd>
+            <dt>Third-party assertions</dt><dd>{c.ThirdPartyAssertions}</dd>
+            <dt>Evidence</dt><dd>{c.Evidence} ({c.SupportingEvidence} supporting, {c.RefutingEvidence} refuting)</dd>
+            <dt>Further reports</dt><dd>{c.Reports}</dd>
+            <dt>Verdicts</dt><dd>{c.Verdicts}</dd>
+            <dt>Corrections</dt><dd>{c.Corrections}</dd>
+            </dl>
+            </section>
+            """);
+    }
+
+    private static Html Parties(ClaimView claim) => Html.Of($"""
+        <section aria-labelledby="parties">
+        <h2 id="parties">Parties</h2>
+        <table class="parties">
+        <thead><tr><th scope="col">Party</th><th scope="col">Stance</th><th scope="col">Because of</th></tr></thead>
+        <tbody>
+        {claim.Parties.Select(p => Html.Of($"""
+            <tr>
+            <th scope="row" data-label="Party">{p.Party}</th>
+            <td data-label="Stance">{StanceMark(p.Stance)}</td>
+            <td data-label="Because of">{Because(p)}</td>
+            </tr>
+            """))}
+        </tbody>
+        </table>
+        </section>
+        """);
+
+    private static Html Because(PartyView party) => party.BecauseOf is not { } version
+        ? Html.Of($"<span class=\"meta\">No confirmation or denial by a source of {party.Party} yet.</span>")
+        : Html.Of($"""
+            <p><strong>{party.Source}</strong>, {Time(party.StatedAt, "time unknown")} (<a href="#event-{version}">version {version}</a>)</p>
+            {Html.When(!string.IsNullOrWhiteSpace(party.Quote), Html.Of($"<blockquote>{party.Quote}</blockquote>"))}
+            """);
+
+    private static Html Timeline(IReadOnlyList<StatusInterval> intervals) => Html.Of($"""
+        <section aria-labelledby="timeline">
+        <h2 id="timeline">Status over world time</h2>
+        <table class="timeline">
+        <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Because of</th></tr></thead>
+        <tbody>
+        {intervals.Select(i => Html.Of($"""
+            <tr>
+            <td data-label="From">{Time(i.From)}</td>
+            <td data-label="To">{Time(i.To, "now")}</td>
+            <td data-label="Status">{StatusBadge(i.Status)}</td>
+            <td data-label="Because of"><a href="#event-{i.BecauseOf}">version {i.BecauseOf}</a></td>
+            </tr>
+            """))}
+        </tbody>
+        </table>
+        </section>
+        """);
+
+    private static Html History(Guid id, IReadOnlyList<IEvent> events) => Html.Of($"""
+        <section aria-labelledby="history">
+        <h2 id="history">Event history</h2>
+        <table class="history">
+        <thead><tr><th scope="col">Version</th><th scope="col">Event</th><th scope="col">Recorded</th><th scope="col">World time</th><th scope="col">Actor</th><th scope="col">Replay</th></tr></thead>
+        <tbody>
+        {events.Select(HistoryItem.Of).Select(e => Html.Of($"""
+            <tr id="event-{e.Version}">
+            <td data-label="Version" class="number">{e.Version}</td>
+            <td data-label="Event"><code>{e.Type}</code><div>{Describe(e.Data)}</div></td>
+            <td data-label="Recorded">{Time(e.RecordedAt)}</td>
+            <td data-label="World time">{Time(e.WorldAt, "—")}</td>
+            <td data-label="Actor">{e.Actor ?? "unknown"}</td>
+            <td data-label="Replay"><a href="/claims/{id}{Query(("asOf", Iso(e.RecordedAt)))}">as recorded then</a></td>
+            </tr>
+            """))}
+        </tbody>
+        </table>
+        </section>
+        """);
+
+    private static Html Describe(object data) => data switch
+    {
+        ClaimRegistered e => Html.Of($"Registered; first reported by {e.FirstReport.Outlet}."),
+        ClaimReported e => Html.Of($"Reported again by {ExternalLink(e.Article.Url, e.Article.Outlet)}."),
+        StatementRecorded e => Html.Of($"""
+            {e.Source.Name}{Html.When(e.Source.Role is not null, Html.Of($", {e.Source.Role}"))} ({e.Source.Party ?? "no party"}): {Spoken(e.Stance)}.
+            {Html.When(!string.IsNullOrWhiteSpace(e.Quote), Html.Of($"<q>{e.Quote}</q>"))}
+            """),
+        EvidenceAttached e => Html.Of($"{e.Kind} that {Spoken(e.Bearing)} the claim: {ExternalLink(e.Url, e.Description)}"),
+        VerdictGiven e => Html.Of($"Verdict {Spoken(e.Verdict)}: {e.Rationale}"),
+        ClaimCorrected e => Html.Of($"Correction{Html.When(e.CorrectsVersion is not null, Html.Of($" of version {e.CorrectsVersion}"))}: {e.Reason}"),
+        ClaimRetracted e => Html.Of($"Retracted: {e.Reason}"),
+        _ => Html.Empty,
+    };
+}

@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace ClaimsTracker.Dashboard;
+
+public enum Section { Board, Sources, Docs }
+
+/// <summary>The layout every dashboard page shares, and the answer that carries it.</summary>
+public static class Page
+{
+    // pages need nothing but their own stylesheet; live updates and charts will widen this in one place
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly (Section Section, string Label, string Href)[] Navigation =
+    [
+        (Section.Board, "Board", "/"),
+        (Section.Sources, "Sources", "/api/sources"),
+        (Section.Docs, "API docs", "/docs"),
+    ];
+
+    public static IResult Render(string title, Html body, Section? current = null, int status = StatusCodes.Status200OK)
+    {
+        var nav = Navigation.Select(n => Html.Of(
+            $"<li><a href=\"{n.Href}\"{Html.When(n.Section == current, Html.Of($" aria-current=\"page\""))}>{n.Label}</a></li>"));
+        var document = Html.Of($"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{title} · ClaimsTracker</title>
+            <link rel="icon" href="data:,">
+            <link rel="stylesheet" href="/dashboard.css">
+            </head>
+            <body>
+            <a class="skip" href="#main">Skip to content</a>
+            <header class="site">
+            <a class="brand" href="/">ClaimsTracker</a>
+            <nav aria-label="Main"><ul>{nav}</ul></nav>
+            </header>
+            <main id="main" tabindex="-1">
+            {body}
+            </main>
+            <footer class="site">Times are in UTC. Every status is derived from the recorded events.</footer>
+            </body>
+            </html>
+            """);
+        return new HtmlResult(document.ToString(), status);
+    }
+
+    public static IResult NotFound(string title, Html explanation) => Render(title, Html.Of($"""
+        <h1>{title}</h1>
+        <p>{explanation}</p>
+        <p><a href="/">Back to the board</a></p>
+        """), status: StatusCodes.Status404NotFound);
+
+    private sealed class HtmlResult(string document, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            httpContext.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Content(document, "text/html; charset=utf-8", Encoding.UTF8, status).ExecuteAsync(httpContext);
+        }
+    }
+}
