@@ -59,11 +59,8 @@ public sealed class AppFixture : IAsyncLifetime
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureServices(services =>
-            {
-                services.MartenDaemonModeIsSolo();
-                services.RunWolverineInSoloMode();
-            });
+            // the service runs its async daemon in Solo mode already, which is what a single test host needs
+            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
         });
     }
 

@@ -30,9 +30,9 @@ public sealed record ClaimView(
 /// <summary>The two clocks: as recorded at <c>asOf</c>, and the status at world time <c>worldAt</c>.</summary>
 public sealed record TimeQuery(string? AsOf, string? WorldAt)
 {
-    public DateTimeOffset? RecordedAt => Validation.ParseInstant(AsOf);
+    public DateTimeOffset? RecordedAt() => Validation.ParseInstant(AsOf);
 
-    public DateTimeOffset? World => Validation.ParseInstant(WorldAt);
+    public DateTimeOffset? World() => Validation.ParseInstant(WorldAt);
 
     public ProblemDetails Check() => new Validation().Instant("asOf", AsOf).Instant("worldAt", WorldAt).Result();
 }
@@ -49,14 +49,14 @@ public static class GetClaimEndpoint
             return invalid.ToResult();
         }
 
-        var summary = await Load(session, claimId, time.RecordedAt, ct);
+        var summary = await Find(session, claimId, time.RecordedAt(), ct);
         return summary is null
             ? Problems.UnknownClaim(claimId).ToResult()
-            : Results.Ok(ClaimView.Of(summary, time.RecordedAt, time.World));
+            : Results.Ok(ClaimView.Of(summary, time.RecordedAt(), time.World()));
     }
 
     /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/>, replayed from the events.</summary>
-    public static async Task<ClaimSummary?> Load(IQuerySession session, Guid claimId, DateTimeOffset? asOf, CancellationToken ct) =>
+    public static async Task<ClaimSummary?> Find(IQuerySession session, Guid claimId, DateTimeOffset? asOf, CancellationToken ct) =>
         asOf is { } t
             ? await session.Events.AggregateStreamAsync<ClaimSummary>(claimId, timestamp: t, token: ct)
             : await session.LoadAsync<ClaimSummary>(claimId, ct);

@@ -46,7 +46,7 @@ public static class BoardPage
     private static Html Form(ClaimFilter filter)
     {
         var statuses = Enum.GetValues<ClaimStatus>().Select(s => Html.Of(
-            $"<option value=\"{Words.Of(s)}\"{Html.When(Words.Of(s) == filter.Status, Html.Of($" selected"))}>{Spoken(s)}</option>"));
+            $"<option value=\"{Words.Of(s)}\"{Html.When(string.Equals(Words.Of(s), filter.Status, StringComparison.OrdinalIgnoreCase), Html.Of($" selected"))}>{Spoken(s)}</option>"));
         return Html.Of($"""
             <form class="filters" method="get" action="/" role="search" aria-label="Filter claims">
             <div class="field"><label for="q">Text</label><input id="q" name="q" type="search" maxlength="200" value="{filter.Q}"></div>
@@ -62,20 +62,22 @@ public static class BoardPage
     {
         if (items.Count == 0)
         {
-            return paging.TotalItemCount == 0
+            return filter.PageNumber == 1
                 ? Html.Of($"""<p class="empty">No claims match. <a href="/">Show every claim</a>.</p>""")
-                : Html.Of($"""<p class="empty">Page {paging.PageNumber} is past the last page. {PageLink(filter, 1, "Go to the first page", "first")}.</p>""");
+                : Html.Of($"""<p class="empty">Nothing on page {filter.PageNumber}. {PageLink(filter, 1, "Go to the first page", "first")}.</p>""");
         }
 
         var first = (paging.PageNumber - 1) * paging.PageSize + 1;
         return Html.Of($"""
             <p class="total" id="total">Claims {first}–{first + items.Count - 1} of {paging.TotalItemCount}, last changed first.</p>
+            <div class="table-frame">
             <table class="board" aria-describedby="total">
-            <thead><tr><th scope="col">Claim</th><th scope="col">Status</th><th scope="col">Party stances</th><th scope="col" class="number">Statements</th><th scope="col" class="number">Evidence</th><th scope="col" class="number">Third-party assertions</th><th scope="col">Last change</th></tr></thead>
+            <thead><tr><th scope="col">Claim</th><th scope="col">Status</th><th scope="col">Party stances</th><th scope="col">Counts</th><th scope="col">Last change</th></tr></thead>
             <tbody>
             {items.Select(Row)}
             </tbody>
             </table>
+            </div>
             {Pager(paging, filter)}
             """);
     }
@@ -85,12 +87,16 @@ public static class BoardPage
         <td data-label="Claim"><a class="statement" href="/claims/{claim.Id}">{claim.Statement}</a>{TopicLinks(claim.Topics)}</td>
         <td data-label="Status">{StatusBadge(claim.Status)}</td>
         <td data-label="Party stances">{StanceMatrix(claim.Parties)}</td>
-        <td data-label="Statements" class="number">{claim.Counts.Statements}</td>
-        <td data-label="Evidence" class="number">{claim.Counts.Evidence}</td>
-        <td data-label="Third-party assertions" class="number">{claim.Counts.ThirdPartyAssertions}</td>
+        <td data-label="Counts"><ul class="counts">
+        <li><strong>{claim.Counts.Statements}</strong> {Plural(claim.Counts.Statements, "statement", "statements")}</li>
+        <li><strong>{claim.Counts.Evidence}</strong> evidence</li>
+        <li><strong>{claim.Counts.ThirdPartyAssertions}</strong> third-party {Plural(claim.Counts.ThirdPartyAssertions, "assertion", "assertions")}</li>
+        </ul></td>
         <td data-label="Last change">{Time(claim.LastChangedAt)}<span class="version">version {claim.Version}</span></td>
         </tr>
         """);
+
+    private static string Plural(int count, string one, string many) => count == 1 ? one : many;
 
     private static Html Pager(IPagedList<ClaimSummary> paging, ClaimFilter filter)
     {

@@ -40,8 +40,9 @@ public static class ClaimPage
             return Unknown(claimId);
         }
 
-        var summary = await GetClaimEndpoint.Load(session, id, time.RecordedAt, ct);
-        if (summary is null && time.RecordedAt is { } before)
+        var recordedAt = time.RecordedAt();
+        var summary = await GetClaimEndpoint.Find(session, id, recordedAt, ct);
+        if (summary is null && recordedAt is { } before)
         {
             return Page.Render("Claim", Html.Of($"""
                 <h1>Nothing recorded yet</h1>
@@ -55,12 +56,12 @@ public static class ClaimPage
             return Unknown(claimId);
         }
 
-        IReadOnlyList<IEvent> recorded = time.RecordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
+        IReadOnlyList<IEvent> recorded = recordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
 
-        var claim = ClaimView.Of(summary, time.RecordedAt);
+        var claim = ClaimView.Of(summary, recordedAt);
         return Page.Render(claim.Statement, Html.Of($"""
             {Heading(claim)}
-            {AsOfForm(id, time.RecordedAt)}
+            {AsOfForm(id, recordedAt)}
             {Ruling(claim, recorded)}
             <div class="columns">
             {FirstReport(claim.FirstReport)}
@@ -128,7 +129,7 @@ public static class ClaimPage
         return Html.Of($"""
             <section aria-labelledby="counts">
             <h2 id="counts">Counts</h2>
-            <dl class="facts numbers">
+            <dl class="facts">
             <dt>Statements</dt><dd>{c.Statements} ({c.PartyStatements} by involved parties)</dd>
             <dt>Third-party assertions</dt><dd>{c.ThirdPartyAssertions}</dd>
             <dt>Evidence</dt><dd>{c.Evidence} ({c.SupportingEvidence} supporting, {c.RefutingEvidence} refuting)</dd>
@@ -197,7 +198,7 @@ public static class ClaimPage
             <td data-label="Recorded">{Time(e.RecordedAt)}</td>
             <td data-label="World time">{Time(e.WorldAt, "—")}</td>
             <td data-label="Actor">{e.Actor ?? "unknown"}</td>
-            <td data-label="Replay"><a href="/claims/{id}{Query(("asOf", Iso(e.RecordedAt)))}">as recorded then</a></td>
+            <td data-label="Replay" class="replay"><a href="/claims/{id}{Query(("asOf", Iso(e.RecordedAt)))}">as recorded then</a></td>
             </tr>
             """))}
         </tbody>

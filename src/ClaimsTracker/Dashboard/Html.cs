@@ -20,16 +20,14 @@ public readonly record struct Html
 
     public static Html Of(ref Builder markup) => new(markup.ToStringAndClear());
 
-    public static Html Join(IEnumerable<Html> parts) => new(string.Concat(parts.Select(p => p._markup)));
-
     public static Html When(bool condition, Html markup) => condition ? markup : Empty;
-
-    public static string Encode(string? text) => Encoder.Encode(text ?? "");
 
     public override string ToString() => _markup ?? "";
 
     // every script stays readable in the page source; only markup-significant characters are escaped
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string Encode(string? text) => Encoder.Encode(text ?? "");
 
     [InterpolatedStringHandler]
     public ref struct Builder

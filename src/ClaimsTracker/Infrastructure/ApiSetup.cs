@@ -30,7 +30,7 @@ public static class ApiSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        app.MapScalarApiReference("/docs", options => options.OpenApiRoutePattern = "/openapi/{documentName}.json");
         app.MapHealthChecks("/health");
         app.MapWolverineEndpoints(opts =>
         {
