@@ -143,6 +143,20 @@ public class ClaimSummaryProjectionTests
     }
 
     [Fact]
+    public void recorded_times_are_kept_to_the_microsecond_as_postgresql_stores_them()
+    {
+        var recorded = new DateTimeOffset(2024, 2, 20, 11, 0, 0, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+
+        var summary = new ClaimSummaryProjection().Evolve(
+            null, ClaimId, new Event<object>(Registered()) { Version = 1, Timestamp = recorded });
+
+        summary.ShouldNotBeNull();
+        summary.RegisteredAt.UtcTicks.ShouldBe(Day(20, 9).AddTicks(1_234_560).UtcTicks);
+        summary.RegisteredAt.Offset.ShouldBe(TimeSpan.Zero);
+        summary.LastChangedAt.ShouldBe(summary.RegisteredAt);
+    }
+
+    [Fact]
     public void claim_view_at_a_world_time_shows_the_status_and_positions_known_now_for_then()
     {
         var summary = SummaryOf(Said(Russia, Stance.Confirms, Day(21), "Dmitry Peskov"), Said(NorthKorea, Stance.Denies, Day(23), "KCNA"));

@@ -48,6 +48,11 @@ public class DecisionTests
         ShouldRefuseBecauseRetracted(RetractClaimEndpoint.Decide(Given(Retracted(Day(23))), new RetractClaim("again", null), Editor));
 
     [Fact]
+    public void claim_corrected_after_its_retraction_still_refuses_statements() =>
+        ShouldRefuseBecauseRetracted(RecordStatementEndpoint.Decide(
+            Given(Retracted(Day(23)), CorrectedText("corrected text")), Statement(Russia), Editor));
+
+    [Fact]
     public void correction_of_a_retracted_claim_is_still_accepted()
     {
         var decision = CorrectClaimEndpoint.Decide(

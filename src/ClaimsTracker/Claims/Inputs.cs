@@ -16,10 +16,11 @@ public sealed record ArticleInput(string? Outlet, string? Url, string? Headline,
             return;
         }
 
-        validation.Text($"{field}.outlet", article.Outlet, 200)
-            .Url($"{field}.url", article.Url)
-            .Text($"{field}.headline", article.Headline, 500, required: false)
-            .Time($"{field}.publishedAt", article.PublishedAt, now);
+        string Name(string member) => field.Length == 0 ? member : $"{field}.{member}";
+        validation.Text(Name("outlet"), article.Outlet, 200)
+            .Url(Name("url"), article.Url)
+            .Text(Name("headline"), article.Headline, 500, required: false)
+            .Time(Name("publishedAt"), article.PublishedAt, now);
     }
 
     public Article ToArticle() => new(Outlet!.Trim(), Url?.Trim(), Headline?.Trim(), PublishedAt!.Value.ToUniversalTime());

@@ -13,7 +13,9 @@ public static class ReportClaimEndpoint
     public static ProblemDetails Validate(ReportClaim command, TimeProvider clock)
     {
         var validation = new Validation();
-        ArticleInput.Check(validation, "article", command is null ? null : Article(command), clock.GetUtcNow(), required: true);
+
+        // the report's body is the article itself, so its fields are named without a prefix
+        ArticleInput.Check(validation, "", command is null ? null : Article(command), clock.GetUtcNow(), required: true);
         return validation.Version("expectedVersion", command?.ExpectedVersion).Result();
     }
 
