@@ -1,0 +1,76 @@
+using System.Net;
+using ClaimsTracker.Demo;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClaimsTracker.IntegrationTests;
+
+public sealed class DashboardTests(AppFixture fixture) : IntegrationContext(fixture)
+{
+    [Fact]
+    public async Task the_board_lists_the_demo_claims_with_their_statuses()
+    {
+        await ActivatorUtilities.CreateInstance<DemoLoader>(Fixture.Host.Services).StartAsync(CancellationToken.None);
+
+        var board = await Api.Get("/");
+
+        board.Status.ShouldBe(HttpStatusCode.OK);
+        board.ContentType.ShouldBe("text/html");
+        board.Text.ShouldContain("Putin gave Kim Jong Un an Aurus Senat limousine");
+        board.Text.Split("data-status=\"confirmed\"").Length.ShouldBeGreaterThan(2);
+        board.Text.ShouldContain("data-status=\"unconfirmed\"");
+        var filtered = await Api.Get("/?status=unconfirmed");
+        filtered.Text.ShouldNotContain("Putin gave Kim Jong Un an Aurus Senat limousine");
+        filtered.Text.ShouldContain("breaches U.N. sanctions");
+    }
+
+    [Fact]
+    public async Task hostile_text_in_a_claim_and_a_quote_is_shown_as_text()
+    {
+        var id = await Api.RegisteredClaim(Scenarios.WeaponsClaim("<script>alert('claim')</script><img src=x onerror=alert(1)>"));
+        await Api.Post($"/api/claims/{id}/statements",
+            Scenarios.Statement("<b>Peskov</b>", "Russia", "confirms", "2024-02-20T00:00:00Z", quote: "\"><script>alert('quote')</script>"));
+
+        var board = await Api.Get("/");
+        var page = await Api.Get($"/claims/{id}");
+
+        foreach (var html in new[] { board.Text, page.Text })
+        {
+            html.ShouldNotContain("<script>alert");
+            html.ShouldNotContain("<img src=x");
+            html.ShouldContain("&lt;script&gt;alert(");
+        }
+
+        page.Text.ShouldNotContain("<b>Peskov</b>");
+        page.Text.ShouldContain("&lt;b&gt;Peskov&lt;/b&gt;");
+    }
+
+    [Fact]
+    public async Task the_claim_page_shows_parties_timeline_and_history_and_an_earlier_recorded_state()
+    {
+        var id = await Api.RegisteredClaim();
+        await Task.Delay(50);
+        var before = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"));
+        await Task.Delay(50);
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+
+        var now = await Api.Get($"/claims/{id}");
+        var then = await Api.Get($"/claims/{id}?asOf={before}");
+
+        now.Status.ShouldBe(HttpStatusCode.OK);
+        now.Text.ShouldContain("data-status=\"partially_confirmed\"");
+        now.Text.ShouldContain("Dmitry Peskov");
+        now.Text.ShouldContain("statement_recorded");
+        then.Status.ShouldBe(HttpStatusCode.OK);
+        then.Text.ShouldContain("data-status=\"unconfirmed\"");
+        then.Text.ShouldNotContain("data-status=\"partially_confirmed\"");
+    }
+
+    [Fact]
+    public async Task an_unknown_claim_page_is_a_404_page()
+    {
+        (await Api.Get($"/claims/{Guid.NewGuid()}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var garbage = await Api.Get("/claims/%3Cscript%3E");
+        garbage.Status.ShouldBe(HttpStatusCode.NotFound);
+        garbage.Text.ShouldNotContain("<script>");
+    }
+}
