@@ -50,6 +50,8 @@ public static class WorldTime
 public static class ClaimHistoryEndpoint
 {
     [WolverineGet("/api/claims/{claimId}/history", OperationId = "GetClaimHistory")]
+    [Tags("Audit")]
+    [EndpointSummary("Every event of the claim, with both times and who recorded it")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<HistoryPage>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid claimId, [FromQuery] PageQuery paging, IQuerySession session, CancellationToken ct)

@@ -21,6 +21,8 @@ public static class AttachEvidenceEndpoint
         .Result();
 
     [WolverinePost("/api/claims/{claimId}/evidence", OperationId = "AttachEvidence")]
+    [Tags("Claims")]
+    [EndpointSummary("Attach evidence that supports or refutes the claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

@@ -45,6 +45,8 @@ public sealed record TimelineView(Guid Id, long Version, IReadOnlyList<StatusInt
 public static class ClaimTimelineEndpoint
 {
     [WolverineGet("/api/claims/{claimId}/timeline", OperationId = "GetClaimTimeline")]
+    [Tags("Claims")]
+    [EndpointSummary("The claim's status over world time")]
     [Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(Guid claimId, IQuerySession session, CancellationToken ct)
     {

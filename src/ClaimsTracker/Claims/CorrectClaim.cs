@@ -51,6 +51,8 @@ public static class CorrectClaimEndpoint
     }
 
     [WolverinePost("/api/claims/{claimId}/corrections", OperationId = "CorrectClaim")]
+    [Tags("Claims")]
+    [EndpointSummary("Correct the claim's text or an earlier statement")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

@@ -40,6 +40,8 @@ public sealed record TimeQuery(string? AsOf, string? WorldAt)
 public static class GetClaimEndpoint
 {
     [WolverineGet("/api/claims/{claimId}", OperationId = "GetClaim")]
+    [Tags("Claims")]
+    [EndpointSummary("The claim now, as recorded at asOf, or at world time worldAt")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<ClaimView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid claimId, [FromQuery] TimeQuery time, IQuerySession session, CancellationToken ct)

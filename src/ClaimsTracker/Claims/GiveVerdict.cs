@@ -17,6 +17,8 @@ public static class GiveVerdictEndpoint
         .Result();
 
     [WolverinePost("/api/claims/{claimId}/verdicts", OperationId = "GiveVerdict")]
+    [Tags("Claims")]
+    [EndpointSummary("Give an editor's verdict")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

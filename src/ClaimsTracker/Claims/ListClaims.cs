@@ -72,6 +72,8 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
 public static class ListClaimsEndpoint
 {
     [WolverineGet("/api/claims", OperationId = "ListClaims")]
+    [Tags("Claims")]
+    [EndpointSummary("List claims, filtered and paged")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<ClaimPage>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get([FromQuery] ClaimFilter filter, IQuerySession session, CancellationToken ct)

@@ -30,6 +30,8 @@ public static class RecordStatementEndpoint
     }
 
     [WolverinePost("/api/claims/{claimId}/statements", OperationId = "RecordStatement")]
+    [Tags("Claims")]
+    [EndpointSummary("Record a source's statement on a claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

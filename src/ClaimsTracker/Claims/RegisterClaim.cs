@@ -43,6 +43,8 @@ public static class RegisterClaimEndpoint
     }
 
     [WolverinePost("/api/claims", OperationId = "RegisterClaim")]
+    [Tags("Claims")]
+    [EndpointSummary("Register a claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<Registered>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(RegisterClaim command, HttpContext http, IDocumentSession session, TimeProvider clock)

@@ -20,6 +20,8 @@ public static class ReportClaimEndpoint
     }
 
     [WolverinePost("/api/claims/{claimId}/reports", OperationId = "ReportClaim")]
+    [Tags("Claims")]
+    [EndpointSummary("Record a further article that repeats the claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

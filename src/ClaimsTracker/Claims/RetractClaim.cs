@@ -16,6 +16,8 @@ public static class RetractClaimEndpoint
         .Result();
 
     [WolverinePost("/api/claims/{claimId}/retraction", OperationId = "RetractClaim")]
+    [Tags("Claims")]
+    [EndpointSummary("Retract the claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

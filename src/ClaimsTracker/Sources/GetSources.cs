@@ -57,6 +57,8 @@ public sealed record SourceList(IReadOnlyList<SourceView> Items, int Total);
 public static class GetSourcesEndpoint
 {
     [WolverineGet("/api/sources", OperationId = "ListSources")]
+    [Tags("Sources")]
+    [EndpointSummary("Sources with their track record")]
     [Authorize(Policy = Policies.Read)]
     public static async Task<SourceList> List(IQuerySession session, CancellationToken ct)
     {
@@ -67,6 +69,8 @@ public static class GetSourcesEndpoint
     }
 
     [WolverineGet("/api/sources/{sourceId}", OperationId = "GetSource")]
+    [Tags("Sources")]
+    [EndpointSummary("One source, its statements and track record")]
     [Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string sourceId, IQuerySession session, CancellationToken ct)
     {
