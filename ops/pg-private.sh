@@ -7,7 +7,8 @@
 # The role's password is made once at initdb and kept in $CLAIMS_DATA_DIR/pg-password.
 
 PGP_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PGP_BIN=/usr/lib/postgresql/15/bin
+# PostgreSQL 15 (what the project targets); CLAIMS_PG_BIN picks another version's bin folder
+PGP_BIN="${CLAIMS_PG_BIN:-/usr/lib/postgresql/15/bin}"
 : "${CLAIMS_DATA_DIR:=$PGP_REPO/.data}"
 : "${CLAIMS_PG_PORT:=55432}"
 
@@ -52,6 +53,7 @@ pgp_dirs() {
 pgp_initdb() {
   [ -s "$PGP_DATA/PG_VERSION" ] && return 0
   pgp_as_pg rm -rf "$PGP_DATA"   # leftovers of an interrupted initdb
+  # shellcheck disable=SC2016  # $1 is expanded by the inner sh
   [ -s "$PGP_PWFILE" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' | pgp_as_pg sh -c 'umask 077; cat > "$1"' _ "$PGP_PWFILE"
   pgp_log "initdb $PGP_DATA"
   # claims is the cluster's superuser: the app creates its own schemas. Socket: trust (folder is

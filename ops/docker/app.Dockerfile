@@ -10,6 +10,7 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_RUNNING_IN_CONTAINER=true \
     DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true
 EXPOSE 8080
+LABEL claimstracker.app=1
 # unprivileged: the uid of the official images' "app" user (numeric, so it works on any base)
 USER 1654
 ENTRYPOINT ["/app/ClaimsTracker"]

@@ -26,18 +26,23 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   echo "setup-engine: installed ${pkgs[*]} at $((SECONDS-t0))s"
 fi
 
+# A killed dockerd/containerd leaves pid files behind; while one names an existing process (or a
+# not yet reaped zombie) the new daemon refuses to start or waits for a containerd that is gone.
+clear_stale_pidfile() {  # FILE NAME: remove FILE unless it names a live (non-zombie) process NAME
+  local pid stat
+  [ -s "$1" ] || return 0
+  pid="$(cat "$1")"
+  stat="$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)"
+  if [ -n "$stat" ] && [ "$stat" != Z ] && [ "$(ps -o comm= -p "$pid")" = "$2" ]; then return 1; fi
+  rm -f "$1"
+}
 if ! docker version >/dev/null 2>&1; then
-  # A dockerd that was killed leaves /var/run/docker.pid, and a new one refuses to start while it
-  # exists. Remove it unless it names a live dockerd (then give that one time to answer).
-  if [ -s /var/run/docker.pid ]; then
-    old="$(cat /var/run/docker.pid)"
-    if [ "$(ps -o comm= -p "$old" 2>/dev/null)" = dockerd ] && [ "$(ps -o stat= -p "$old" | cut -c1)" != Z ]; then
-      for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
-      docker version >/dev/null 2>&1 || { echo "setup-engine: dockerd (pid $old) runs but does not answer" >&2; exit 1; }
-    else
-      rm -f /var/run/docker.pid
-    fi
+  if ! clear_stale_pidfile /var/run/docker.pid dockerd; then
+    # a live dockerd that does not answer yet (starting up): give it time
+    for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
+    docker version >/dev/null 2>&1 || { echo "setup-engine: dockerd $(cat /var/run/docker.pid) runs but does not answer" >&2; exit 1; }
   fi
+  clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd || true
 fi
 
 if ! docker version >/dev/null 2>&1; then
@@ -54,7 +59,8 @@ if ! docker version >/dev/null 2>&1; then
   }
   if ! start_dockerd "$STORAGE_DRIVER"; then
     echo "setup-engine: dockerd with $STORAGE_DRIVER failed:"; tail -5 "$LOG_DIR/dockerd.log"
-    [ "$STORAGE_DRIVER" = vfs ] && exit 1
+    # vfs only when the storage driver is the problem: a vfs engine has its own (empty) image store
+    [ "$STORAGE_DRIVER" != vfs ] && grep -qiE 'error initializing graphdriver|driver not supported' "$LOG_DIR/dockerd.log" || exit 1
     kill "$(cat "$LOG_DIR/dockerd.pid")" 2>/dev/null || true; sleep 1
     start_dockerd vfs || { tail -20 "$LOG_DIR/dockerd.log"; exit 1; }
   fi
