@@ -34,10 +34,11 @@ public static class BoardPage
         }
 
         var claims = await filter.Apply(session.Query<ClaimSummary>()).ToPagedListAsync(filter.PageNumber, filter.Size, ct);
+        var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
         return Page.Render("Board", Html.Of($"""
             <h1>Claims</h1>
             {Form(filter)}
-            {Listing(claims.Select(ClaimListItem.Of).ToList(), claims, filter)}
+            {Page.LiveRegion(ClaimChangesListener.Topic, here, Listing(claims.Select(ClaimListItem.Of).ToList(), claims, filter))}
             """), Section.Board);
     }
 
