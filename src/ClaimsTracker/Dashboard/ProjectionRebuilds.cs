@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using JasperFx.Events.Daemon;
+using Marten;
 
 namespace ClaimsTracker.Dashboard;
 
@@ -13,7 +14,7 @@ public sealed record Rebuild(string Projection, RebuildState State, string Start
 /// daemon in the background; its progress is the shard's position, which the projections status reads.
 /// </summary>
 public sealed class ProjectionRebuilds(
-    IProjectionCoordinator coordinator, LiveFeed feed, TimeProvider clock, IHostApplicationLifetime lifetime,
+    IDocumentStore store, IProjectionCoordinator coordinator, LiveFeed feed, TimeProvider clock, IHostApplicationLifetime lifetime,
     ILogger<ProjectionRebuilds> logger)
 {
     private readonly ConcurrentDictionary<string, Rebuild> _latest = new(StringComparer.Ordinal);
@@ -40,6 +41,13 @@ public sealed class ProjectionRebuilds(
         {
             var daemon = coordinator.DaemonForMainDatabase();
             await daemon.RebuildProjectionAsync(rebuild.Projection, TimeSpan.FromMinutes(5), lifetime.ApplicationStopping);
+            // a rebuild on a running daemon leaves the projection's agent stopped: without this it would stop
+            // following new events (the projections page showed it falling behind after a rebuild)
+            foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == rebuild.Projection))
+            {
+                await daemon.StartAgentAsync(shard, lifetime.ApplicationStopping);
+            }
+
             _latest[rebuild.Projection] = rebuild with { State = RebuildState.Finished, EndedAt = clock.GetUtcNow() };
         }
         catch (Exception e)

@@ -28,6 +28,7 @@ public sealed record ProjectionsStatus(
         await connection.OpenAsync(ct);
         var latest = await Scalar<long?>(connection, $"select max(seq_id) from {ClaimsStore.Schema}.mt_events", null, ct) ?? 0;
 
+        var agents = daemon.CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal);
         var projections = new List<ProjectionProgress>();
         foreach (var shard in store.Advanced.AllAsyncProjectionShardNames())
         {
@@ -44,8 +45,8 @@ public sealed record ProjectionsStatus(
             var state = daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
             projections.Add(new ProjectionProgress(
                 shard.Name, position, Math.Max(0, latest - position), Math.Round(lagSeconds, 1),
-                state is null ? (daemon.IsRunning ? "starting" : "stopped") : $"{state.AgentStatus}".ToLowerInvariant(),
-                state?.Exception?.Message ?? rebuilds.Latest(shard.Name)?.Error,
+                agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running",
+                state?.Exception?.Message ?? agent?.Failure?.Message ?? rebuilds.Latest(shard.Name)?.Error,
                 rebuilds.Latest(shard.Name)));
         }
 

@@ -43,7 +43,7 @@ public static class StatusChart
         var last = new[] { intervals[^1].From }.Concat(intervals.Select(i => i.To ?? i.From)).Concat(marks.Select(m => m.WorldAt!.Value)).Max();
         var span = last - start;
         // the open-ended last band keeps some room, so that "until now" reads as a band and not as a line
-        var end = last + (span <= TimeSpan.Zero ? TimeSpan.FromDays(1) : span * 0.15);
+        var end = last + (span <= TimeSpan.FromDays(5) ? TimeSpan.FromDays(1) : span * 0.2);
         double X(DateTimeOffset t) => Left + (Width - Left - Right) * ((t - start) / (end - start));
 
         var byVersion = events.ToDictionary(e => e.Version);
@@ -69,7 +69,8 @@ public static class StatusChart
         var width = Math.Max(2, x2 - x1);
         var cause = events.TryGetValue(interval.BecauseOf, out var e) ? $" because of version {e.Version}, {Describe(e.Data)}" : "";
         var label = $"{Spoken(interval.Status)} from {Utc(interval.From)} to {(interval.To is { } to ? Utc(to) : "now")}{cause}";
-        var text = width >= 90
+        // the word only where it fits; a narrow band still names its status in its title and in the table below
+        var text = width >= Spoken(interval.Status).Length * 8.5 + 12
             ? Html.Of($"""<text x="{Num(x1 + 6)}" y="{Num(BandTop + BandHeight / 2 + 5)}" font-size="14" font-weight="600" fill="{style.Ink}">{Spoken(interval.Status)}</text>""")
             : Html.Empty;
         return Html.Of($"""

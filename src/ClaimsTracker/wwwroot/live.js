@@ -41,7 +41,7 @@
             if (fresh) { replace(region, fresh); }
             var n = Number(region.getAttribute("data-refreshed") || "0") + 1;
             region.setAttribute("data-refreshed", String(n));
-            show("connected", "Live · updated " + new Date().toLocaleTimeString());
+            show("connected", "Live · updated " + new Date().toISOString().slice(11, 19) + " UTC");
           })
           .catch(function () { show("stale", "Live · could not refresh; reload the page"); })
           .finally(function () {
