@@ -49,9 +49,7 @@ public sealed partial class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _postgres.StartAsync();
-        BaseAddress = await StartService();
-        Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EditorKey);
+        await StartService();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -63,7 +61,34 @@ public sealed partial class ServiceFixture : IAsyncLifetime
         });
     }
 
-    private async Task<Uri> StartService()
+    /// <summary>Kills the service without warning (as a crash or a redeploy would) and starts it again on the same database.</summary>
+    public async Task Restart()
+    {
+        await StopService();
+        await StartService();
+    }
+
+    private async Task StopService()
+    {
+        if (_service is { HasExited: false })
+        {
+            _service.Kill(entireProcessTree: true);
+            await _service.WaitForExitAsync();
+        }
+
+        _service?.Dispose();
+        _service = null;
+        Api?.Dispose();
+    }
+
+    private async Task StartService()
+    {
+        BaseAddress = await LaunchService();
+        Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EditorKey);
+    }
+
+    private async Task<Uri> LaunchService()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ClaimsTracker.dll");
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -93,7 +118,7 @@ public sealed partial class ServiceFixture : IAsyncLifetime
         }
 
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _service = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
+        var service = _service = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
         void Read(string? line)
         {
             if (line is null)
@@ -112,12 +137,12 @@ public sealed partial class ServiceFixture : IAsyncLifetime
             }
         }
 
-        _service.OutputDataReceived += (_, e) => Read(e.Data);
-        _service.ErrorDataReceived += (_, e) => Read(e.Data);
-        _service.BeginOutputReadLine();
-        _service.BeginErrorReadLine();
-        _service.EnableRaisingEvents = true;
-        _service.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"the service exited:\n{ServiceLog}"));
+        service.OutputDataReceived += (_, e) => Read(e.Data);
+        service.ErrorDataReceived += (_, e) => Read(e.Data);
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+        service.EnableRaisingEvents = true;
+        service.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"the service exited:\n{ServiceLog}"));
 
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
@@ -153,14 +178,7 @@ public sealed partial class ServiceFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        Api?.Dispose();
-        if (_service is { HasExited: false })
-        {
-            _service.Kill(entireProcessTree: true);
-            await _service.WaitForExitAsync();
-        }
-
-        _service?.Dispose();
+        await StopService();
         await _postgres.DisposeAsync();
     }
 

@@ -24,6 +24,18 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
     }
 
     [Fact]
+    public async Task the_webhook_subscription_is_shown_but_never_replayed()
+    {
+        var all = await Api.Get("/api/admin/projections", AppFixture.AdminKey);
+        all.Text.ShouldContain("\"kind\":\"subscription\"");
+
+        var reply = await Api.Post("/api/admin/projections/webhooks/rebuild", null, AppFixture.AdminKey);
+
+        reply.Status.ShouldBe(HttpStatusCode.BadRequest);
+        reply.Field("detail")!.ShouldContain("send every change again");
+    }
+
+    [Fact]
     public async Task a_rebuild_reports_its_progress_and_leaves_the_projection_caught_up_and_following()
     {
         var id = await Api.RegisteredClaim();

@@ -29,7 +29,7 @@ public static class ProjectionsPage
             <p>Replays every event into the projection from scratch. Admin key required; progress shows in the table above.</p>
             <form id="rebuild-form" class="as-of-form" method="post" action="/api/admin/projections">
             <div class="field"><label for="rebuild-projection">Projection</label>
-            <select id="rebuild-projection" name="projection">{status.Projections.Select(p => Html.Of($"<option>{p.Name}</option>"))}</select></div>
+            <select id="rebuild-projection" name="projection">{status.Projections.Where(p => p.Kind != ProjectionsStatus.Subscription).Select(p => Html.Of($"<option>{p.Name}</option>"))}</select></div>
             <div class="field"><label for="rebuild-key">Admin key</label><input id="rebuild-key" name="key" type="password" autocomplete="off" required></div>
             <button type="submit">Start rebuild</button>
             </form>
@@ -58,7 +58,7 @@ public static class ProjectionsPage
 
     private static Html Row(ProjectionProgress p) => Html.Of($"""
         <tr data-projection="{p.Name}" data-lag="{p.LagEvents}">
-        <th scope="row" data-label="Projection">{p.Name}</th>
+        <th scope="row" data-label="Projection">{p.Name}{Html.When(p.Kind == ProjectionsStatus.Subscription, Html.Of($" <span class=\"meta\">(subscription: webhooks)</span>"))}</th>
         <td data-label="Position" class="number">{p.Position}</td>
         <td data-label="Behind by"><span class="lag" data-caught-up="{(p.LagEvents == 0 ? "yes" : "no")}">{Lag(p)}</span></td>
         <td data-label="Agent">{p.AgentStatus}</td>
@@ -114,6 +114,12 @@ public static class ProjectionsAdminEndpoints
         if (!names.Contains(name, StringComparer.Ordinal))
         {
             return UnknownName(name, names).ToResult();
+        }
+
+        if (ProjectionsStatus.Kind(name) == ProjectionsStatus.Subscription)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A subscription is not rebuilt",
+                detail: $"'{name}' sends status changes to webhooks; replaying it from the start would send every change again.");
         }
 
         var rebuild = rebuilds.Start(name, Actor.From(http.User).Name);

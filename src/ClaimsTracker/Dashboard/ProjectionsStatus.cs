@@ -1,4 +1,5 @@
 using ClaimsTracker.Infrastructure;
+using ClaimsTracker.Subscriptions;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -8,7 +9,7 @@ namespace ClaimsTracker.Dashboard;
 
 /// <summary>One async projection against the event store: where it is, how far behind, and what went wrong.</summary>
 public sealed record ProjectionProgress(
-    string Name, long Position, long LagEvents, double LagSeconds, string AgentStatus, string? LastError, Rebuild? Rebuild);
+    string Name, string Kind, long Position, long LagEvents, double LagSeconds, string AgentStatus, string? LastError, Rebuild? Rebuild);
 
 /// <summary>What the projections are doing, as the ops page and GET /api/admin/projections show it.</summary>
 public sealed record ProjectionsStatus(
@@ -44,7 +45,7 @@ public sealed record ProjectionsStatus(
 
             var state = daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
             projections.Add(new ProjectionProgress(
-                shard.Name, position, Math.Max(0, latest - position), Math.Round(lagSeconds, 1),
+                shard.Name, Kind(shard.Name), position, Math.Max(0, latest - position), Math.Round(lagSeconds, 1),
                 agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running",
                 state?.Exception?.Message ?? agent?.Failure?.Message ?? rebuilds.Latest(shard.Name)?.Error,
                 rebuilds.Latest(shard.Name)));
@@ -54,6 +55,11 @@ public sealed record ProjectionsStatus(
         return new ProjectionsStatus(latest, highWater, daemon.HighWaterLastPolledAt, daemon.IsRunning, daemon.HasAnyPaused(),
             projections, ["Claim (snapshot)", "ClaimSummary"], now);
     }
+
+    public const string Subscription = "subscription";
+
+    /// <summary>Subscriptions act on the world (webhooks); replaying one from the start would act again.</summary>
+    public static string Kind(string name) => name == StatusChangeRelay.Name ? Subscription : "projection";
 
     private static async Task<T?> Scalar<T>(NpgsqlConnection connection, string sql, long? position, CancellationToken ct)
     {
