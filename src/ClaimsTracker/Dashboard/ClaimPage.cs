@@ -212,7 +212,7 @@ public static class ClaimPage
         </section>
         """);
 
-    private static Html Describe(object data) => data switch
+    public static Html Describe(object data) => data switch
     {
         ClaimRegistered e => Html.Of($"Registered; first reported by {e.FirstReport.Outlet}."),
         ClaimReported e => Html.Of($"Reported again by {ExternalLink(e.Article.Url, e.Article.Outlet)}."),

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ClaimsTracker.Dashboard;
 
-public enum Section { Board, Sources, Projections, Docs }
+public enum Section { Board, Activity, Sources, Projections, Docs }
 
 /// <summary>The layout every dashboard page shares, and the answer that carries it.</summary>
 public static class Page
@@ -15,7 +15,8 @@ public static class Page
     private static readonly (Section Section, string Label, string Href)[] Navigation =
     [
         (Section.Board, "Board", "/"),
-        (Section.Sources, "Sources", "/api/sources"),
+        (Section.Activity, "Activity", "/activity"),
+        (Section.Sources, "Sources", "/sources"),
         (Section.Projections, "Projections", "/ops/projections"),
         (Section.Docs, "API docs", "/docs"),
     ];

@@ -110,7 +110,7 @@ public static class ProjectionsAdminEndpoints
     [Authorize(Policy = Policies.Administer)]
     public static IResult Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, HttpContext http)
     {
-        var names = store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Name).Distinct().ToList();
+        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().ToList();
         if (!names.Contains(name, StringComparer.Ordinal))
         {
             return UnknownName(name, names).ToResult();

@@ -1,5 +1,6 @@
 using ClaimsTracker.Infrastructure;
 using ClaimsTracker.Subscriptions;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -31,7 +32,7 @@ public sealed record ProjectionsStatus(
 
         var agents = daemon.CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal);
         var projections = new List<ProjectionProgress>();
-        foreach (var shard in store.Advanced.AllAsyncProjectionShardNames())
+        foreach (var shard in AsyncShards(store))
         {
             var position = progress.TryGetValue(shard.Identity, out var stored) ? stored.Sequence : 0;
             var lagSeconds = 0d;
@@ -57,6 +58,12 @@ public sealed record ProjectionsStatus(
     }
 
     public const string Subscription = "subscription";
+
+    /// <summary>Every shard the daemon runs: async projections and subscriptions (Advanced lists only the projections).</summary>
+    public static IReadOnlyList<ShardName> AsyncShards(IDocumentStore store) =>
+        store is IEventStore<IDocumentOperations, IQuerySession> events
+            ? events.AllShards().Select(s => s.Name).ToList()
+            : store.Advanced.AllAsyncProjectionShardNames();
 
     /// <summary>Subscriptions act on the world (webhooks); replaying one from the start would act again.</summary>
     public static string Kind(string name) => name == StatusChangeRelay.Name ? Subscription : "projection";

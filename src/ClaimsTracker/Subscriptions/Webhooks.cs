@@ -32,7 +32,7 @@ public sealed record WebhookView(Guid Id, string Url, string? Topic, string? Par
         new(w.Id, w.Url, w.Topic, w.Party, w.CreatedBy, w.CreatedAt, withSecret ? w.Secret : null);
 }
 
-public static class WebhookEndpoints
+public static class RegisterWebhookEndpoint
 {
     public static ProblemDetails Validate(RegisterWebhook command) => new Validation()
         .Url("url", command.Url, required: true)
@@ -61,7 +61,10 @@ public static class WebhookEndpoints
         await session.SaveChangesAsync(ct);
         return Results.Created($"/api/admin/webhooks/{webhook.Id}", WebhookView.Of(webhook, withSecret: true));
     }
+}
 
+public static class WebhookAdminEndpoints
+{
     [WolverineGet("/api/admin/webhooks", OperationId = "ListWebhooks")]
     [Tags("Admin")]
     [EndpointSummary("The registered webhooks (without their secrets)")]
