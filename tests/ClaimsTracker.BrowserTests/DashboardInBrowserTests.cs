@@ -128,6 +128,43 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         (await page.Locator("figure.chart a.band").CountAsync()).ShouldBe(1);
         (await page.Locator("table.history tbody tr").CountAsync()).ShouldBe(1);
         await Screenshot(page, "claim-as-of");
+
+        var board = await Open($"/?q={Uri.EscapeDataString(statement)}");
+        (await StatusOnBoard(board, statement)).ShouldBe("denied");
+        await board.GetByLabel("As recorded at (UTC)").FillAsync(between.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+        await board.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await board.WaitForURLAsync(url => url.Contains("asOf=", StringComparison.Ordinal));
+        (await StatusOnBoard(board, statement)).ShouldBe("unconfirmed");
+        (await board.Locator("p.as-of").InnerTextAsync()).ShouldContain("Shown as ClaimsTracker recorded it at");
+        await Screenshot(board, "board-as-of");
+        NoProblems();
+    }
+
+    [Fact]
+    public async Task the_sources_and_activity_pages_show_who_said_what_and_the_latest_events()
+    {
+        var statement = $"Sourced claim {Guid.NewGuid():N}";
+        var id = await RegisteredClaim(statement);
+        var source = $"Spokesperson {Guid.NewGuid():N}"[..24];
+        await Statement(id, source, "Russia", "confirms", "2024-02-21T09:00:00Z", "We supplied nothing, and we confirm it.");
+
+        var sources = await Open("/sources");
+        await sources.GetByRole(AriaRole.Link, new() { Name = source }).ClickAsync();
+        await sources.WaitForURLAsync(url => url.Contains("/sources/", StringComparison.Ordinal));
+        (await sources.Locator("h1").InnerTextAsync()).ShouldBe(source);
+        (await sources.GetByText("1 confirmed, 0 denied: 1 upheld").CountAsync()).ShouldBe(1);
+        (await sources.Locator("ul.statements li").InnerTextAsync()).ShouldContain(statement);
+        await Screenshot(sources, "source");
+        await sources.GotoAsync("/sources");
+        await Screenshot(sources, "sources");
+
+        var activity = await Open("/activity");
+        await Live(activity);
+        var first = activity.Locator("table.activity tbody tr").First;
+        (await first.InnerTextAsync()).ShouldContain(source);
+        await Statement(id, "Kim Yo Jong", "North Korea", "denies", "2024-02-22T09:00:00Z");
+        await activity.Locator("table.activity tbody tr").First.Filter(new() { HasText = "Kim Yo Jong" }).WaitForAsync();
+        await Screenshot(activity, "activity");
         NoProblems();
     }
 

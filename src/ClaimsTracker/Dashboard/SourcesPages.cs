@@ -8,7 +8,10 @@ using static ClaimsTracker.Dashboard.Fragments;
 
 namespace ClaimsTracker.Dashboard;
 
-/// <summary>Who spoke, for which party, and how often what they confirmed or denied is where the claim now stands.</summary>
+/// <summary>
+/// Who spoke, for which party, and how often what they confirmed or denied is where the claim now stands. The source
+/// profiles are an async projection, so the list follows the daemon's progress live.
+/// </summary>
 public static class SourcesPages
 {
     [WolverineGet("/sources")]
@@ -21,6 +24,7 @@ public static class SourcesPages
             <h1>Sources</h1>
             <p>Track record: of each source's confirmations and denials, how many the claim's status now bears out (upheld),
             goes against (contradicted), or leaves open.</p>
+            {Page.LiveRegion(DaemonProgressRelay.Topic, "/sources", Html.Of($"""
             {Html.When(sources.Items.Count == 0, Html.Of($"<p class=\"empty\">No statements recorded yet.</p>"))}
             {Html.When(sources.Items.Count > 0, Html.Of($"""
                 <div class="table-frame">
@@ -39,6 +43,7 @@ public static class SourcesPages
                 </table>
                 </div>
                 """))}
+            """))}
             """), Section.Sources);
     }
 
