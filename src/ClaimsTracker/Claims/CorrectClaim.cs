@@ -61,14 +61,15 @@ public static class CorrectClaimEndpoint
 
     public static Decision Decide(Claim claim, CorrectClaim command, DecisionContext context)
     {
-        if (command.CorrectsVersion is { } target && !claim.StatementVersions.Contains(target))
+        var target = claim.Statements.FirstOrDefault(s => s.Version == command.CorrectsVersion);
+        if (command.CorrectsVersion is { } version && target is null)
         {
-            return Decision.Refuse("correctsVersion", $"version {target} of this claim is not a recorded statement");
+            return Decision.Refuse("correctsVersion", $"version {version} of this claim is not a recorded statement");
         }
 
         Stance? stance = Words.TryParse<Stance>(command.Stance, out var parsed) ? parsed : null;
         return Decision.Append(new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
-            command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
+            target?.SourceName, command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
             context.Actor.Name));
     }
 }
