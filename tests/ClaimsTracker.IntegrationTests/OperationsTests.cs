@@ -25,6 +25,8 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
             "/api/sources", "/api/sources/{sourceId}",
         ], ignoreOrder: true);
+        document.Field("components.securitySchemes.apiKey.scheme").ShouldBe("bearer");
+        document.Json["paths"]!["/api/claims/{claimId}/statements"]!["post"]!["security"].ShouldNotBeNull();
         var docs = await Api.Get("/docs/");
         docs.Status.ShouldBe(HttpStatusCode.OK);
         docs.Text.ShouldContain("openapi/v1.json");
