@@ -27,6 +27,8 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild",
             "/api/admin/webhooks", "/api/admin/webhooks/{id}",
         ], ignoreOrder: true);
+        document.Field("components.securitySchemes.apiKey.scheme").ShouldBe("bearer");
+        document.Json["paths"]!["/api/claims/{claimId}/statements"]!["post"]!["security"].ShouldNotBeNull();
         var docs = await Api.Get("/docs/");
         docs.Status.ShouldBe(HttpStatusCode.OK);
         docs.Text.ShouldContain("openapi/v1.json");
