@@ -14,17 +14,6 @@ public sealed class LiveFeed
     private readonly Lock _gate = new();
     private readonly List<Channel<LiveChange>> _readers = [];
 
-    public int Listeners
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _readers.Count;
-            }
-        }
-    }
-
     public void Publish(LiveChange change)
     {
         lock (_gate)
