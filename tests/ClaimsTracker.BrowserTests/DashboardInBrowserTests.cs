@@ -61,9 +61,14 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         await claimPage.EvaluateAsync("window.loadedOnce = true");
         await board.EvaluateAsync("window.loadedOnce = true");
 
+        using var stream = await Service.Api.GetAsync("/events/stream", HttpCompletionOption.ResponseHeadersRead);
+        using var events = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        (await events.ReadLineAsync()).ShouldBe("event: ready");
         var clock = Stopwatch.StartNew();
+        var pushed = PushOf(events, id, clock);
         var reply = await Statement(id, "Dmitry Peskov", "Russia", "confirms", "2024-02-21T09:00:00Z");
         var written = clock.Elapsed;
+        var pushedAfter = await pushed.WaitAsync(TimeSpan.FromSeconds(15));
         await claimPage.Locator(".status-line .badge[data-status='partially_confirmed']").WaitForAsync();
         var onClaimPage = clock.Elapsed;
         await Row(board, statement).Locator(".badge[data-status='partially_confirmed']").WaitForAsync();
@@ -98,7 +103,8 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         (await claimPage.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("no sideways scrolling at phone width");
         await Screenshot(claimPage, "claim-phone");
 
-        var measured = $"write answered after {Ms(written)} ms; on the open claim page after {Ms(onClaimPage)} ms; on the open board after {Ms(onBoard)} ms (clock started before the POST)";
+        var measured = $"write answered after {Ms(written)} ms; pushed on /events/stream after {Ms(pushedAfter)} ms; "
+            + $"on the open claim page after {Ms(onClaimPage)} ms; on the open board after {Ms(onBoard)} ms (clock started before the POST)";
         Output.WriteLine(measured);
         await File.AppendAllTextAsync(Path.Combine(ServiceFixture.Artifacts("measurements"), "write-to-screen.txt"),
             $"{DateTimeOffset.UtcNow:O} {measured}\n");
@@ -246,6 +252,20 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         await page.GetByRole(AriaRole.Button, new() { Name = "Start rebuild" }).ClickAsync();
         await page.Locator("#rebuild-result").Filter(new() { HasText = "This key may not do that" }).WaitForAsync();
         (await page.Locator("[data-rebuild='running']").CountAsync()).ShouldBe(0);
+    }
+
+    /// <summary>When the stream announces the claim's change, read as any client of /events/stream would.</summary>
+    private static async Task<TimeSpan> PushOf(StreamReader events, string claimId, Stopwatch clock)
+    {
+        while (await events.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Contains(claimId, StringComparison.Ordinal))
+            {
+                return clock.Elapsed;
+            }
+        }
+
+        throw new InvalidOperationException("the event stream ended");
     }
 
     private IPage? _lastOpened;
