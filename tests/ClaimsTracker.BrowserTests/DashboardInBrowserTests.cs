@@ -102,6 +102,7 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         await claimPage.SetViewportSizeAsync(390, 844);
         (await claimPage.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("no sideways scrolling at phone width");
         await Screenshot(claimPage, "claim-phone");
+        await claimPage.Locator("figure.chart").ScreenshotAsync(new() { Path = Path.Combine(ServiceFixture.Artifacts("screenshots"), "claim-chart-phone.png") });
 
         var measured = $"write answered after {Ms(written)} ms; pushed on /events/stream after {Ms(pushedAfter)} ms; "
             + $"on the open claim page after {Ms(onClaimPage)} ms; on the open board after {Ms(onBoard)} ms (clock started before the POST)";

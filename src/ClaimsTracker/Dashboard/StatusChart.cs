@@ -50,6 +50,7 @@ public static class StatusChart
         var bands = intervals.Select((interval, i) => Band(interval, i, X(interval.From), X(interval.To ?? end), byVersion));
         return Html.Of($"""
             <figure class="chart">
+            <div class="chart-frame">
             <svg viewBox="0 0 {Num(Width)} {Num(Height)}" width="100%" role="group" aria-labelledby="chart-caption" data-bands="{intervals.Count}" focusable="false">
             {Patterns()}
             <g class="bands">{bands}</g>
@@ -58,6 +59,7 @@ public static class StatusChart
             <text x="{Num(Left)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b">{Utc(start)}</text>
             <text x="{Num(Width - Right)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b" text-anchor="end">{(intervals[^1].To is null ? "now" : Utc(end))}</text>
             </svg>
+            </div>
             <figcaption id="chart-caption">Status over world time: {intervals.Count} {(intervals.Count == 1 ? "period" : "periods")}, {marks.Count} {(marks.Count == 1 ? "event" : "events")} marked below the bands (● statement, ■ evidence, ◆ verdict or retraction). Focus or hover a band or mark to see the event behind it.</figcaption>
             </figure>
             """);

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
 
+  showLatest();
   var region = document.getElementById("live");
   if (region) {
     follow(region);
@@ -38,7 +39,7 @@
           .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
           .then(function (html) {
             var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
-            if (fresh) { replace(region, fresh); }
+            if (fresh) { replace(region, fresh); showLatest(); }
             var n = Number(region.getAttribute("data-refreshed") || "0") + 1;
             region.setAttribute("data-refreshed", String(n));
             show("connected", "Live · updated " + new Date().toISOString().slice(11, 19) + " UTC");
@@ -63,6 +64,13 @@
       refresh();
     });
     window.addEventListener("pagehide", function () { stream.close(); });
+  }
+
+  // a chart wider than a phone scrolls inside its frame: start at its right end, where "now" is
+  function showLatest() {
+    Array.prototype.forEach.call(document.querySelectorAll(".chart-frame"), function (frame) {
+      frame.scrollLeft = frame.scrollWidth;
+    });
   }
 
   // keeps keyboard focus where it was when the element it was on comes back in the fresh markup
