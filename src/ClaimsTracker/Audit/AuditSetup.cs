@@ -1,0 +1,24 @@
+using System.Text;
+using Marten;
+
+namespace ClaimsTracker.Audit;
+
+public static class AuditSetup
+{
+    /// <summary>The tamper-evident chain (sealed in each write's transaction) and the verifier.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ChainOptions>(configuration.GetSection("Audit"));
+        var key = Encoding.UTF8.GetBytes(configuration["Audit:ChainKey"] is { Length: > 0 } configured
+            ? configured
+            : ChainOptions.DevelopmentKey);
+        services.ConfigureMarten(opts =>
+        {
+            opts.Listeners.Add(new EventSealer(key));
+            opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
+            opts.Schema.For<LedgerHead>();
+        });
+        services.AddSingleton<AuditVerifier>();
+        return services;
+    }
+}
