@@ -17,6 +17,7 @@ public static class AuditSetup
             opts.Listeners.Add(new EventSealer(key));
             opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
             opts.Schema.For<LedgerHead>();
+            opts.Schema.For<SummaryCheckpoint>().Index(c => c.ClaimId);
         });
         services.AddSingleton<AuditVerifier>();
         return services;
