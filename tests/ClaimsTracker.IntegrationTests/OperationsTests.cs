@@ -23,7 +23,9 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims", "/api/claims/{claimId}", "/api/claims/{claimId}/statements", "/api/claims/{claimId}/reports",
             "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
-            "/api/sources", "/api/sources/{sourceId}", "/api/admin/verify",
+            "/api/sources", "/api/sources/{sourceId}", "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
+            "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",
+            "/api/claims/{claimId}/claimreview",
         ], ignoreOrder: true);
         var docs = await Api.Get("/docs/");
         docs.Status.ShouldBe(HttpStatusCode.OK);
