@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ClaimsTracker.Infrastructure;
+using System.Text.Json.Nodes;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
@@ -35,14 +35,14 @@ public sealed class LedgerHead
     public string Hash { get; set; } = ChainFormula.Genesis;
 }
 
-/// <summary>What the seal covers, exactly as a verifier reads it back from the stored event.</summary>
+/// <summary>
+/// What the seal covers: the stored row as written (its type name and JSON, not a re-serialisation of today's
+/// classes), so an upcast older event still verifies against the seal it was given when it was appended.
+/// </summary>
 public sealed record SealedContent(
     Guid StreamId, long Version, string Type, DateTimeOffset RecordedAt, string DataJson, string? Actor,
     string? CorrelationId, string? CausationId, string? IdempotencyKey)
 {
-    public static SealedContent Of(IEvent e) => new(e.StreamId, e.Version, e.EventTypeName, e.Timestamp,
-        ChainFormula.DataJson(e.Data), e.UserName, e.CorrelationId, e.CausationId, IdempotencyKeyOf(e.Headers));
-
     public static string? IdempotencyKeyOf(IReadOnlyDictionary<string, object>? headers) =>
         headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null;
 }
@@ -70,11 +70,28 @@ public static class ChainFormula
             position.ToString(System.Globalization.CultureInfo.InvariantCulture), content.Type,
             Micros(content.RecordedAt).ToString(System.Globalization.CultureInfo.InvariantCulture),
             content.Actor ?? "", content.CorrelationId ?? "", content.CausationId ?? "", content.IdempotencyKey ?? "",
-            streamPrevious, ledgerPrevious, content.DataJson);
+            streamPrevious, ledgerPrevious, Canonical(content.DataJson));
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text)));
     }
 
-    public static string DataJson(object data) => JsonSerializer.Serialize(data, data.GetType(), Json.Options);
+    /// <summary>
+    /// JSON in one spelling whatever wrote it: keys sorted, no spaces, one escaping. PostgreSQL's jsonb reorders keys
+    /// and respaces what the service serialised, so the seal covers the meaning, never the layout.
+    /// </summary>
+    public static string Canonical(string json) => Sorted(JsonNode.Parse(json))?.ToJsonString(CanonicalOptions) ?? "null";
+
+    private static readonly JsonSerializerOptions CanonicalOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = false,
+    };
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value?.DeepClone())))),
+        JsonArray a => new JsonArray(a.Select(x => Sorted(x?.DeepClone())).ToArray()),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>PostgreSQL keeps microseconds: the seal covers the recorded time as it will be read back.</summary>
     public static DateTimeOffset Truncated(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
@@ -117,7 +134,7 @@ public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
             {
                 version++;
                 e.Timestamp = e.Timestamp == default ? now : ChainFormula.Truncated(e.Timestamp);
-                var content = new SealedContent(stream.Id, version, e.EventTypeName, e.Timestamp, ChainFormula.DataJson(e.Data),
+                var content = new SealedContent(stream.Id, version, e.EventTypeName, e.Timestamp, session.DocumentStore.Options.Serializer().ToJson(e.Data),
                     e.UserName ?? session.LastModifiedBy, e.CorrelationId ?? session.CorrelationId,
                     e.CausationId ?? session.CausationId,
                     SealedContent.IdempotencyKeyOf(e.Headers) ?? session.GetHeader("idempotencyKey")?.ToString());

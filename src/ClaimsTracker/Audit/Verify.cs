@@ -8,6 +8,7 @@ using ClaimsTracker.Sources;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ClaimsTracker.Audit;
 
@@ -64,6 +65,7 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
         {
             var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after)
                 .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(ct);
+            var stored = await StoredRows(session, page.Select(e => e.Sequence).ToArray(), ct);
             foreach (var e in page)
             {
                 events++;
@@ -75,7 +77,7 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
                 }
 
                 seen.Add((e.StreamId, e.Version));
-                var expected = ChainFormula.Link(key, SealedContent.Of(e), seal.Position, seal.StreamPrevious, seal.LedgerPrevious);
+                var expected = ChainFormula.Link(key, stored[e.Sequence], seal.Position, seal.StreamPrevious, seal.LedgerPrevious);
                 if (expected != seal.Hash)
                 {
                     chain.Add(new("altered", e.StreamId, e.Version, e.Sequence, $"{e.EventTypeName} no longer matches its seal"));
@@ -98,6 +100,35 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
         return new VerifyReport(chain.Count == 0 && differences.Count == 0, events, seals.Count, shadow.Count, chain, differences,
             Math.Round(clock.Elapsed.TotalSeconds, 3));
     }
+
+    /// <summary>The rows as stored, column by column: what the seals were computed over.</summary>
+    private async Task<Dictionary<long, SealedContent>> StoredRows(IQuerySession session, long[] sequences, CancellationToken ct)
+    {
+        var rows = new Dictionary<long, SealedContent>(sequences.Length);
+        if (sequences.Length == 0)
+        {
+            return rows;
+        }
+
+        var schema = store.Options.Events.DatabaseSchemaName;
+        await using var command = new NpgsqlCommand($"""
+            select seq_id, stream_id, version, type, timestamp, data::text, user_name, correlation_id, causation_id,
+                   headers ->> 'idempotencyKey'
+            from {schema}.mt_events where seq_id = any($1)
+            """, session.Connection);
+        command.Parameters.AddWithValue(sequences);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows[reader.GetInt64(0)] = new SealedContent(reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), Text(reader, 6), Text(reader, 7), Text(reader, 8),
+                Text(reader, 9));
+        }
+
+        return rows;
+    }
+
+    private static string? Text(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     /// <summary>A seal removed together with its event leaves a gap in the stream chain or in the ledger.</summary>
     private static async Task<IEnumerable<ChainFinding>> BrokenLinks(IQuerySession session, IEnumerable<EventSeal> all, CancellationToken ct)
