@@ -25,7 +25,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
             "/api/sources", "/api/sources/{sourceId}", "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
             "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",
-            "/api/claims/{claimId}/claimreview",
+            "/api/claims/{claimId}/claimreview", "/api/admin/import",
         ], ignoreOrder: true);
         var docs = await Api.Get("/docs/");
         docs.Status.ShouldBe(HttpStatusCode.OK);

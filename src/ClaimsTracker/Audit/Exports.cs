@@ -13,12 +13,14 @@ namespace ClaimsTracker.Audit;
 /// <summary>One exported event: everything an auditor needs to read it alone, and its seal to check it.</summary>
 public sealed record ExportedEvent(
     long Sequence, Guid StreamId, long Version, string Type, DateTimeOffset RecordedAt, DateTimeOffset? WorldAt,
-    string? Actor, string? CorrelationId, string? CausationId, string? IdempotencyKey, JsonNode? Data, ExportedSeal? Seal)
+    string? Actor, string? CorrelationId, string? CausationId, string? IdempotencyKey, JsonNode? Data, ExportedSeal? Seal,
+    Dictionary<string, object>? Headers = null)
 {
     public static ExportedEvent Of(IEvent e, EventSeal? seal) => new(e.Sequence, e.StreamId, e.Version, e.EventTypeName,
         e.Timestamp, WorldTime.Of(e.Data), e.UserName, e.CorrelationId, e.CausationId, SealedContent.IdempotencyKeyOf(e.Headers),
         JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options),
-        seal is null ? null : new ExportedSeal(seal.Position, seal.StreamPrevious, seal.LedgerPrevious, seal.Hash));
+        seal is null ? null : new ExportedSeal(seal.Position, seal.StreamPrevious, seal.LedgerPrevious, seal.Hash),
+        e.Headers is null ? null : new Dictionary<string, object>(e.Headers));
 }
 
 public sealed record ExportedSeal(long Position, string StreamPrevious, string LedgerPrevious, string Hash);
