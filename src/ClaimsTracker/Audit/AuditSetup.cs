@@ -15,6 +15,7 @@ public static class AuditSetup
         services.ConfigureMarten(opts =>
         {
             opts.Listeners.Add(new EventSealer(key));
+            LegacyEvents.Register(opts);
             opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
             opts.Schema.For<LedgerHead>();
             opts.Schema.For<SummaryCheckpoint>().Index(c => c.ClaimId);
