@@ -27,6 +27,8 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",
             "/api/claims/{claimId}/claimreview", "/api/admin/import",
         ], ignoreOrder: true);
+        document.Field("components.securitySchemes.apiKey.scheme").ShouldBe("bearer");
+        document.Json["paths"]!["/api/claims/{claimId}/statements"]!["post"]!["security"].ShouldNotBeNull();
         var docs = await Api.Get("/docs/");
         docs.Status.ShouldBe(HttpStatusCode.OK);
         docs.Text.ShouldContain("openapi/v1.json");

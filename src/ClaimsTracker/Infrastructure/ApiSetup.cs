@@ -16,7 +16,7 @@ public static class ApiSetup
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
         services.AddWolverineHttp();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgresql");
         return services;
