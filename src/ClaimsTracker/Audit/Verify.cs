@@ -193,10 +193,16 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
             _claim[e.StreamId] = e.Data is ClaimRegistered registered
                 ? Claim.Create(registered)
                 : _claim.GetValueOrDefault(e.StreamId)?.Then(e.Data);
-            if (e.Data is StatementRecorded statement)
+            // the same identities SourceProfileProjection declares; the verify tests fail if the two drift apart
+            var source = e.Data switch
             {
-                var id = SourceId.Of(statement.Source.Name);
-                _source[id] = _sources.Evolve(_source.GetValueOrDefault(id), id, e);
+                StatementRecorded statement => SourceId.Of(statement.Source.Name),
+                ClaimCorrected { SourceName: { } name } => SourceId.Of(name),
+                _ => null,
+            };
+            if (source is not null)
+            {
+                _source[source] = _sources.Evolve(_source.GetValueOrDefault(source), source, e);
             }
         }
 
