@@ -69,7 +69,10 @@ public sealed class AuditBenchmarks(AppFixture fixture, ITestOutputHelper output
             }
         }
 
+        await Fixture.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(5));
         var asOf = middle.ToString("O", CultureInfo.InvariantCulture);
+        // the endpoint's first call also compiles its generated handler: warm it on another claim's asOf
+        (await Api.Get($"/api/claims/{Guid.CreateVersion7()}?asOf={Uri.EscapeDataString(asOf)}")).Status.ShouldBe(HttpStatusCode.NotFound);
         var times = new List<double>();
         for (var i = 0; i < 5; i++)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using JasperFx.Events.Projections;
 using Marten;
 
 namespace ClaimsTracker.Audit;
@@ -19,6 +20,7 @@ public static class AuditSetup
             opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
             opts.Schema.For<LedgerHead>();
             opts.Schema.For<SummaryCheckpoint>().Index(c => c.ClaimId);
+            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints");
         });
         services.AddSingleton<AuditVerifier>();
         return services;
