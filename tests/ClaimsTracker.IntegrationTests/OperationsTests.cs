@@ -84,6 +84,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         await ProjectionsCaughtUp();
         var after = await Snapshot();
         after.ShouldBe(before);
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
         before.Keys.Select(k => k.Split('/')[0]).Distinct().Order().ShouldBe(["claim", "source", "summary", "timeline"]);
         before.Keys.Count(k => k.StartsWith("summary/", StringComparison.Ordinal)).ShouldBe(5);
     }
