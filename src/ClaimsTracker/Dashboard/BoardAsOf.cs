@@ -32,15 +32,8 @@ public static class BoardAsOf
             }
         }
 
-        var matching = summaries.Values.Where(s => Matches(s, filter)).OrderByDescending(s => s.LastChangedAt).ToList();
+        var matching = summaries.Values.Where(filter.Matches).OrderByDescending(s => s.LastChangedAt).ToList();
         var items = matching.Skip((filter.PageNumber - 1) * filter.Size).Take(filter.Size).Select(ClaimListItem.Of).ToList();
         return new BoardPage<ClaimListItem>(items, filter.PageNumber, filter.Size, matching.Count);
     }
-
-    /// <summary>The board's filters (<see cref="ClaimFilter.Apply"/>) over summaries in memory.</summary>
-    private static bool Matches(ClaimSummary s, ClaimFilter filter) =>
-        (!Words.TryParse<ClaimStatus>(filter.Status, out var status) || s.Status == status) &&
-        (string.IsNullOrWhiteSpace(filter.Party) || s.Parties.Contains(filter.Party.Trim(), StringComparer.OrdinalIgnoreCase)) &&
-        (string.IsNullOrWhiteSpace(filter.Topic) || s.Topics.Contains(filter.Topic.Trim(), StringComparer.OrdinalIgnoreCase)) &&
-        (string.IsNullOrWhiteSpace(filter.Q) || s.Statement.Contains(filter.Q.Trim(), StringComparison.OrdinalIgnoreCase));
 }
