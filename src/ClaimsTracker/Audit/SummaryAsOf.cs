@@ -46,7 +46,9 @@ public static class SummaryAsOf
     public static async Task<ClaimSummary?> Fold(
         IQuerySession session, Guid claimId, SummaryCheckpoint? from, long untilVersion, DateTimeOffset asOf, CancellationToken ct)
     {
-        var summary = from?.Summary;
+        // the fold mutates the summary: start from a copy, or a checkpoint taken earlier in the same daemon batch
+        // would be stored with the state of a later one
+        var summary = from is null ? null : JsonSerializer.Deserialize<ClaimSummary>(JsonSerializer.Serialize(from.Summary, Json.Options), Json.Options);
         var after = from?.Version ?? 0;
         var projection = new ClaimSummaryProjection();
         while (true)
