@@ -1,4 +1,5 @@
 using ClaimsTracker.Audit;
+using ClaimsTracker.Dashboard;
 using ClaimsTracker.Demo;
 using ClaimsTracker.Infrastructure;
 using JasperFx;
@@ -10,6 +11,7 @@ builder.Services.AddClaimsStore(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddClaimsApi();
+builder.Services.AddDashboard();
 builder.Services.AddDemoData(builder.Configuration);
 builder.Host.UseWolverine(opts => opts.Durability.Mode = DurabilityMode.Solo);
 

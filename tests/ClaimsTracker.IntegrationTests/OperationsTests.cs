@@ -23,7 +23,10 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims", "/api/claims/{claimId}", "/api/claims/{claimId}/statements", "/api/claims/{claimId}/reports",
             "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
-            "/api/sources", "/api/sources/{sourceId}", "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
+            "/api/sources", "/api/sources/{sourceId}",
+            "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild",
+            "/api/admin/webhooks", "/api/admin/webhooks/{id}",
+            "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
             "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",
             "/api/claims/{claimId}/claimreview", "/api/admin/import",
         ], ignoreOrder: true);
