@@ -87,6 +87,19 @@ public sealed class AuditVerifyTests(AppFixture fixture) : IntegrationContext(fi
     }
 
     [Fact]
+    public async Task a_forged_row_of_a_type_the_service_does_not_know_is_named_as_inserted()
+    {
+        var id = await ClaimWithCorrectedStatement();
+
+        await Sql($$"""
+            insert into claims.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id)
+            values (nextval('claims.mt_events_sequence'), gen_random_uuid(), '{{id}}', 5, '{"claimId":"{{id}}"}', 'claim_forged', now(), '*DEFAULT*')
+            """);
+
+        Findings(await Report()).ShouldBe([$"unreadable {id} 5", $"inserted {id} 5"]);
+    }
+
+    [Fact]
     public async Task a_projected_document_changed_behind_the_service_is_reported_with_the_fields_that_differ()
     {
         var id = await ClaimWithCorrectedStatement();

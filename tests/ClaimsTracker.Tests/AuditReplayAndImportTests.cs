@@ -1,0 +1,68 @@
+using System.Text.Json;
+using ClaimsTracker.Audit;
+using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
+using static ClaimsTracker.Tests.ClaimStory;
+
+namespace ClaimsTracker.Tests;
+
+public sealed class AuditReplayAndImportTests
+{
+    private static readonly Dictionary<string, Type> Types = new()
+    {
+        ["claim_registered"] = typeof(ClaimRegistered), ["statement_recorded"] = typeof(StatementRecorded),
+    };
+
+    [Fact]
+    public void replay_names_what_each_event_changed_and_a_third_party_moves_only_the_counts()
+    {
+        var steps = ClaimReplay.Steps(ClaimId, Stream(
+            Registered(), Said(Russia, Stance.Confirms, Day(21)), Said(null, Stance.Asserts, Day(22), "Reuters"),
+            Said(NorthKorea, Stance.Denies, Day(23))));
+
+        steps.Select(s => s.Status).ShouldBe([ClaimStatus.Unconfirmed, ClaimStatus.PartiallyConfirmed, ClaimStatus.PartiallyConfirmed, ClaimStatus.Disputed]);
+        Changes(steps[1]).ShouldBe(["status: unconfirmed -> partially_confirmed", "stance of Russia: open -> confirms",
+            "count of statements: 0 -> 1", "count of partyStatements: 0 -> 1"], ignoreOrder: true);
+        Changes(steps[2]).ShouldBe(["count of statements: 1 -> 2", "count of thirdPartyAssertions: 0 -> 1"], ignoreOrder: true);
+        Changes(steps[3]).ShouldContain("stance of North Korea: open -> denies");
+        steps[0].Changes.ShouldContain(c => c.What == "status" && c.From == null && c.To == "unconfirmed");
+    }
+
+    [Fact]
+    public void import_reads_good_lines_and_reports_each_bad_one_by_number()
+    {
+        var registered = Line(1, "claim_registered", Registered());
+        var statement = Line(2, "statement_recorded", Said(Russia, Stance.Confirms, Day(21)));
+        var text = string.Join('\n',
+            registered, "", statement,
+            Line(4, "statement_recorded", Said(Russia, Stance.Denies, Day(22))),
+            Line(3, "statement_recorded", Said(Russia, Stance.Denies, Day(22)) with { ClaimId = Guid.NewGuid() }),
+            "[1, 2]",
+            Line(3, "statement_whispered", Said(Russia, Stance.Denies, Day(22))));
+
+        var (events, errors) = ImportEndpoint.Parse(text, Types);
+
+        events.Select(e => (e.Line, e.Version)).ShouldBe([(1, 1L), (3, 2L)]);
+        events[0].Actor.ShouldBe("desk-editor");
+        events[0].Headers["idempotencyKey"].ShouldBe("key-1");
+        errors.Keys.ShouldBe(["line 4", "line 5", "line 6", "line 7"]);
+        errors["line 4"].Single().ShouldContain("version 4");
+        errors["line 5"].Single().ShouldBe("data.claimId differs from streamId");
+        errors["line 6"].Single().ShouldBe("must be a JSON object");
+        errors["line 7"].Single().ShouldStartWith("type 'statement_whispered' is not an event this service knows");
+    }
+
+    private static List<IEvent> Stream(params object[] data) => data.Select((d, i) => (IEvent)new Event<object>(d)
+    {
+        StreamId = ClaimId, Version = i + 1, Sequence = i + 1, Timestamp = Day(28).AddMinutes(i), UserName = "desk-editor",
+    }).ToList();
+
+    private static string Line(long version, string type, object data) => JsonSerializer.Serialize(new
+    {
+        streamId = ClaimId, version, type, recordedAt = Day(28), actor = "desk-editor", correlationId = "c-1",
+        idempotencyKey = $"key-{version}", data = JsonSerializer.SerializeToNode(data, data.GetType(), Json.Options),
+    });
+
+    private static List<string> Changes(ReplayStep step) => step.Changes.Select(c => $"{c.What}: {c.From} -> {c.To}").ToList();
+}
