@@ -262,7 +262,7 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
         return body;
     }
 
-    private static JsonObject RegisterBody() => new()
+    public static JsonObject RegisterBody() => new()
     {
         ["statement"] = "North Korea has supplied rockets and missiles to Russia",
         ["parties"] = new JsonArray("Russia", "North Korea"),
@@ -274,7 +274,7 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
         },
     };
 
-    private static JsonObject AppendBody(string route) => route switch
+    public static JsonObject AppendBody(string route) => route switch
     {
         "statements" => new JsonObject
         {
