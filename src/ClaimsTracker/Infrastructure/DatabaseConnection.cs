@@ -4,7 +4,8 @@ namespace ClaimsTracker.Infrastructure;
 
 /// <summary>
 /// Connection settings that make an unreachable PostgreSQL fail fast instead of holding requests for the
-/// driver's defaults (15 s to connect, 30 s per command). Values already in the connection string win.
+/// driver's defaults (15 s to connect, 30 s per command), and that bound how long a stalled transaction can hold
+/// the projections back. Values already in the connection string win.
 /// </summary>
 public static class DatabaseConnection
 {
@@ -16,6 +17,14 @@ public static class DatabaseConnection
         SetUnlessGiven(builder, "Cancellation Timeout", 2000);
         // a connection to a paused or unplugged server is noticed by keepalive, not only by the next command
         SetUnlessGiven(builder, "Keepalive", 10);
+        // A write whose process stalls after inserting its events holds a sequence gap that the async daemon
+        // rightly waits on (skipping it would lose the event); the server ends such a transaction instead.
+        var idleSeconds = configuration.GetValue("Database:IdleInTransactionTimeoutSeconds", 30);
+        if (idleSeconds > 0 && builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) != true)
+        {
+            builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={idleSeconds * 1000}".Trim();
+        }
+
         return builder.ConnectionString;
     }
 
