@@ -13,7 +13,7 @@ public static class DatabaseConnection
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         SetUnlessGiven(builder, "Timeout", configuration.GetValue("Database:ConnectTimeoutSeconds", 3));
-        SetUnlessGiven(builder, "Command Timeout", configuration.GetValue("Database:CommandTimeoutSeconds", 10));
+        SetUnlessGiven(builder, "Command Timeout", configuration.GetValue("Database:CommandTimeoutSeconds", 5));
         SetUnlessGiven(builder, "Cancellation Timeout", 2000);
         // a connection to a paused or unplugged server is noticed by keepalive, not only by the next command
         SetUnlessGiven(builder, "Keepalive", 10);
