@@ -31,26 +31,34 @@ public sealed class DatabaseMonitor : BackgroundService
     /// <summary>False after two failed pings in a row; true again after the first ping that succeeds.</summary>
     public bool Reachable => _reachable;
 
+    /// <summary>
+    /// Null when PostgreSQL answered within two seconds. The wait is cut off by the clock, not by cancelling the
+    /// command: cancelling talks to the server too, and a frozen server does not answer that either.
+    /// </summary>
     public async Task<Exception?> Probe(CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ProbeTimeout);
+        var ping = Task.Run(Ping, CancellationToken.None);
         try
         {
-            await using var command = _dataSource.CreateCommand("select 1");
-            await command.ExecuteScalarAsync(timeout.Token);
+            await ping.WaitAsync(ProbeTimeout, ct);
             return null;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
+            _ = ping.ContinueWith(t => t.Exception, TaskScheduler.Default);   // observed, finishes on its own
             return e;
         }
     }
 
+    private async Task Ping()
+    {
+        await using var command = _dataSource.CreateCommand("select 1");
+        await command.ExecuteScalarAsync();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
             var failure = await Probe(stoppingToken);
             if (failure is null)
@@ -68,8 +76,13 @@ public sealed class DatabaseMonitor : BackgroundService
                 _reachable = false;
                 _logger.LogError("PostgreSQL does not answer ({Reason}); requests get 503 until it does", failure.Message);
             }
+            else if (_reachable)
+            {
+                continue;   // one slow answer may be load: ask again at once before refusing requests
+            }
+
+            await Task.Delay(Interval, stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     public override void Dispose()
