@@ -1,3 +1,4 @@
+using ClaimsTracker.Dashboard;
 using ClaimsTracker.Demo;
 using ClaimsTracker.Infrastructure;
 using JasperFx;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddClaimsStore(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddClaimsApi();
+builder.Services.AddDashboard();
 builder.Services.AddDemoData(builder.Configuration);
 builder.Host.UseWolverine(opts => opts.Durability.Mode = DurabilityMode.Solo);
 

@@ -24,7 +24,11 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
             "/api/sources", "/api/sources/{sourceId}",
+            "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild",
+            "/api/admin/webhooks", "/api/admin/webhooks/{id}",
         ], ignoreOrder: true);
+        document.Field("components.securitySchemes.apiKey.scheme").ShouldBe("bearer");
+        document.Json["paths"]!["/api/claims/{claimId}/statements"]!["post"]!["security"].ShouldNotBeNull();
         var docs = await Api.Get("/docs/");
         docs.Status.ShouldBe(HttpStatusCode.OK);
         docs.Text.ShouldContain("openapi/v1.json");

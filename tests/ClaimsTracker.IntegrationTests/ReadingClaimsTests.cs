@@ -175,6 +175,26 @@ public sealed class ReadingClaimsTests(AppFixture fixture) : IntegrationContext(
         (await Api.Get("/api/sources/nobody")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task a_corrected_stance_counts_in_the_sources_track_record()
+    {
+        var id = await Api.RegisteredClaim();
+        var said = await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+        await Api.Post($"/api/claims/{id}/verdicts", new { verdict = "false", rationale = "Documents show otherwise" });
+        await Api.Post($"/api/claims/{id}/corrections", new
+        {
+            reason = "He denied it; the transcript was wrong", correctsVersion = long.Parse(said.Field("version")!), stance = "denies",
+        });
+        await ProjectionsCaughtUp();
+
+        var peskov = await Api.Get("/api/sources/dmitry-peskov");
+
+        peskov.Field("statements.0.stance").ShouldBe("denies");
+        peskov.Field("trackRecord.denials").ShouldBe("1");
+        peskov.Field("trackRecord.confirmations").ShouldBe("0");
+        peskov.Field("trackRecord.upheld").ShouldBe("1");
+    }
+
     private async Task<string[]> Ids(string url)
     {
         var reply = await Api.Get(url);

@@ -42,10 +42,10 @@ internal static class ClaimStory
 
     public static ClaimCorrected CorrectedStatement(
         long version, Stance? stance = null, DateTimeOffset? statedAt = null, string? quote = null) =>
-        new(ClaimId, "wrong transcription", version, null, stance, statedAt, quote, Day(27), "desk-editor");
+        new(ClaimId, "wrong transcription", version, "Dmitry Peskov", null, stance, statedAt, quote, Day(27), "desk-editor");
 
     public static ClaimCorrected CorrectedText(string statement) =>
-        new(ClaimId, "typo", null, statement, null, null, null, Day(27), "desk-editor");
+        new(ClaimId, "typo", null, null, statement, null, null, null, Day(27), "desk-editor");
 
     /// <summary>The write-side claim after its registration (version 1) and then <paramref name="events"/> (versions 2, 3, ...).</summary>
     public static Claim Given(params object[] events) => GivenClaim(Registered(), events);

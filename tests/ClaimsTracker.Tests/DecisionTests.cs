@@ -110,7 +110,7 @@ public class DecisionTests
 
         var corrected = decision.Events.ShouldHaveSingleItem().ShouldBeOfType<ClaimCorrected>();
         corrected.ShouldBe(new ClaimCorrected(
-            ClaimId, "typo", null, "North Korea has supplied missiles to Russia", null, null, null, Editor.Now, "desk-editor"));
+            ClaimId, "typo", null, null, "North Korea has supplied missiles to Russia", null, null, null, Editor.Now, "desk-editor"));
         claim.Then(corrected).Status.ShouldBe(ClaimStatus.Denied);
     }
 
@@ -148,7 +148,7 @@ public class DecisionTests
         var after = claim.Then(OnlyStatement(RecordStatementEndpoint.Decide(claim, Statement("RUSSIA"), Editor)));
 
         after.Version.ShouldBe(3);
-        after.StatementVersions.ShouldBe([2L, 3L]);
+        after.Statements.Select(st => st.Version).ShouldBe([2L, 3L]);
         after.Status.ShouldBe(ClaimStatus.Disputed);
     }
 
@@ -227,7 +227,7 @@ public class DecisionTests
             () => claim.Version.ShouldBe(1),
             () => claim.Status.ShouldBe(ClaimStatus.Unconfirmed),
             () => claim.Retracted.ShouldBeFalse(),
-            () => claim.StatementVersions.ShouldBeEmpty(),
+            () => claim.Statements.ShouldBeEmpty(),
             () => claim.Facts.Since.ShouldBe(FirstReported));
     }
 
@@ -239,6 +239,6 @@ public class DecisionTests
             Said(Russia, Stance.Confirms, Day(22)), Ruled(Verdict.Unproven, Day(23)), CorrectedText("text"));
 
         claim.Version.ShouldBe(7);
-        claim.StatementVersions.ShouldBe([3L, 5L]);
+        claim.Statements.Select(st => st.Version).ShouldBe([3L, 5L]);
     }
 }

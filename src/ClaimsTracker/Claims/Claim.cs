@@ -1,7 +1,9 @@
 namespace ClaimsTracker.Claims;
 
+public sealed record StatementRef(long Version, string SourceName);
+
 /// <summary>The write-side claim: only what decisions and the write reply need.</summary>
-public sealed partial record Claim(Guid Id, long Version, ClaimFacts Facts, long[] StatementVersions, bool Retracted)
+public sealed partial record Claim(Guid Id, long Version, ClaimFacts Facts, StatementRef[] Statements, bool Retracted)
 {
     public ClaimStatus Status => ConfirmationStatus.At(Facts).Status;
 
@@ -28,7 +30,7 @@ public sealed partial record Claim(Guid Id, long Version, ClaimFacts Facts, long
         {
             Version = version,
             Facts = Facts.Then(version, e),
-            StatementVersions = e is StatementRecorded ? [.. StatementVersions, version] : StatementVersions,
+            Statements = e is StatementRecorded s ? [.. Statements, new(version, s.Source.Name)] : Statements,
             Retracted = Retracted || e is ClaimRetracted,
         };
     }

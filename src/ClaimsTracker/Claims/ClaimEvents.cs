@@ -22,9 +22,11 @@ public sealed record EvidenceAttached(
 
 public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rationale, DateTimeOffset GivenAt, string RecordedBy);
 
-/// <summary>Corrects the claim's text, or an earlier statement (by its version): stance, world time or quote.</summary>
+/// <summary>
+/// Corrects the claim's text, or an earlier statement (by its version, naming its source): stance, world time or quote.
+/// </summary>
 public sealed record ClaimCorrected(
-    Guid ClaimId, string Reason, long? CorrectsVersion, string? Statement, Stance? Stance, DateTimeOffset? StatedAt,
-    string? Quote, DateTimeOffset CorrectedAt, string RecordedBy);
+    Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
+    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy);
 
 public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);

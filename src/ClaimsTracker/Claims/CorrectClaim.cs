@@ -55,26 +55,21 @@ public static class CorrectClaimEndpoint
     [EndpointSummary("Correct the claim's text or an earlier statement")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(
-        Guid claimId, CorrectClaim command, HttpContext http, IDocumentSession session, TimeProvider clock)
-    {
-        var request = WriteRequest.From(http);
-        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
-        var outcome = await ClaimWrites.Append(session, request, claimId, command.ExpectedVersion, command,
-            claim => Decide(claim, command, context), http.RequestAborted);
-        return outcome.ToHttp();
-    }
+    public static Task<IResult> Post(
+        Guid claimId, CorrectClaim command, HttpContext http, IDocumentSession session, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, session, clock, claimId, command, command.ExpectedVersion, Decide);
 
     public static Decision Decide(Claim claim, CorrectClaim command, DecisionContext context)
     {
-        if (command.CorrectsVersion is { } target && !claim.StatementVersions.Contains(target))
+        var target = claim.Statements.FirstOrDefault(s => s.Version == command.CorrectsVersion);
+        if (command.CorrectsVersion is { } version && target is null)
         {
-            return Decision.Refuse("correctsVersion", $"version {target} of this claim is not a recorded statement");
+            return Decision.Refuse("correctsVersion", $"version {version} of this claim is not a recorded statement");
         }
 
         Stance? stance = Words.TryParse<Stance>(command.Stance, out var parsed) ? parsed : null;
         return Decision.Append(new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
-            command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
+            target?.SourceName, command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
             context.Actor.Name));
     }
 }

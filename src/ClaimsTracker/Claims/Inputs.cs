@@ -1,4 +1,5 @@
 using ClaimsTracker.Infrastructure;
+using Marten;
 
 namespace ClaimsTracker.Claims;
 
@@ -50,6 +51,19 @@ public sealed record Registered(Guid Id, long Version);
 
 public static class WriteOutcomeHttp
 {
+    /// <summary>An HTTP write to an existing claim: who and when from the request, then the write pipeline.</summary>
+    public static async Task<IResult> Append<TCommand>(
+        HttpContext http, IDocumentSession session, TimeProvider clock, Guid claimId, TCommand command, long? expectedVersion,
+        Func<Claim, TCommand, DecisionContext, Decision> decide)
+        where TCommand : notnull
+    {
+        var request = WriteRequest.From(http);
+        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
+        var outcome = await ClaimWrites.Append(session, request, claimId, expectedVersion, command,
+            claim => decide(claim, command, context), http.RequestAborted);
+        return outcome.ToHttp();
+    }
+
     public static IResult ToHttp(this WriteOutcome outcome) => outcome switch
     {
         WriteOutcome.Refused refused => refused.Problem.ToResult(),

@@ -34,15 +34,9 @@ public static class RecordStatementEndpoint
     [EndpointSummary("Record a source's statement on a claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(
-        Guid claimId, RecordStatement command, HttpContext http, IDocumentSession session, TimeProvider clock)
-    {
-        var request = WriteRequest.From(http);
-        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
-        var outcome = await ClaimWrites.Append(session, request, claimId, command.ExpectedVersion, command,
-            claim => Decide(claim, command, context), http.RequestAborted);
-        return outcome.ToHttp();
-    }
+    public static Task<IResult> Post(
+        Guid claimId, RecordStatement command, HttpContext http, IDocumentSession session, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, session, clock, claimId, command, command.ExpectedVersion, Decide);
 
     public static Decision Decide(Claim claim, RecordStatement command, DecisionContext context)
     {

@@ -17,33 +17,52 @@ public static class BoardPage
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
-        string? status, string? party, string? topic, string? q, string? page, IQuerySession session, CancellationToken ct)
+        string? status, string? party, string? topic, string? q, string? page, string? asOf, IQuerySession session, CancellationToken ct)
     {
         var pageNumber = int.TryParse(page, out var n) ? n : (int?)null;
         var filter = new ClaimFilter(Blank(status), Blank(party), Blank(topic), Blank(q), pageNumber, null);
+        var time = new TimeQuery(Blank(asOf), null);
         var problems = page is not null && pageNumber is null
             ? Problems.Invalid("page", "must be a whole number such as 2")
             : filter.Check();
+        if (problems.Status is null && time.Check() is { Status: not null } badTime)
+        {
+            problems = badTime;
+        }
+
         if (problems.Status is not null)
         {
             return Page.Render("Board", Html.Of($"""
                 <h1>Claims</h1>
-                {Form(filter)}
+                {Form(filter, null)}
                 {ErrorList(problems)}
                 """), Section.Board, StatusCodes.Status400BadRequest);
         }
 
+        if (time.RecordedAt() is { } recordedAt)
+        {
+            var then = await BoardAsOf.Page(session, filter, recordedAt, ct);
+            return Page.Render("Board", Html.Of($"""
+                <h1>Claims</h1>
+                {Form(filter, recordedAt)}
+                <p class="as-of" role="status">Shown as ClaimsTracker recorded it at {Time(recordedAt)}. <a href="/{Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q))}">Show it as it is now</a>.</p>
+                {Listing(then, filter, recordedAt)}
+                """), Section.Board);
+        }
+
         var claims = await filter.Apply(session.Query<ClaimSummary>()).ToPagedListAsync(filter.PageNumber, filter.Size, ct);
+        var current = new BoardPage<ClaimListItem>(claims.Select(ClaimListItem.Of).ToList(), filter.PageNumber, filter.Size, claims.TotalItemCount);
+        var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
         return Page.Render("Board", Html.Of($"""
             <h1>Claims</h1>
-            {Form(filter)}
-            {Listing(claims.Select(ClaimListItem.Of).ToList(), claims, filter)}
+            {Form(filter, null)}
+            {Page.LiveRegion(ClaimChangesListener.Topic, here, Listing(current, filter, null))}
             """), Section.Board);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static Html Form(ClaimFilter filter)
+    private static Html Form(ClaimFilter filter, DateTimeOffset? asOf)
     {
         var statuses = Enum.GetValues<ClaimStatus>().Select(s => Html.Of(
             $"<option value=\"{Words.Of(s)}\"{Html.When(string.Equals(Words.Of(s), filter.Status, StringComparison.OrdinalIgnoreCase), Html.Of($" selected"))}>{Spoken(s)}</option>"));
@@ -53,23 +72,25 @@ public static class BoardPage
             <div class="field"><label for="status">Status</label><select id="status" name="status"><option value="">any status</option>{statuses}</select></div>
             <div class="field"><label for="party">Party</label><input id="party" name="party" maxlength="100" value="{filter.Party}"></div>
             <div class="field"><label for="topic">Topic</label><input id="topic" name="topic" maxlength="60" value="{filter.Topic}"></div>
+            <div class="field"><label for="asOf">As recorded at (UTC)</label><input id="asOf" name="asOf" type="datetime-local" step="1" value="{asOf?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)}"></div>
             <div class="actions"><button type="submit">Filter</button> <a href="/">Clear</a></div>
             </form>
             """);
     }
 
-    private static Html Listing(IReadOnlyList<ClaimListItem> items, IPagedList<ClaimSummary> paging, ClaimFilter filter)
+    private static Html Listing(BoardPage<ClaimListItem> paging, ClaimFilter filter, DateTimeOffset? asOf)
     {
+        var items = paging.Items;
         if (items.Count == 0)
         {
             return filter.PageNumber == 1
                 ? Html.Of($"""<p class="empty">No claims match. <a href="/">Show every claim</a>.</p>""")
-                : Html.Of($"""<p class="empty">Nothing on page {filter.PageNumber}. {PageLink(filter, 1, "Go to the first page", "first")}.</p>""");
+                : Html.Of($"""<p class="empty">Nothing on page {filter.PageNumber}. {PageLink(filter, 1, "Go to the first page", "first", asOf)}.</p>""");
         }
 
         var first = (paging.PageNumber - 1) * paging.PageSize + 1;
         return Html.Of($"""
-            <p class="total" id="total">Claims {first}–{first + items.Count - 1} of {paging.TotalItemCount}, last changed first.</p>
+            <p class="total" id="total">Claims {first}–{first + items.Count - 1} of {paging.Total}, last changed first.</p>
             <div class="table-frame">
             <table class="board" aria-describedby="total">
             <thead><tr><th scope="col">Claim</th><th scope="col">Status</th><th scope="col">Party stances</th><th scope="col">Counts</th><th scope="col">Last change</th></tr></thead>
@@ -78,7 +99,7 @@ public static class BoardPage
             </tbody>
             </table>
             </div>
-            {Pager(paging, filter)}
+            {Pager(paging, filter, asOf)}
             """);
     }
 
@@ -98,7 +119,7 @@ public static class BoardPage
 
     private static string Plural(int count, string one, string many) => count == 1 ? one : many;
 
-    private static Html Pager(IPagedList<ClaimSummary> paging, ClaimFilter filter)
+    private static Html Pager(BoardPage<ClaimListItem> paging, ClaimFilter filter, DateTimeOffset? asOf)
     {
         if (paging.PageCount <= 1)
         {
@@ -107,17 +128,17 @@ public static class BoardPage
 
         return Html.Of($"""
             <nav class="pager" aria-label="Pages">
-            {Html.When(paging.HasPreviousPage, PageLink(filter, paging.PageNumber - 1, "← Previous", "prev"))}
+            {Html.When(paging.PageNumber > 1, PageLink(filter, paging.PageNumber - 1, "← Previous", "prev", asOf))}
             <span>Page {paging.PageNumber} of {paging.PageCount}</span>
-            {Html.When(paging.HasNextPage, PageLink(filter, paging.PageNumber + 1, "Next →", "next"))}
+            {Html.When(paging.PageNumber < paging.PageCount, PageLink(filter, paging.PageNumber + 1, "Next →", "next", asOf))}
             </nav>
             """);
     }
 
-    private static Html PageLink(ClaimFilter filter, long number, string label, string rel)
+    private static Html PageLink(ClaimFilter filter, long number, string label, string rel, DateTimeOffset? asOf)
     {
         var query = Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q),
-            ("page", number.ToString(CultureInfo.InvariantCulture)));
+            ("asOf", asOf is { } t ? Iso(t) : null), ("page", number.ToString(CultureInfo.InvariantCulture)));
         return Html.Of($"<a href=\"/{query}\" rel=\"{rel}\">{label}</a>");
     }
 }

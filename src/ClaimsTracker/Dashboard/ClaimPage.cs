@@ -59,17 +59,22 @@ public static class ClaimPage
         IReadOnlyList<IEvent> recorded = recordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
 
         var claim = ClaimView.Of(summary, recordedAt);
-        return Page.Render(claim.Statement, Html.Of($"""
+        var intervals = ConfirmationStatus.Timeline(summary.Facts);
+        var content = Html.Of($"""
             {Heading(claim)}
-            {AsOfForm(id, recordedAt)}
             {Ruling(claim, recorded)}
             <div class="columns">
             {FirstReport(claim.FirstReport)}
             {Counts(claim)}
             </div>
             {Parties(claim)}
-            {Timeline(ConfirmationStatus.Timeline(summary.Facts))}
+            {Timeline(intervals, recorded)}
             {History(id, recorded)}
+            """);
+        // a page as recorded at a past moment stays as it was; only the present follows new writes
+        return Page.Render(claim.Statement, Html.Of($"""
+            {AsOfForm(id, recordedAt)}
+            {(recordedAt is null ? Page.LiveRegion(ClaimChangesListener.Topic, $"/claims/{id}", content, id) : content)}
             """));
     }
 
@@ -166,9 +171,10 @@ public static class ClaimPage
             {Html.When(!string.IsNullOrWhiteSpace(party.Quote), Html.Of($"<blockquote>{party.Quote}</blockquote>"))}
             """);
 
-    private static Html Timeline(IReadOnlyList<StatusInterval> intervals) => Html.Of($"""
+    private static Html Timeline(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events) => Html.Of($"""
         <section aria-labelledby="timeline">
         <h2 id="timeline">Status over world time</h2>
+        {StatusChart.Render(intervals, events)}
         <table class="timeline">
         <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Because of</th></tr></thead>
         <tbody>
@@ -206,7 +212,7 @@ public static class ClaimPage
         </section>
         """);
 
-    private static Html Describe(object data) => data switch
+    public static Html Describe(object data) => data switch
     {
         ClaimRegistered e => Html.Of($"Registered; first reported by {e.FirstReport.Outlet}."),
         ClaimReported e => Html.Of($"Reported again by {ExternalLink(e.Article.Url, e.Article.Outlet)}."),

@@ -2,19 +2,22 @@ using System.Text;
 
 namespace ClaimsTracker.Dashboard;
 
-public enum Section { Board, Sources, Docs }
+public enum Section { Board, Activity, Sources, Projections, Docs }
 
 /// <summary>The layout every dashboard page shares, and the answer that carries it.</summary>
 public static class Page
 {
-    // pages need nothing but their own stylesheet; live updates and charts will widen this in one place
+    // only the service's own files: no inline script, no inline handler; live updates come from /events/stream
     private const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     private static readonly (Section Section, string Label, string Href)[] Navigation =
     [
         (Section.Board, "Board", "/"),
-        (Section.Sources, "Sources", "/api/sources"),
+        (Section.Activity, "Activity", "/activity"),
+        (Section.Sources, "Sources", "/sources"),
+        (Section.Projections, "Projections", "/ops/projections"),
         (Section.Docs, "API docs", "/docs"),
     ];
 
@@ -31,6 +34,7 @@ public static class Page
             <title>{title} · ClaimsTracker</title>
             <link rel="icon" href="data:,">
             <link rel="stylesheet" href="/dashboard.css">
+            <script src="/live.js" defer></script>
             </head>
             <body>
             <a class="skip" href="#main">Skip to content</a>
@@ -47,6 +51,17 @@ public static class Page
             """);
         return new HtmlResult(document.ToString(), status);
     }
+
+    /// <summary>
+    /// The part of a page that live.js replaces, fetched again from <paramref name="source"/>, when the event stream
+    /// reports a change of <paramref name="topic"/> (for one claim only when <paramref name="claimId"/> is given).
+    /// </summary>
+    public static Html LiveRegion(string topic, string source, Html content, Guid? claimId = null) => Html.Of($"""
+        <p class="live-status" data-live-status hidden><span class="dot" aria-hidden="true"></span> <span data-live-text>Connecting…</span></p>
+        <div id="live" data-live-topic="{topic}" data-live-src="{source}"{Html.When(claimId is not null, Html.Of($" data-live-claim=\"{claimId}\""))}>
+        {content}
+        </div>
+        """);
 
     public static IResult NotFound(string title, Html explanation) => Render(title, Html.Of($"""
         <h1>{title}</h1>

@@ -20,7 +20,7 @@ public static class ApiSetup
                 context.HttpContext.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
             }
         });
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
         services.AddWolverineHttp();
         services.AddClaimsHealth();
         services.AddRequestLimits();

@@ -32,10 +32,28 @@ public sealed partial class SourceProfileProjection : MultiStreamProjection<Sour
     public SourceProfileProjection()
     {
         Identity<StatementRecorded>(e => SourceId.Of(e.Source.Name));
+        Identities<ClaimCorrected>(e => e.SourceName is null ? [] : [SourceId.Of(e.SourceName)]);
     }
 
     public override SourceProfile? Evolve(SourceProfile? profile, string id, IEvent e)
     {
+        if (e.Data is ClaimCorrected correction && profile is not null)
+        {
+            // a correction of one of this source's statements: what it said is now what the correction says
+            var index = profile.Statements.FindIndex(s => s.ClaimId == correction.ClaimId && s.Version == correction.CorrectsVersion);
+            if (index >= 0)
+            {
+                var said = profile.Statements[index];
+                profile.Statements[index] = said with
+                {
+                    Stance = correction.Stance ?? said.Stance, Quote = correction.Quote ?? said.Quote,
+                    StatedAt = correction.StatedAt ?? said.StatedAt,
+                };
+            }
+
+            return profile;
+        }
+
         if (e.Data is not StatementRecorded statement)
         {
             return profile;

@@ -1,0 +1,23 @@
+using ClaimsTracker.Subscriptions;
+using Marten;
+
+namespace ClaimsTracker.Dashboard;
+
+public static class DashboardSetup
+{
+    /// <summary>
+    /// The live feed behind the pages, the daemon watch, the projection rebuilds the ops page starts, and the webhooks
+    /// that carry the same status changes to subscribers outside.
+    /// </summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        var feed = new LiveFeed();
+        services.AddSingleton(feed);
+        services.AddSingleton<ProjectionRebuilds>();
+        services.AddHostedService<DaemonProgressRelay>();
+        services.ConfigureMarten(opts => opts.Listeners.Add(new ClaimChangesListener(feed)));
+        // the same changes, for subscribers outside the dashboard
+        services.AddWebhooks();
+        return services;
+    }
+}

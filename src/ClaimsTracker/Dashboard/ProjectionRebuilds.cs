@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using JasperFx.Events.Daemon;
+using Marten;
+
+namespace ClaimsTracker.Dashboard;
+
+public enum RebuildState { Running, Finished, Failed }
+
+public sealed record Rebuild(string Projection, RebuildState State, string StartedBy, DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt, string? Error);
+
+/// <summary>
+/// Rebuilds of async projections that an admin started, one at a time per projection. The rebuild runs on the
+/// daemon in the background; its progress is the shard's position, which the projections status reads.
+/// </summary>
+public sealed class ProjectionRebuilds(
+    IDocumentStore store, IProjectionCoordinator coordinator, LiveFeed feed, TimeProvider clock, IHostApplicationLifetime lifetime,
+    ILogger<ProjectionRebuilds> logger)
+{
+    private readonly ConcurrentDictionary<string, Rebuild> _latest = new(StringComparer.Ordinal);
+
+    public Rebuild? Latest(string projection) => _latest.GetValueOrDefault(projection);
+
+    /// <summary>Starts a rebuild unless one is running already; returns the rebuild that is now under way.</summary>
+    public Rebuild Start(string projection, string startedBy)
+    {
+        var started = new Rebuild(projection, RebuildState.Running, startedBy, clock.GetUtcNow(), null, null);
+        var current = _latest.AddOrUpdate(projection, started,
+            (_, existing) => existing.State == RebuildState.Running ? existing : started);
+        if (ReferenceEquals(current, started))
+        {
+            _ = Task.Run(() => Run(started), lifetime.ApplicationStopping);
+        }
+
+        return current;
+    }
+
+    private async Task Run(Rebuild rebuild)
+    {
+        try
+        {
+            var daemon = coordinator.DaemonForMainDatabase();
+            await daemon.RebuildProjectionAsync(rebuild.Projection, TimeSpan.FromMinutes(5), lifetime.ApplicationStopping);
+            // a rebuild on a running daemon leaves the projection's agent stopped: without this it would stop
+            // following new events (the projections page showed it falling behind after a rebuild)
+            foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == rebuild.Projection))
+            {
+                await daemon.StartAgentAsync(shard, lifetime.ApplicationStopping);
+            }
+
+            _latest[rebuild.Projection] = rebuild with { State = RebuildState.Finished, EndedAt = clock.GetUtcNow() };
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Rebuilding projection {Projection} failed", rebuild.Projection);
+            _latest[rebuild.Projection] = rebuild with
+            {
+                State = RebuildState.Failed, EndedAt = clock.GetUtcNow(), Error = $"{e.GetType().Name}: {e.Message}",
+            };
+        }
+
+        feed.Publish(new LiveChange(DaemonProgressRelay.Topic, "{}"));
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Wolverine.Http;
+using static ClaimsTracker.Dashboard.Fragments;
+
+namespace ClaimsTracker.Dashboard;
+
+/// <summary>What the projections themselves are doing: position, lag, errors, the daemon, and rebuilds.</summary>
+public static class ProjectionsPage
+{
+    [WolverineGet("/ops/projections")]
+    [Authorize(Policy = Policies.Read)]
+    [ExcludeFromDescription]
+    public static async Task<IResult> Get(
+        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+    {
+        var status = await ProjectionsStatus.Read(store, coordinator, rebuilds, clock, ct);
+        return Page.Render("Projections", Html.Of($"""
+            <h1>Projections</h1>
+            <p>Async projections are kept by the daemon from the event store; the page follows it live.</p>
+            {Page.LiveRegion(DaemonProgressRelay.Topic, "/ops/projections", Board(status))}
+            <section aria-labelledby="rebuild-heading" class="rebuild">
+            <h2 id="rebuild-heading">Rebuild a projection</h2>
+            <p>Replays every event into the projection from scratch. Admin key required; progress shows in the table above.</p>
+            <form id="rebuild-form" class="as-of-form" method="post" action="/api/admin/projections">
+            <div class="field"><label for="rebuild-projection">Projection</label>
+            <select id="rebuild-projection" name="projection">{status.Projections.Where(p => p.Kind != ProjectionsStatus.Subscription).Select(p => Html.Of($"<option>{p.Name}</option>"))}</select></div>
+            <div class="field"><label for="rebuild-key">Admin key</label><input id="rebuild-key" name="key" type="password" autocomplete="off" required></div>
+            <button type="submit">Start rebuild</button>
+            </form>
+            <p id="rebuild-result" role="status" aria-live="polite"></p>
+            </section>
+            """), Section.Projections);
+    }
+
+    private static Html Board(ProjectionsStatus status) => Html.Of($"""
+        <dl class="facts daemon" id="daemon">
+        <dt>Async daemon</dt><dd data-daemon="{(status.DaemonRunning ? "running" : "stopped")}">{(status.DaemonRunning ? "running" : "stopped")}{Html.When(status.AnyPaused, Html.Of($" · some projections paused"))}</dd>
+        <dt>Latest event</dt><dd><span class="number" id="latest-event">{status.LatestEvent}</span></dd>
+        <dt>High water mark</dt><dd><span class="number" id="high-water">{status.HighWaterMark}</span>{Html.When(status.HighWaterPolledAt is not null, Html.Of($" <span class=\"meta\">checked {Time(status.HighWaterPolledAt, "")}</span>"))}</dd>
+        <dt>Inline projections</dt><dd>{string.Join(", ", status.Inline)}: {ProjectionsStatus.InlineNote}</dd>
+        </dl>
+        <div class="table-frame">
+        <table class="projections">
+        <caption>Async projections, read at {Time(status.ReadAt)}</caption>
+        <thead><tr><th scope="col">Projection</th><th scope="col">Position</th><th scope="col">Behind by</th><th scope="col">Agent</th><th scope="col">Last error</th><th scope="col">Rebuild</th></tr></thead>
+        <tbody>
+        {status.Projections.Select(Row)}
+        </tbody>
+        </table>
+        </div>
+        """);
+
+    private static Html Row(ProjectionProgress p) => Html.Of($"""
+        <tr data-projection="{p.Name}" data-lag="{p.LagEvents}">
+        <th scope="row" data-label="Projection">{p.Name}{Html.When(p.Kind == ProjectionsStatus.Subscription, Html.Of($" <span class=\"meta\">(subscription: webhooks)</span>"))}</th>
+        <td data-label="Position" class="number">{p.Position}</td>
+        <td data-label="Behind by"><span class="lag" data-caught-up="{(p.LagEvents == 0 ? "yes" : "no")}">{Lag(p)}</span></td>
+        <td data-label="Agent">{p.AgentStatus}</td>
+        <td data-label="Last error">{(p.LastError is null ? Html.Of($"<span class=\"meta\">none</span>") : Html.Of($"<span class=\"error\">{p.LastError}</span>"))}</td>
+        <td data-label="Rebuild">{Rebuilding(p.Rebuild)}</td>
+        </tr>
+        """);
+
+    private static Html Lag(ProjectionProgress p) => p.LagEvents == 0
+        ? Html.Of($"<span aria-hidden=\"true\">✓ </span>0 events · caught up")
+        : Html.Of($"{p.LagEvents} {(p.LagEvents == 1 ? "event" : "events")} · {p.LagSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+
+    private static Html Rebuilding(Rebuild? rebuild) => rebuild switch
+    {
+        null => Html.Of($"<span class=\"meta\">not since start</span>"),
+        { State: RebuildState.Running } r => Html.Of($"<span data-rebuild=\"running\">running since {Time(r.StartedAt)}, by {r.StartedBy}</span>"),
+        { State: RebuildState.Finished } r => Html.Of($"<span data-rebuild=\"finished\">finished {Time(r.EndedAt, "")}, by {r.StartedBy}</span>"),
+        var r => Html.Of($"<span data-rebuild=\"failed\" class=\"error\">failed {Time(r.EndedAt, "")}</span>"),
+    };
+}
+
+/// <summary>Admin operations on projections: the same status as JSON, and rebuilds (the audit tools start them too).</summary>
+public static class ProjectionsAdminEndpoints
+{
+    [WolverineGet("/api/admin/projections", OperationId = "GetProjections")]
+    [Tags("Admin")]
+    [EndpointSummary("Every async projection's position, lag, agent state, last error and latest rebuild")]
+    [Authorize(Policy = Policies.Administer)]
+    public static async Task<ProjectionsStatus> GetAll(
+        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct) =>
+        await ProjectionsStatus.Read(store, coordinator, rebuilds, clock, ct);
+
+    [WolverineGet("/api/admin/projections/{name}", OperationId = "GetProjection")]
+    [Tags("Admin")]
+    [EndpointSummary("One async projection's progress, including a rebuild under way")]
+    [Authorize(Policy = Policies.Administer)]
+    public static async Task<IResult> GetOne(string name,
+        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+    {
+        var status = await ProjectionsStatus.Read(store, coordinator, rebuilds, clock, ct);
+        return status.Projections.FirstOrDefault(p => p.Name == name) is { } found
+            ? Results.Ok(found)
+            : Unknown(name, status).ToResult();
+    }
+
+    [WolverinePost("/api/admin/projections/{name}/rebuild", OperationId = "RebuildProjection")]
+    [Tags("Admin")]
+    [EndpointSummary("Rebuild an async projection from every event; 202, follow it at the Location")]
+    [Authorize(Policy = Policies.Administer)]
+    public static IResult Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, HttpContext http)
+    {
+        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().ToList();
+        if (!names.Contains(name, StringComparer.Ordinal))
+        {
+            return UnknownName(name, names).ToResult();
+        }
+
+        if (ProjectionsStatus.Kind(name) == ProjectionsStatus.Subscription)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A subscription is not rebuilt",
+                detail: $"'{name}' sends status changes to webhooks; replaying it from the start would send every change again.");
+        }
+
+        var rebuild = rebuilds.Start(name, Actor.From(http.User).Name);
+        return Results.Accepted($"/api/admin/projections/{Uri.EscapeDataString(name)}", rebuild);
+    }
+
+    private static ProblemDetails Unknown(string name, ProjectionsStatus status) =>
+        UnknownName(name, status.Projections.Select(p => p.Name).ToList());
+
+    private static ProblemDetails UnknownName(string name, IReadOnlyList<string> names) => new()
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "Unknown projection",
+        Detail = $"There is no async projection named '{name}'. The async projections are: {string.Join(", ", names)}. "
+            + "Inline projections are written with every event and never need a rebuild here.",
+    };
+}

@@ -1,0 +1,85 @@
+using ClaimsTracker.Claims;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Wolverine;
+using Wolverine.Marten.Subscriptions;
+
+namespace ClaimsTracker.Subscriptions;
+
+/// <summary>The relay's own memory of a claim: what its status was after the last event it saw.</summary>
+public sealed class ClaimWatch
+{
+    public Guid Id { get; set; }
+    public string Statement { get; set; } = "";
+    public string[] Parties { get; set; } = [];
+    public string[] Topics { get; set; } = [];
+    public ClaimFacts Facts { get; set; } = ClaimFacts.Start([], default);
+    public ClaimStatus Status { get; set; }
+}
+
+/// <summary>
+/// Follows the event store on the async daemon and turns every status change into one delivery per interested
+/// webhook. The deliveries go into Wolverine's outbox in the same PostgreSQL transaction that records how far the
+/// relay has read, so a change is neither lost nor sent twice by the relay, whatever stops the service.
+/// </summary>
+public sealed class StatusChangeRelay : BatchSubscription
+{
+    public const string Name = "webhooks";
+
+    public StatusChangeRelay() : base(Name)
+    {
+        IncludeType<ClaimRegistered>();
+        IncludeType<StatementRecorded>();
+        IncludeType<VerdictGiven>();
+        IncludeType<ClaimCorrected>();
+        IncludeType<ClaimRetracted>();
+    }
+
+    public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
+        IDocumentOperations operations, IMessageBus bus, CancellationToken cancellationToken)
+    {
+        var webhooks = await operations.Query<Webhook>().ToListAsync(cancellationToken);
+        var ids = page.Events.Select(e => e.StreamId).Distinct().ToArray();
+        var watches = (await operations.LoadManyAsync<ClaimWatch>(cancellationToken, ids)).ToDictionary(w => w.Id);
+
+        foreach (var e in page.Events)
+        {
+            var watch = watches.GetValueOrDefault(e.StreamId);
+            if (e.Data is ClaimRegistered registered)
+            {
+                watch = new ClaimWatch
+                {
+                    Id = registered.ClaimId, Statement = registered.Statement, Parties = registered.Parties, Topics = registered.Topics,
+                    Facts = ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt),
+                };
+                watches[watch.Id] = watch;
+                continue;
+            }
+
+            if (watch is null)
+            {
+                continue;
+            }
+
+            watch.Statement = (e.Data as ClaimCorrected)?.Statement ?? watch.Statement;
+            watch.Facts = watch.Facts.Then(e.Version, e.Data);
+            var (status, _) = ConfirmationStatus.At(watch.Facts);
+            if (status == watch.Status)
+            {
+                continue;
+            }
+
+            var change = new StatusChanged(e.Id, watch.Id, watch.Statement, Words.Of(watch.Status), Words.Of(status), e.Version,
+                e.EventTypeName, e.Timestamp, watch.Topics, watch.Parties);
+            watch.Status = status;
+            foreach (var webhook in webhooks.Where(w => w.Wants(watch.Topics, watch.Parties)))
+            {
+                await bus.PublishAsync(new WebhookDelivery(webhook.Id, change));
+            }
+        }
+
+        operations.Store(watches.Values.ToArray());
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+
+namespace ClaimsTracker.IntegrationTests;
+
+public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationContext(fixture)
+{
+    [Fact]
+    public async Task projection_status_and_rebuilds_need_an_admin_key()
+    {
+        (await Api.Get("/api/admin/projections")).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        (await Api.Get("/api/admin/projections", AppFixture.EditorKey)).Status.ShouldBe(HttpStatusCode.Forbidden);
+        (await Api.Post("/api/admin/projections/ClaimTimeline/rebuild", null)).Status.ShouldBe(HttpStatusCode.Forbidden);
+        (await Api.Post("/api/admin/projections/ClaimTimeline/rebuild", null, key: null)).Status.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task an_unknown_projection_is_a_404_that_names_the_known_ones()
+    {
+        var reply = await Api.Post("/api/admin/projections/Nope/rebuild", null, AppFixture.AdminKey);
+
+        reply.Status.ShouldBe(HttpStatusCode.NotFound);
+        reply.Field("detail")!.ShouldContain("ClaimTimeline");
+        (await Api.Get("/api/admin/projections/Nope", AppFixture.AdminKey)).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task the_webhook_subscription_is_shown_but_never_replayed()
+    {
+        var all = await Api.Get("/api/admin/projections", AppFixture.AdminKey);
+        all.Text.ShouldContain("\"kind\":\"subscription\"");
+
+        var reply = await Api.Post("/api/admin/projections/webhooks/rebuild", null, AppFixture.AdminKey);
+
+        reply.Status.ShouldBe(HttpStatusCode.BadRequest);
+        reply.Field("detail")!.ShouldContain("send every change again");
+    }
+
+    [Fact]
+    public async Task a_rebuild_reports_its_progress_and_leaves_the_projection_caught_up_and_following()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+        await ProjectionsCaughtUp();
+
+        var started = await Api.Post("/api/admin/projections/ClaimTimeline/rebuild", null, AppFixture.AdminKey);
+
+        started.Status.ShouldBe(HttpStatusCode.Accepted, started.Text);
+        started.Headers.Location!.ToString().ShouldBe("/api/admin/projections/ClaimTimeline");
+        started.Field("startedBy").ShouldBe("test-admin");
+        Reply progress;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(50);
+            progress = await Api.Get("/api/admin/projections/ClaimTimeline", AppFixture.AdminKey);
+            progress.Status.ShouldBe(HttpStatusCode.OK, progress.Text);
+        }
+        while (progress.Field("rebuild.state") == "running" && ++polls < 600);
+
+        progress.Field("rebuild.state").ShouldBe("finished", progress.Text);
+        await Api.StatementFrom(id, "Kim Yo Jong", "North Korea", "denies", "2024-02-21T09:00:00Z");
+        await ProjectionsCaughtUp();
+        var all = await Api.Get("/api/admin/projections", AppFixture.AdminKey);
+        all.Field("projections.0.lagEvents").ShouldBe("0", all.Text);
+        all.Field("projections.1.lagEvents").ShouldBe("0", all.Text);
+        var timeline = await Api.Get($"/api/claims/{id}/timeline");
+        timeline.Field("version").ShouldBe("3", timeline.Text);
+        timeline.Field("intervals.2.status").ShouldBe("disputed", timeline.Text);
+    }
+}

@@ -1,0 +1,55 @@
+using ClaimsTracker.Claims;
+using ClaimsTracker.Dashboard;
+using JasperFx.Events;
+using static ClaimsTracker.Tests.ClaimStory;
+
+namespace ClaimsTracker.Tests;
+
+public sealed class StatusChartTests
+{
+    private static (IReadOnlyList<StatusInterval> Intervals, List<IEvent> Events) Story(params object[] later)
+    {
+        var events = new List<IEvent> { new Event<ClaimRegistered>(Registered()) { Version = 1 } };
+        events.AddRange(later.Select((e, i) => (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(e.GetType()), e)!));
+        for (var i = 0; i < events.Count; i++)
+        {
+            events[i].Version = i + 1;
+        }
+
+        return (ConfirmationStatus.Timeline(Facts(later)), events);
+    }
+
+    [Fact]
+    public void each_status_interval_is_a_labelled_band_and_each_statement_evidence_and_verdict_a_mark()
+    {
+        var (intervals, events) = Story(
+            Said(Russia, Stance.Confirms, Day(21)), Evidence(Bearing.Supports, Day(22)), Said(NorthKorea, Stance.Denies, Day(23)),
+            Ruled(Verdict.False, Day(25)));
+
+        var svg = StatusChart.Render(intervals, events).ToString();
+
+        svg.Split("class=\"band\"").Length.ShouldBe(5);
+        svg.ShouldContain("data-status=\"partially_confirmed\"");
+        svg.ShouldContain("data-status=\"disputed\"");
+        svg.ShouldContain("data-status=\"refuted\"");
+        svg.Split("class=\"mark\"").Length.ShouldBe(5);
+        svg.ShouldContain("<title>disputed from 2024-02-23 12:00 UTC to 2024-02-25 12:00 UTC because of version 4, spokesperson (North Korea) denies</title>");
+        svg.ShouldContain("fill=\"url(#pattern-cross)\"");
+    }
+
+    [Fact]
+    public void recorded_text_in_titles_and_labels_stays_text()
+    {
+        var (intervals, events) = Story(Said(Russia, Stance.Confirms, Day(21), source: "<script>alert(1)</script>\"onfocus=\"x"));
+
+        var svg = StatusChart.Render(intervals, events).ToString();
+
+        svg.ShouldNotContain("<script>");
+        svg.ShouldNotContain("\"onfocus=\"");
+        svg.ShouldContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    [Fact]
+    public void a_claim_without_intervals_draws_nothing() =>
+        StatusChart.Render([], []).ToString().ShouldBeEmpty();
+}
