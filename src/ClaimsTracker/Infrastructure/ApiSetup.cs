@@ -38,7 +38,6 @@ public static class ApiSetup
         app.UseRateLimiter();
         app.UseDatabaseGate();
         app.UseAuthorization();
-        app.UseRequestTimeouts();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.OpenApiRoutePattern = "/openapi/{documentName}.json");
         app.MapClaimsHealth();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -31,12 +30,6 @@ public static class RequestLimits
         // Kestrel refuses larger bodies while reading them (chunked ones too); the middleware below answers early
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitOptions>>(
             (kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
-        services.AddRequestTimeouts(options => options.DefaultPolicy = new RequestTimeoutPolicy
-        {
-            // a request stuck on an unresponsive database is cut off and answered 503; clients retry with their key
-            Timeout = TimeSpan.FromSeconds(8),
-            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
-        });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>>((options, configured) =>
         {
