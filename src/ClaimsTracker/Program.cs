@@ -1,3 +1,4 @@
+using ClaimsTracker.Audit;
 using ClaimsTracker.Dashboard;
 using ClaimsTracker.Demo;
 using ClaimsTracker.Infrastructure;
@@ -7,6 +8,7 @@ using Wolverine;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddClaimsStore(builder.Configuration);
+builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddClaimsApi();
 builder.Services.AddDashboard();

@@ -31,6 +31,8 @@ public sealed class CommandLineTests(AppFixture fixture)
         before.ShouldContain("timeline ");
         before.ShouldContain("source dmitry-peskov");
         (await Scalar<string>(connectionString, projected)).ShouldBe(before);
+        var verify = await Cli(connectionString, "verify");
+        verify.ExitCode.ShouldBe(0, verify.Output);
 
         var codegen = await Cli(connectionString, "codegen", "preview");
         codegen.ExitCode.ShouldBe(0, codegen.Output);

@@ -26,6 +26,9 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/sources", "/api/sources/{sourceId}",
             "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild",
             "/api/admin/webhooks", "/api/admin/webhooks/{id}",
+            "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
+            "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",
+            "/api/claims/{claimId}/claimreview", "/api/admin/import",
         ], ignoreOrder: true);
         document.Field("components.securitySchemes.apiKey.scheme").ShouldBe("bearer");
         document.Json["paths"]!["/api/claims/{claimId}/statements"]!["post"]!["security"].ShouldNotBeNull();
@@ -84,6 +87,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         await ProjectionsCaughtUp();
         var after = await Snapshot();
         after.ShouldBe(before);
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
         before.Keys.Select(k => k.Split('/')[0]).Distinct().Order().ShouldBe(["claim", "source", "summary", "timeline"]);
         before.Keys.Count(k => k.StartsWith("summary/", StringComparison.Ordinal)).ShouldBe(5);
     }

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
@@ -40,16 +41,40 @@ public sealed partial class ClaimTimelineProjection : SingleStreamProjection<Cla
     }
 }
 
-public sealed record TimelineView(Guid Id, long Version, IReadOnlyList<StatusInterval> Intervals);
+public sealed record TimelineView(
+    Guid Id, long Version, IReadOnlyList<StatusInterval> Intervals, DateTimeOffset? AsOf = null, DateTimeOffset? WorldAt = null)
+{
+    /// <summary>The intervals that had begun by world time <paramref name="worldAt"/>, the last one left open.</summary>
+    public TimelineView Until(DateTimeOffset? worldAt) => worldAt is not { } t
+        ? this
+        : this with
+        {
+            WorldAt = t,
+            Intervals = Intervals.Where(i => i.From <= t).Select(i => i.To is { } to && to > t ? i with { To = null } : i).ToList(),
+        };
+}
 
 public static class ClaimTimelineEndpoint
 {
     [WolverineGet("/api/claims/{claimId}/timeline", OperationId = "GetClaimTimeline")]
     [Tags("Claims")]
-    [EndpointSummary("The claim's status over world time")]
+    [EndpointSummary("The claim's status over world time, as known now or as recorded at asOf, up to worldAt")]
     [Authorize(Policy = Policies.Read)]
-    public static async Task<IResult> Get(Guid claimId, IQuerySession session, CancellationToken ct)
+    [ProducesResponseType<TimelineView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid claimId, [FromQuery] TimeQuery time, IQuerySession session, CancellationToken ct)
     {
+        if (time.Check() is { Status: not null } invalid)
+        {
+            return invalid.ToResult();
+        }
+
+        if (time.RecordedAt() is { } asOf)
+        {
+            return await Audit.SummaryAsOf.Find(session, claimId, asOf, ct) is { } then
+                ? Results.Ok(new TimelineView(then.Id, then.Version, ConfirmationStatus.Timeline(then.Facts), asOf).Until(time.World()))
+                : Problems.UnknownClaim(claimId).ToResult();
+        }
+
         var batch = session.CreateBatchQuery();
         var timeline = batch.Load<ClaimTimeline>(claimId);
         var summary = batch.Load<ClaimSummary>(claimId);
@@ -57,9 +82,9 @@ public static class ClaimTimelineEndpoint
         return (await timeline, await summary) switch
         {
             (_, null) => Problems.UnknownClaim(claimId).ToResult(),
-            ({ } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals)),
+            ({ } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals).Until(time.World())),
             // the daemon has not caught up with the latest write yet: derive from the inline summary instead
-            (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version, ConfirmationStatus.Timeline(now.Facts))),
+            (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version, ConfirmationStatus.Timeline(now.Facts)).Until(time.World())),
         };
     }
 }

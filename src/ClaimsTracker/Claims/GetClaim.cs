@@ -1,3 +1,4 @@
+using ClaimsTracker.Audit;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -57,9 +58,9 @@ public static class GetClaimEndpoint
             : Results.Ok(ClaimView.Of(summary, time.RecordedAt(), time.World()));
     }
 
-    /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/>, replayed from the events.</summary>
+    /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/> (from its nearest checkpoint).</summary>
     public static async Task<ClaimSummary?> Find(IQuerySession session, Guid claimId, DateTimeOffset? asOf, CancellationToken ct) =>
         asOf is { } t
-            ? await session.Events.AggregateStreamAsync<ClaimSummary>(claimId, timestamp: t, token: ct)
+            ? await SummaryAsOf.Find(session, claimId, t, ct)
             : await session.LoadAsync<ClaimSummary>(claimId, ct);
 }

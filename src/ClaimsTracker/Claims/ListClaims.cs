@@ -67,6 +67,13 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
 
         return query.OrderByDescending(x => x.LastChangedAt);
     }
+
+    /// <summary>The same filters as <see cref="Apply"/>, for summaries rebuilt in memory at another moment.</summary>
+    public bool Matches(ClaimSummary s) =>
+        (!Words.TryParse<ClaimStatus>(Status, out var status) || s.Status == status) &&
+        (string.IsNullOrWhiteSpace(Party) || s.Parties.Any(p => string.Equals(p, Party.Trim(), StringComparison.OrdinalIgnoreCase))) &&
+        (string.IsNullOrWhiteSpace(Topic) || s.Topics.Contains(Topic.Trim().ToLowerInvariant())) &&
+        (string.IsNullOrWhiteSpace(Q) || s.Statement.Contains(Q.Trim(), StringComparison.OrdinalIgnoreCase));
 }
 
 public static class ListClaimsEndpoint
@@ -76,14 +83,67 @@ public static class ListClaimsEndpoint
     [EndpointSummary("List claims, filtered and paged")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<ClaimPage>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get([FromQuery] ClaimFilter filter, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(
+        [FromQuery] ClaimFilter filter, [FromQuery] TimeQuery time, IQuerySession session, CancellationToken ct)
     {
         if (filter.Check() is { Status: not null } invalid)
         {
             return invalid.ToResult();
         }
 
+        if (time.Check() is { Status: not null } invalidTime)
+        {
+            return invalidTime.ToResult();
+        }
+
+        if (time.RecordedAt() is not null || time.World() is not null)
+        {
+            return Results.Ok(await At(filter, time.RecordedAt(), time.World(), session, ct));
+        }
+
         var page = await filter.Apply(session.Query<ClaimSummary>()).ToPagedListAsync(filter.PageNumber, filter.Size, ct);
         return Results.Ok(new ClaimPage(page.Select(ClaimListItem.Of).ToList(), page.TotalItemCount, filter.PageNumber, filter.Size));
+    }
+
+    /// <summary>
+    /// The list as it stood at recorded time <paramref name="asOf"/> and/or with statuses at world time
+    /// <paramref name="worldAt"/>: every claim registered by then, rebuilt from its nearest checkpoint when it changed
+    /// since, then filtered and paged like the live list.
+    /// </summary>
+    private static async Task<ClaimPage> At(
+        ClaimFilter filter, DateTimeOffset? asOf, DateTimeOffset? worldAt, IQuerySession session, CancellationToken ct)
+    {
+        var query = session.Query<ClaimSummary>().AsQueryable();
+        if (asOf is { } registeredBy)
+        {
+            query = query.Where(s => s.RegisteredAt <= registeredBy);
+        }
+
+        var summaries = new List<ClaimSummary>();
+        foreach (var current in await query.ToListAsync(ct))
+        {
+            var summary = asOf is { } t && current.LastChangedAt > t
+                ? await Audit.SummaryAsOf.Find(session, current.Id, t, ct)
+                : current;
+            if (summary is null)
+            {
+                continue;
+            }
+
+            if (worldAt is not null)
+            {
+                (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts, worldAt);
+            }
+
+            if (filter.Matches(summary))
+            {
+                summaries.Add(summary);
+            }
+        }
+
+        var items = summaries.OrderByDescending(s => s.LastChangedAt)
+            .Skip((filter.PageNumber - 1) * filter.Size).Take(filter.Size)
+            .Select(ClaimListItem.Of).ToList();
+        return new ClaimPage(items, summaries.Count, filter.PageNumber, filter.Size);
     }
 }

@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace ClaimsTracker.Infrastructure;
@@ -12,6 +11,9 @@ public sealed class LimitOptions
 {
     /// <summary>The largest request body accepted, in bytes; the biggest valid write is a few kilobytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest body of an admin import (POST /api/admin/import), an NDJSON export of the whole log.</summary>
+    public long MaxImportBodyBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>Writes each API key (or, without one, each client address) may make per second, sustained.</summary>
     public int WritesPerSecond { get; set; } = 20;
@@ -27,9 +29,6 @@ public static class RequestLimits
     {
         services.AddOptions<LimitOptions>().BindConfiguration("Limits");
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LimitOptions>>().Value);
-        // Kestrel refuses larger bodies while reading them (chunked ones too); the middleware below answers early
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitOptions>>(
-            (kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>>((options, configured) =>
         {
@@ -61,12 +60,14 @@ public static class RequestLimits
     /// <summary>Refuses a body larger than the limit before any work, whether it announces its length or not.</summary>
     public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        var limit = http.RequestServices.GetRequiredService<LimitOptions>().MaxRequestBodyBytes;
+        var limits = http.RequestServices.GetRequiredService<LimitOptions>();
+        var limit = http.Request.Path.StartsWithSegments("/api/admin/import") ? limits.MaxImportBodyBytes : limits.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit)
         {
             return WriteProblem(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large", TooLarge(limit));
         }
 
+        // Kestrel then refuses a larger body while reading it, chunked ones too
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = limit;

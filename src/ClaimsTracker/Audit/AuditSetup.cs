@@ -1,0 +1,28 @@
+using System.Text;
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace ClaimsTracker.Audit;
+
+public static class AuditSetup
+{
+    /// <summary>The tamper-evident chain (sealed in each write's transaction) and the verifier.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ChainOptions>(configuration.GetSection("Audit"));
+        var key = Encoding.UTF8.GetBytes(configuration["Audit:ChainKey"] is { Length: > 0 } configured
+            ? configured
+            : ChainOptions.DevelopmentKey);
+        services.ConfigureMarten(opts =>
+        {
+            opts.Listeners.Add(new EventSealer(key));
+            LegacyEvents.Register(opts);
+            opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
+            opts.Schema.For<LedgerHead>();
+            opts.Schema.For<SummaryCheckpoint>().Index(c => c.ClaimId);
+            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints");
+        });
+        services.AddSingleton<AuditVerifier>();
+        return services;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Audit;
+
+/// <summary>One exported event: everything an auditor needs to read it alone, and its seal to check it.</summary>
+public sealed record ExportedEvent(
+    long Sequence, Guid StreamId, long Version, string Type, DateTimeOffset RecordedAt, DateTimeOffset? WorldAt,
+    string? Actor, string? CorrelationId, string? CausationId, string? IdempotencyKey, JsonNode? Data, ExportedSeal? Seal,
+    Dictionary<string, object>? Headers = null)
+{
+    public static ExportedEvent Of(IEvent e, EventSeal? seal) => new(e.Sequence, e.StreamId, e.Version, e.EventTypeName,
+        e.Timestamp, WorldTime.Of(e.Data), e.UserName, e.CorrelationId, e.CausationId, SealedContent.IdempotencyKeyOf(e.Headers),
+        JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options),
+        seal is null ? null : new ExportedSeal(seal.Position, seal.StreamPrevious, seal.LedgerPrevious, seal.Hash),
+        e.Headers is null ? null : new Dictionary<string, object>(e.Headers));
+}
+
+public sealed record ExportedSeal(long Position, string StreamPrevious, string LedgerPrevious, string Hash);
+
+/// <summary>The log, or one claim's part of it, as NDJSON (one event a line) or CSV, streamed in sequence order.</summary>
+public static class ExportEndpoints
+{
+    private const int PageSize = 2000;
+
+    [WolverineGet("/api/audit/events.ndjson", OperationId = "ExportLogNdjson")]
+    [Tags("Audit")]
+    [EndpointSummary("The whole event log as NDJSON, one event a line with its metadata and seal")]
+    [Authorize(Policy = Policies.Read)]
+    public static IResult Log(IDocumentStore store) => Ndjson(store, null, "claims-log.ndjson");
+
+    [WolverineGet("/api/audit/events.csv", OperationId = "ExportLogCsv")]
+    [Tags("Audit")]
+    [EndpointSummary("The whole event log as CSV for spreadsheets")]
+    [Authorize(Policy = Policies.Read)]
+    public static IResult LogCsv(IDocumentStore store) => Csv(store, null, "claims-log.csv");
+
+    [WolverineGet("/api/claims/{claimId}/events.ndjson", OperationId = "ExportClaimNdjson")]
+    [Tags("Audit")]
+    [EndpointSummary("One claim's events as NDJSON with metadata and seals")]
+    [Authorize(Policy = Policies.Read)]
+    public static async Task<IResult> Claim(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
+        await Exists(session, claimId, ct) ? Ndjson(store, claimId, $"claim-{claimId}.ndjson") : Problems.UnknownClaim(claimId).ToResult();
+
+    [WolverineGet("/api/claims/{claimId}/events.csv", OperationId = "ExportClaimCsv")]
+    [Tags("Audit")]
+    [EndpointSummary("One claim's events as CSV")]
+    [Authorize(Policy = Policies.Read)]
+    public static async Task<IResult> ClaimCsv(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
+        await Exists(session, claimId, ct) ? Csv(store, claimId, $"claim-{claimId}.csv") : Problems.UnknownClaim(claimId).ToResult();
+
+    public static async IAsyncEnumerable<ExportedEvent> Events(
+        IDocumentStore store, Guid? claimId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        long after = 0;
+        while (true)
+        {
+            var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > after);
+            if (claimId is { } id)
+            {
+                query = query.Where(e => e.StreamId == id);
+            }
+
+            var page = await query.OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(ct);
+            var ids = page.Select(e => EventSeal.IdOf(e.StreamId, e.Version)).ToArray();
+            var seals = ids.Length == 0 ? [] : (await session.LoadManyAsync<EventSeal>(ct, ids)).ToDictionary(s => s.Id);
+            foreach (var e in page)
+            {
+                yield return ExportedEvent.Of(e, seals.GetValueOrDefault(EventSeal.IdOf(e.StreamId, e.Version)));
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Sequence;
+        }
+    }
+
+    private static IResult Ndjson(IDocumentStore store, Guid? claimId, string fileName) => Results.Stream(async body =>
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(false));
+        await foreach (var e in Events(store, claimId, CancellationToken.None))
+        {
+            await writer.WriteAsync(JsonSerializer.Serialize(e, Json.Options));
+            await writer.WriteAsync('\n');
+        }
+    }, "application/x-ndjson", fileName);
+
+    private static IResult Csv(IDocumentStore store, Guid? claimId, string fileName) => Results.Stream(async body =>
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(false));
+        await writer.WriteAsync("sequence,stream_id,version,type,recorded_at,world_at,actor,correlation_id,causation_id,idempotency_key,hash,data\r\n");
+        await foreach (var e in Events(store, claimId, CancellationToken.None))
+        {
+            string[] cells =
+            [
+                e.Sequence.ToString(CultureInfo.InvariantCulture), e.StreamId.ToString(), e.Version.ToString(CultureInfo.InvariantCulture),
+                e.Type, Iso(e.RecordedAt), e.WorldAt is { } w ? Iso(w) : "", e.Actor ?? "", e.CorrelationId ?? "",
+                e.CausationId ?? "", e.IdempotencyKey ?? "", e.Seal?.Hash ?? "", e.Data?.ToJsonString() ?? "",
+            ];
+            await writer.WriteAsync(string.Join(',', cells.Select(Cell)) + "\r\n");
+        }
+    }, "text/csv", fileName);
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>RFC 4180 quoting, and a leading quote mark on text a spreadsheet would run as a formula.</summary>
+    private static string Cell(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, CultureInfo.InvariantCulture, out _))
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    }
+
+    private static async Task<bool> Exists(IQuerySession session, Guid claimId, CancellationToken ct) =>
+        await session.Events.FetchStreamStateAsync(claimId, ct) is not null;
+}

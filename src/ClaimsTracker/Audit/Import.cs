@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Audit;
+
+/// <summary>One line of an NDJSON export, read back and checked.</summary>
+public sealed record ImportedEvent(
+    int Line, Guid StreamId, long Version, object Data, DateTimeOffset RecordedAt, string? Actor, string? CorrelationId,
+    string? CausationId, Dictionary<string, object> Headers);
+
+public sealed record ImportReport(int Events, int Claims);
+
+/// <summary>
+/// Reads an NDJSON export into an empty store: every line is checked before anything is written, and the whole
+/// file goes in one transaction, in its original order, with each event's own recorded time and metadata, so the
+/// projections and the seals come out as they were (with the same Audit:ChainKey).
+/// </summary>
+public static class ImportEndpoint
+{
+    private const int MaxErrors = 50;
+
+    [WolverinePost("/api/admin/import", OperationId = "ImportLog")]
+    [Tags("Audit")]
+    [EndpointSummary("Import an NDJSON export into an empty store, all or nothing")]
+    [Authorize(Policy = Policies.Administer)]
+    [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(HttpRequest request, IDocumentStore store, CancellationToken ct)
+    {
+        await using (var query = store.QuerySession())
+        {
+            if (await query.Events.QueryAllRawEvents().AnyAsync(ct))
+            {
+                return Results.Problem(new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict, Title = "The store is not empty",
+                    Detail = "An import goes only into a store without events, so that nothing is mixed or renumbered. Nothing was imported.",
+                });
+            }
+        }
+
+        using var reader = new StreamReader(request.Body);
+        var (events, errors) = Parse(await reader.ReadToEndAsync(ct), store.Options.Events.AllKnownEventTypes()
+            .ToDictionary(t => t.EventTypeName, t => t.EventType));
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())).ToResult();
+        }
+
+        if (events.Count == 0)
+        {
+            return Problems.Invalid("body", "has no events: send the lines of an NDJSON export").ToResult();
+        }
+
+        await Write(store, events, ct);
+        return Results.Ok(new ImportReport(events.Count, events.Select(e => e.StreamId).Distinct().Count()));
+    }
+
+    public static (List<ImportedEvent> Events, SortedDictionary<string, List<string>> Errors) Parse(
+        string text, IReadOnlyDictionary<string, Type> types)
+    {
+        var events = new List<ImportedEvent>();
+        var errors = new SortedDictionary<string, List<string>>(Comparer<string>.Create((a, b) =>
+            int.Parse(a[5..], CultureInfo.InvariantCulture).CompareTo(int.Parse(b[5..], CultureInfo.InvariantCulture))));
+        var versions = new Dictionary<Guid, long>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length && errors.Count < MaxErrors; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var problems = new List<string>();
+            var parsed = Read(line, types, problems);
+            if (parsed is { } e)
+            {
+                var expected = versions.GetValueOrDefault(e.StreamId) + 1;
+                if (e.Version != expected)
+                {
+                    problems.Add($"version {e.Version} of stream {e.StreamId} comes where version {expected} was expected: lines must keep the export's order");
+                }
+                else if (expected == 1 && e.Data is not ClaimRegistered)
+                {
+                    problems.Add("a claim's first event must be claim_registered");
+                }
+                else if (ClaimOf(e.Data) != e.StreamId)
+                {
+                    problems.Add("data.claimId differs from streamId");
+                }
+                else
+                {
+                    versions[e.StreamId] = e.Version;
+                    events.Add(e with { Line = i + 1 });
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                errors[$"line {i + 1}"] = problems;
+            }
+        }
+
+        return (events, errors);
+    }
+
+    private static ImportedEvent? Read(string line, IReadOnlyDictionary<string, Type> types, List<string> problems)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            problems.Add($"is not JSON: {e.Message}");
+            return null;
+        }
+
+        if (node is not JsonObject o)
+        {
+            problems.Add("must be a JSON object");
+            return null;
+        }
+
+        var streamId = Guid.TryParse(o["streamId"]?.ToString(), out var id) ? id : (Guid?)null;
+        var version = o["version"] is JsonValue v && v.TryGetValue<long>(out var n) && n >= 1 ? n : (long?)null;
+        var recordedAt = DateTimeOffset.TryParse(o["recordedAt"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            ? t : (DateTimeOffset?)null;
+        var type = o["type"]?.ToString() is { } name && types.TryGetValue(name, out var known) ? known : null;
+        if (streamId is null) problems.Add("streamId must be a UUID");
+        if (version is null) problems.Add("version must be a whole number from 1");
+        if (recordedAt is null) problems.Add("recordedAt must be an ISO 8601 time");
+        if (type is null) problems.Add($"type '{o["type"]}' is not an event this service knows ({string.Join(", ", types.Keys.Order())})");
+        object? data = null;
+        if (type is not null)
+        {
+            try
+            {
+                data = o["data"] is JsonObject d ? d.Deserialize(type, Json.Options) : null;
+            }
+            catch (JsonException e)
+            {
+                problems.Add($"data does not fit {o["type"]}: {e.Message}");
+            }
+
+            if (data is null && problems.Count == 0)
+            {
+                problems.Add("data must be the event's JSON object");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        var headers = o["headers"] is JsonObject h
+            ? h.ToDictionary(p => p.Key, p => (object)(p.Value?.ToString() ?? ""))
+            : new Dictionary<string, object>();
+        if (o["idempotencyKey"]?.ToString() is { } key)
+        {
+            headers["idempotencyKey"] = key;
+        }
+
+        return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
+            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
+    }
+
+    private static Guid? ClaimOf(object data) => data switch
+    {
+        ClaimRegistered e => e.ClaimId,
+        ClaimReported e => e.ClaimId,
+        StatementRecorded e => e.ClaimId,
+        EvidenceAttached e => e.ClaimId,
+        VerdictGiven e => e.ClaimId,
+        ClaimCorrected e => e.ClaimId,
+        ClaimRetracted e => e.ClaimId,
+        _ => null,
+    };
+
+    /// <summary>Runs of one stream's consecutive events are saved together; the transaction commits only at the end.</summary>
+    private static async Task Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
+        {
+            var start = 0;
+            while (start < events.Count)
+            {
+                var end = start;
+                while (end + 1 < events.Count && events[end + 1].StreamId == events[start].StreamId)
+                {
+                    end++;
+                }
+
+                var run = events.GetRange(start, end - start + 1);
+                var datas = run.Select(e => e.Data).ToArray();
+                var action = run[0].Version == 1
+                    ? session.Events.StartStream<Claim>(run[0].StreamId, datas)
+                    : session.Events.Append(run[0].StreamId, datas);
+                for (var i = 0; i < run.Count; i++)
+                {
+                    var (target, source) = (action.Events[i], run[i]);
+                    target.Timestamp = source.RecordedAt;
+                    target.UserName = source.Actor;
+                    target.CorrelationId = source.CorrelationId;
+                    target.CausationId = source.CausationId;
+                    foreach (var (name, value) in source.Headers)
+                    {
+                        target.SetHeader(name, value);
+                    }
+                }
+
+                await session.SaveChangesAsync(ct);
+                start = end + 1;
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text;
+using ClaimsTracker.Demo;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ClaimsTracker.IntegrationTests;
+
+public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fixture)
+{
+    private static readonly string[] Tables =
+        ["mt_doc_claimsummary", "mt_doc_claimtimeline", "mt_doc_sourceprofile", "mt_doc_claim", "mt_doc_eventseal", "mt_doc_ledgerhead"];
+
+    [Fact]
+    public async Task an_exported_log_imported_into_an_empty_store_gives_identical_projections_seals_and_metadata()
+    {
+        await ActivatorUtilities.CreateInstance<DemoLoader>(Fixture.Host.Services).StartAsync(CancellationToken.None);
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms", statedAt: "2024-02-22T00:00:00Z");
+        await Api.Post($"/api/claims/{id}/corrections", new { reason = "Date", correctsVersion = 2, statedAt = "2024-02-23T00:00:00Z" },
+            idempotencyKey: "import-correction");
+        await ProjectionsCaughtUp();
+        var export = await Export();
+        var before = await Documents();
+        var historyBefore = (await Api.Get($"/api/claims/{id}/history")).Text;
+
+        await Fixture.Host.ResetAllMartenDataAsync();
+        var imported = await Import(export);
+
+        imported.Status.ShouldBe(HttpStatusCode.OK, imported.Text);
+        imported.Field("claims").ShouldBe("5");
+        await ProjectionsCaughtUp();
+        (await Documents()).ShouldBe(before);
+        (await Api.Get($"/api/claims/{id}/history")).Text.ShouldBe(historyBefore);
+        (await Export()).ShouldBe(export);
+        var verify = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        verify.Field("ok").ShouldBe("true", verify.Text);
+    }
+
+    [Fact]
+    public async Task bad_lines_are_reported_line_by_line_and_nothing_is_imported()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
+        var lines = (await Export()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        await Fixture.Host.ResetAllMartenDataAsync();
+        lines.Insert(1, "{not json");
+        lines.Add(lines[2].Replace("\"version\":2", "\"version\":4", StringComparison.Ordinal));
+        lines.Add(lines[2].Replace("\"type\":\"statement_recorded\"", "\"type\":\"statement_whispered\"", StringComparison.Ordinal));
+
+        var reply = await Import(string.Join('\n', lines));
+
+        reply.Status.ShouldBe(HttpStatusCode.BadRequest, reply.Text);
+        var errors = reply.Json["errors"]!.AsObject();
+        errors.Select(e => e.Key).ShouldBe(["line 2", "line 4", "line 5"]);
+        errors["line 2"]![0]!.ToString().ShouldStartWith("is not JSON");
+        errors["line 4"]![0]!.ToString().ShouldContain("version 4");
+        errors["line 5"]![0]!.ToString().ShouldContain("statement_whispered");
+        (await Api.Get("/api/claims")).Field("total").ShouldBe("0");
+        (await Export()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task import_needs_an_empty_store_and_an_admin_key()
+    {
+        await Api.RegisteredClaim();
+        var export = await Export();
+
+        (await Import(export)).Status.ShouldBe(HttpStatusCode.Conflict);
+        (await Api.Send(HttpMethod.Post, "/api/admin/import", export, AppFixture.EditorKey)).Status.ShouldBe(HttpStatusCode.Forbidden);
+        (await Api.Get("/api/claims")).Field("total").ShouldBe("1");
+    }
+
+    private async Task<string> Export() => await Api.Http.GetStringAsync("/api/audit/events.ndjson");
+
+    private async Task<Reply> Import(string ndjson) =>
+        await Api.Send(HttpMethod.Post, "/api/admin/import", ndjson, AppFixture.AdminKey);
+
+    private async Task<SortedDictionary<string, string>> Documents()
+    {
+        var documents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var table in Tables)
+        {
+            await using var command = new NpgsqlCommand($"select id::text, data::text from claims.{table}", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                documents[$"{table}/{reader.GetString(0)}"] = reader.GetString(1);
+            }
+        }
+
+        documents.Keys.Select(k => k.Split('/')[0]).Distinct().Count().ShouldBe(Tables.Length, string.Join(Environment.NewLine, documents.Keys));
+        return documents;
+    }
+}
