@@ -34,6 +34,9 @@ public sealed class AppFixture : IAsyncLifetime
     {
         ["ConnectionStrings:Claims"] = connectionString,
         ["Demo:Seed"] = "false",
+        // tests write far faster than a newsroom; the rate limit itself is tested in ClaimsTracker.FaultTests
+        ["Limits:WritesPerSecond"] = "1000000",
+        ["Limits:WriteBurst"] = "1000000",
         ["Auth:Keys:0:Name"] = "test-editor",
         ["Auth:Keys:0:Role"] = "editor",
         ["Auth:Keys:0:Key"] = EditorKey,

@@ -64,6 +64,12 @@ public static class ClaimWrites
         IDocumentSession session, WriteRequest request, Guid claimId, long? expectedVersion, object command,
         Func<Claim, Decision> decide, CancellationToken ct)
     {
+        if (claimId == Guid.Empty)
+        {
+            // Marten refuses the empty Guid as a stream id with an exception; no claim ever has it
+            return new WriteOutcome.Refused(Problems.UnknownClaim(claimId));
+        }
+
         Stamp(session, request);
 
         // Writers to one claim queue on its stream row, so writes without expectedVersion all land, in turn.

@@ -1,8 +1,6 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Scalar.AspNetCore;
 using Wolverine.Http;
@@ -15,23 +13,34 @@ public static class ApiSetup
     {
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
+            }
+        });
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
         services.AddWolverineHttp();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgresql");
+        services.AddClaimsHealth();
+        services.AddRequestLimits();
         return services;
     }
 
     public static WebApplication UseClaimsApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseBodySizeLimit();
         app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseDatabaseGate();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.OpenApiRoutePattern = "/openapi/{documentName}.json");
-        app.MapHealthChecks("/health");
+        app.MapClaimsHealth();
         app.MapWolverineEndpoints(opts =>
         {
             opts.RejectUnparseableQueryValues = true;
@@ -41,33 +50,27 @@ public static class ApiSetup
     }
 
     /// <summary>A database that cannot be reached is the service's trouble, not the client's: 503, try again.</summary>
-    private static int StatusFor(Exception exception) => exception switch
+    /// Marten wraps driver errors, so the whole chain of inner exceptions is looked at.
+    private static int StatusFor(Exception exception)
     {
-        NpgsqlException { IsTransient: true } or TimeoutException => StatusCodes.Status503ServiceUnavailable,
-        BadHttpRequestException bad => bad.StatusCode,
-        _ => StatusCodes.Status500InternalServerError,
-    };
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case BadHttpRequestException bad:
+                    return bad.StatusCode;
+                case PostgresException { SqlState: "57014" or "57P01" or "57P02" or "57P03" or "53300" or "08000" or "08003" or "08006" }:
+                case NpgsqlException and not PostgresException:
+                case TimeoutException:
+                    return StatusCodes.Status503ServiceUnavailable;
+            }
+        }
+
+        return StatusCodes.Status500InternalServerError;
+    }
 }
 
 public static class WriteHeadersMiddleware
 {
     public static ProblemDetails Before(HttpContext http) => WriteRequest.CheckHeaders(http);
-}
-
-public sealed class DatabaseHealthCheck(IDocumentStore store) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var session = store.QuerySession();
-            await using var command = new NpgsqlCommand("select 1", session.Connection);
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy("PostgreSQL answers");
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer", e);
-        }
-    }
 }

@@ -21,7 +21,8 @@ public static class ClaimsStore
 
         services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
+                opts.Connection(DatabaseConnection.Harden(connectionString, configuration));
+                opts.ConfigurePolly(DatabaseConnection.Retries);
                 opts.DatabaseSchemaName = Schema;
                 // enums are written as snake_case words by our converter, so stored events read like the API
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsInteger, Casing.CamelCase, Json.Configure);

@@ -1,0 +1,93 @@
+using Npgsql;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// Pings PostgreSQL every second on a pool of its own, so that requests can be refused with 503 at once while
+/// the database is unreachable instead of each one waiting for its own connect or command timeout.
+/// </summary>
+public sealed class DatabaseMonitor : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    private const int FailuresBeforeDown = 2;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<DatabaseMonitor> _logger;
+    private int _consecutiveFailures;
+    private volatile bool _reachable = true;
+
+    public DatabaseMonitor(IConfiguration configuration, ILogger<DatabaseMonitor> logger)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseConnection.Harden(
+            configuration.GetConnectionString("Claims") ?? "", configuration))
+        {
+            Timeout = 2, CommandTimeout = 2, MaxPoolSize = 2, ApplicationName = "claimstracker-monitor",
+        };
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _logger = logger;
+    }
+
+    /// <summary>False after two failed pings in a row; true again after the first ping that succeeds.</summary>
+    public bool Reachable => _reachable;
+
+    /// <summary>
+    /// Null when PostgreSQL answered within two seconds. The wait is cut off by the clock, not by cancelling the
+    /// command: cancelling talks to the server too, and a frozen server does not answer that either.
+    /// </summary>
+    public async Task<Exception?> Probe(CancellationToken ct)
+    {
+        var ping = Task.Run(Ping, CancellationToken.None);
+        try
+        {
+            await ping.WaitAsync(ProbeTimeout, ct);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            _ = ping.ContinueWith(t => t.Exception, TaskScheduler.Default);   // observed, finishes on its own
+            return e;
+        }
+    }
+
+    private async Task Ping()
+    {
+        await using var command = _dataSource.CreateCommand("select 1");
+        await command.ExecuteScalarAsync();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var failure = await Probe(stoppingToken);
+            if (failure is null)
+            {
+                if (!_reachable)
+                {
+                    _logger.LogWarning("PostgreSQL answers again; requests are served");
+                }
+
+                _consecutiveFailures = 0;
+                _reachable = true;
+            }
+            else if (++_consecutiveFailures >= FailuresBeforeDown && _reachable)
+            {
+                _reachable = false;
+                _logger.LogError("PostgreSQL does not answer ({Reason}); requests get 503 until it does", failure.Message);
+            }
+            else if (_reachable)
+            {
+                continue;   // one slow answer may be load: ask again at once before refusing requests
+            }
+
+            await Task.Delay(Interval, stoppingToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _dataSource.Dispose();
+        base.Dispose();
+    }
+}

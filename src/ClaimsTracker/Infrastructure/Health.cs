@@ -1,0 +1,96 @@
+using System.Text.Json;
+using JasperFx.Events.Daemon;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// /health/live: the process answers. /health/ready: PostgreSQL answers and the async daemon runs and is not
+/// stalled. /health: PostgreSQL answers (the original check, kept for existing probes). An unhealthy answer is
+/// 503 with Retry-After.
+/// </summary>
+public static class Health
+{
+    public const string RetryAfterSeconds = "5";
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddClaimsHealth(this IServiceCollection services)
+    {
+        services.AddSingleton<DatabaseMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseMonitor>());
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("postgresql", tags: [Ready])
+            .AddCheck<DaemonHealthCheck>("projection-daemon", tags: [Ready]);
+        return services;
+    }
+
+    public static WebApplication MapClaimsHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            Predicate = check => check.Name == "postgresql",
+            ResponseWriter = (http, report) => WritePlain(http, report),
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Ready),
+            ResponseWriter = WriteReport,
+        });
+        return app;
+    }
+
+    private static Task WritePlain(HttpContext http, HealthReport report)
+    {
+        MarkRetry(http, report);
+        http.Response.ContentType = "text/plain";
+        return http.Response.WriteAsync(report.Status.ToString());
+    }
+
+    private static Task WriteReport(HttpContext http, HealthReport report)
+    {
+        MarkRetry(http, report);
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        }, Json.Options));
+    }
+
+    private static void MarkRetry(HttpContext http, HealthReport report)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        if (report.Status == HealthStatus.Unhealthy)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+    }
+}
+
+/// <summary>PostgreSQL answers a ping within two seconds, on the monitor's own connection pool.</summary>
+public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var failure = await monitor.Probe(cancellationToken);
+        return failure is null
+            ? HealthCheckResult.Healthy("PostgreSQL answers")
+            : HealthCheckResult.Unhealthy("PostgreSQL does not answer");
+    }
+}
+
+/// <summary>The async daemon runs its projections, none is paused, and its high-water loop keeps polling.</summary>
+public sealed class DaemonHealthCheck(IProjectionCoordinator coordinator) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var daemon = coordinator.DaemonForMainDatabase();
+        var result = !daemon.IsRunning ? HealthCheckResult.Unhealthy("The projection daemon is not running")
+            : daemon.HasAnyPaused() ? HealthCheckResult.Unhealthy("A projection is paused after repeated failures")
+            : daemon.IsHighWaterStale ? HealthCheckResult.Unhealthy("The daemon's high-water detection has stopped polling")
+            : HealthCheckResult.Healthy($"Projections running; high water last polled at {daemon.HighWaterLastPolledAt:O}");
+        return Task.FromResult(result);
+    }
+}

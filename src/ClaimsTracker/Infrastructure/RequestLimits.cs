@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ClaimsTracker.Infrastructure;
+
+public sealed class LimitOptions
+{
+    /// <summary>The largest request body accepted, in bytes; the biggest valid write is a few kilobytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest body of an admin import (POST /api/admin/import), an NDJSON export of the whole log.</summary>
+    public long MaxImportBodyBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Writes each API key (or, without one, each client address) may make per second, sustained.</summary>
+    public int WritesPerSecond { get; set; } = 20;
+
+    /// <summary>Writes allowed in a burst above the sustained rate.</summary>
+    public int WriteBurst { get; set; } = 100;
+}
+
+/// <summary>Body size limits, write rate limits and the database gate, all answering with problem details.</summary>
+public static class RequestLimits
+{
+    public static IServiceCollection AddRequestLimits(this IServiceCollection services)
+    {
+        services.AddOptions<LimitOptions>().BindConfiguration("Limits");
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LimitOptions>>().Value);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>>((options, configured) =>
+        {
+            var limits = configured.Value;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                    ? RateLimitPartition.GetNoLimiter("reads")
+                    : RateLimitPartition.GetTokenBucketLimiter(
+                        http.User.Identity?.Name ?? $"address:{http.Connection.RemoteIpAddress}",
+                        _ => new TokenBucketRateLimiterOptions
+                        {
+                            TokenLimit = limits.WriteBurst,
+                            TokensPerPeriod = limits.WritesPerSecond,
+                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                            QueueLimit = 0,
+                            AutoReplenishment = true,
+                        }));
+            options.OnRejected = async (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await WriteProblem(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many writes",
+                    $"This key may write {limits.WritesPerSecond} times a second (bursts of {limits.WriteBurst}). " +
+                    "Nothing was recorded; wait for the time in Retry-After and send the request again.");
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Refuses a body larger than the limit before any work, whether it announces its length or not.</summary>
+    public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        var limits = http.RequestServices.GetRequiredService<LimitOptions>();
+        var limit = http.Request.Path.StartsWithSegments("/api/admin/import") ? limits.MaxImportBodyBytes : limits.MaxRequestBodyBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return WriteProblem(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large", TooLarge(limit));
+        }
+
+        // Kestrel then refuses a larger body while reading it, chunked ones too
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+        else if (http.Request.ContentLength is null)
+        {
+            http.Request.Body = new LengthLimitedStream(http.Request.Body, limit);
+        }
+
+        return next(http);
+    });
+
+    /// <summary>While the database monitor finds PostgreSQL unreachable, requests that need it get 503 at once.</summary>
+    public static IApplicationBuilder UseDatabaseGate(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        var path = http.Request.Path;
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs") ||
+            http.RequestServices.GetRequiredService<DatabaseMonitor>().Reachable)
+        {
+            return next(http);
+        }
+
+        return DatabaseUnavailable(http);
+    });
+
+    public static Task DatabaseUnavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
+        return WriteProblem(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable",
+            "Nothing was recorded. The service cannot reach its database right now; " +
+            $"send the request again after {Health.RetryAfterSeconds} seconds (Retry-After).");
+    }
+
+    public static string TooLarge(long limit) =>
+        $"Nothing was recorded. Request bodies may be at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.";
+
+    private static Task WriteProblem(HttpContext http, int status, string title, string detail) =>
+        Results.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail }).ExecuteAsync(http);
+}
+
+/// <summary>A request body that throws 413 once more than the limit has been read (for bodies of unknown length).</summary>
+internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Count(int read)
+    {
+        _read += read;
+        return _read > limit
+            ? throw new Microsoft.AspNetCore.Http.BadHttpRequestException(RequestLimits.TooLarge(limit), StatusCodes.Status413PayloadTooLarge)
+            : read;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
