@@ -66,6 +66,25 @@ public sealed class DashboardTests(AppFixture fixture) : IntegrationContext(fixt
     }
 
     [Fact]
+    public async Task the_world_time_control_shows_the_status_as_it_stood_in_the_world()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms", statedAt: "2024-02-22T00:00:00Z");
+
+        var page = await Api.Get($"/claims/{id}?worldAt=2024-02-21T00:00:00");
+        var board = await Api.Get("/?worldAt=2024-02-21T00:00:00");
+        var later = await Api.Get("/?worldAt=2024-02-23T00:00:00Z&status=partially_confirmed");
+
+        page.Status.ShouldBe(HttpStatusCode.OK);
+        page.Text.ShouldContain("data-status=\"unconfirmed\"");
+        page.Text.ShouldContain("as they stood in the world at <time datetime=\"2024-02-21T00:00:00Z\">");
+        board.Text.ShouldContain("data-status=\"unconfirmed\"");
+        board.Text.ShouldNotContain("data-status=\"partially_confirmed\"");
+        later.Text.ShouldContain($"/claims/{id}");
+        later.Text.ShouldContain("value=\"2024-02-23T00:00:00\"");
+    }
+
+    [Fact]
     public async Task an_unknown_claim_page_is_a_404_page()
     {
         (await Api.Get($"/claims/{Guid.NewGuid()}")).Status.ShouldBe(HttpStatusCode.NotFound);

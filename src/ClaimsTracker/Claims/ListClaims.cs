@@ -110,7 +110,7 @@ public static class ListClaimsEndpoint
     /// <paramref name="worldAt"/>: every claim registered by then, rebuilt from its nearest checkpoint when it changed
     /// since, then filtered and paged like the live list.
     /// </summary>
-    private static async Task<ClaimPage> At(
+    public static async Task<ClaimPage> At(
         ClaimFilter filter, DateTimeOffset? asOf, DateTimeOffset? worldAt, IQuerySession session, CancellationToken ct)
     {
         var query = session.Query<ClaimSummary>().AsQueryable();

@@ -17,11 +17,12 @@ public static class BoardPage
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
-        string? status, string? party, string? topic, string? q, string? page, string? asOf, IQuerySession session, CancellationToken ct)
+        string? status, string? party, string? topic, string? q, string? page, string? asOf, string? worldAt, IQuerySession session,
+        CancellationToken ct)
     {
         var pageNumber = int.TryParse(page, out var n) ? n : (int?)null;
         var filter = new ClaimFilter(Blank(status), Blank(party), Blank(topic), Blank(q), pageNumber, null);
-        var time = new TimeQuery(Blank(asOf), null);
+        var time = new TimeQuery(Blank(asOf), Blank(worldAt));
         var problems = page is not null && pageNumber is null
             ? Problems.Invalid("page", "must be a whole number such as 2")
             : filter.Check();
@@ -34,19 +35,21 @@ public static class BoardPage
         {
             return Page.Render("Board", Html.Of($"""
                 <h1>Claims</h1>
-                {Form(filter, null)}
+                {Form(filter, Moments.Now)}
                 {ErrorList(problems)}
                 """), Section.Board, StatusCodes.Status400BadRequest);
         }
 
-        if (time.RecordedAt() is { } recordedAt)
+        var moments = new Moments(time.RecordedAt(), time.World());
+        if (moments != Moments.Now)
         {
-            var then = await BoardAsOf.Page(session, filter, recordedAt, ct);
+            var then = await ListClaimsEndpoint.At(filter, moments.AsOf, moments.WorldAt, session, ct);
+            var paging = new BoardPage<ClaimListItem>(then.Items, then.Page, then.PageSize, then.Total);
             return Page.Render("Board", Html.Of($"""
                 <h1>Claims</h1>
-                {Form(filter, recordedAt)}
-                <p class="as-of" role="status">Shown as ClaimsTracker recorded it at {Time(recordedAt)}. <a href="/{Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q))}">Show it as it is now</a>.</p>
-                {Listing(then, filter, recordedAt)}
+                {Form(filter, moments)}
+                <p class="as-of" role="status">Shown {(moments.AsOf is { } t ? Html.Of($"as ClaimsTracker recorded it at {Time(t)}") : Html.Of($"with everything recorded so far"))}{(moments.WorldAt is { } w ? Html.Of($", with each status as it stood in the world at {Time(w)}") : Html.Empty)}. <a href="/{Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q))}">Show it as it is now</a>.</p>
+                {Listing(paging, filter, moments)}
                 """), Section.Board);
         }
 
@@ -54,8 +57,8 @@ public static class BoardPage
         var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
         return Page.Render("Board", Html.Of($"""
             <h1>Claims</h1>
-            {Form(filter, null)}
-            {Page.LiveRegion(ClaimChangesListener.Topic, here, Listing(current, filter, null))}
+            {Form(filter, Moments.Now)}
+            {Page.LiveRegion(ClaimChangesListener.Topic, here, Listing(current, filter, Moments.Now))}
             """), Section.Board);
     }
 
@@ -80,7 +83,15 @@ public static class BoardPage
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static Html Form(ClaimFilter filter, DateTimeOffset? asOf)
+    /// <summary>The board's two clocks: as recorded at <see cref="AsOf"/>, statuses at world time <see cref="WorldAt"/>.</summary>
+    private sealed record Moments(DateTimeOffset? AsOf, DateTimeOffset? WorldAt)
+    {
+        public static readonly Moments Now = new(null, null);
+    }
+
+    private static string? Local(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static Html Form(ClaimFilter filter, Moments at)
     {
         var statuses = Enum.GetValues<ClaimStatus>().Select(s => Html.Of(
             $"<option value=\"{Words.Of(s)}\"{Html.When(string.Equals(Words.Of(s), filter.Status, StringComparison.OrdinalIgnoreCase), Html.Of($" selected"))}>{Spoken(s)}</option>"));
@@ -90,20 +101,21 @@ public static class BoardPage
             <div class="field"><label for="status">Status</label><select id="status" name="status"><option value="">any status</option>{statuses}</select></div>
             <div class="field"><label for="party">Party</label><input id="party" name="party" maxlength="100" value="{filter.Party}"></div>
             <div class="field"><label for="topic">Topic</label><input id="topic" name="topic" maxlength="60" value="{filter.Topic}"></div>
-            <div class="field"><label for="asOf">As recorded at (UTC)</label><input id="asOf" name="asOf" type="datetime-local" step="1" value="{asOf?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)}"></div>
+            <div class="field"><label for="asOf">As recorded at (UTC)</label><input id="asOf" name="asOf" type="datetime-local" step="1" value="{Local(at.AsOf)}"></div>
+            <div class="field"><label for="worldAt">Status at world time (UTC)</label><input id="worldAt" name="worldAt" type="datetime-local" step="1" value="{Local(at.WorldAt)}"></div>
             <div class="actions"><button type="submit">Filter</button> <a href="/">Clear</a></div>
             </form>
             """);
     }
 
-    private static Html Listing(BoardPage<ClaimListItem> paging, ClaimFilter filter, DateTimeOffset? asOf)
+    private static Html Listing(BoardPage<ClaimListItem> paging, ClaimFilter filter, Moments at)
     {
         var items = paging.Items;
         if (items.Count == 0)
         {
             return filter.PageNumber == 1
                 ? Html.Of($"""<p class="empty">No claims match. <a href="/">Show every claim</a>.</p>""")
-                : Html.Of($"""<p class="empty">Nothing on page {filter.PageNumber}. {PageLink(filter, 1, "Go to the first page", "first", asOf)}.</p>""");
+                : Html.Of($"""<p class="empty">Nothing on page {filter.PageNumber}. {PageLink(filter, 1, "Go to the first page", "first", at)}.</p>""");
         }
 
         var first = (paging.PageNumber - 1) * paging.PageSize + 1;
@@ -117,7 +129,7 @@ public static class BoardPage
             </tbody>
             </table>
             </div>
-            {Pager(paging, filter, asOf)}
+            {Pager(paging, filter, at)}
             """);
     }
 
@@ -137,7 +149,7 @@ public static class BoardPage
 
     private static string Plural(int count, string one, string many) => count == 1 ? one : many;
 
-    private static Html Pager(BoardPage<ClaimListItem> paging, ClaimFilter filter, DateTimeOffset? asOf)
+    private static Html Pager(BoardPage<ClaimListItem> paging, ClaimFilter filter, Moments at)
     {
         if (paging.PageCount <= 1)
         {
@@ -146,17 +158,17 @@ public static class BoardPage
 
         return Html.Of($"""
             <nav class="pager" aria-label="Pages">
-            {Html.When(paging.PageNumber > 1, PageLink(filter, paging.PageNumber - 1, "← Previous", "prev", asOf))}
+            {Html.When(paging.PageNumber > 1, PageLink(filter, paging.PageNumber - 1, "← Previous", "prev", at))}
             <span>Page {paging.PageNumber} of {paging.PageCount}</span>
-            {Html.When(paging.PageNumber < paging.PageCount, PageLink(filter, paging.PageNumber + 1, "Next →", "next", asOf))}
+            {Html.When(paging.PageNumber < paging.PageCount, PageLink(filter, paging.PageNumber + 1, "Next →", "next", at))}
             </nav>
             """);
     }
 
-    private static Html PageLink(ClaimFilter filter, long number, string label, string rel, DateTimeOffset? asOf)
+    private static Html PageLink(ClaimFilter filter, long number, string label, string rel, Moments at)
     {
         var query = Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q),
-            ("asOf", asOf is { } t ? Iso(t) : null), ("page", number.ToString(CultureInfo.InvariantCulture)));
+            ("asOf", at.AsOf is { } t ? Iso(t) : null), ("worldAt", at.WorldAt is { } w ? Iso(w) : null), ("page", number.ToString(CultureInfo.InvariantCulture)));
         return Html.Of($"<a href=\"/{query}\" rel=\"{rel}\">{label}</a>");
     }
 }

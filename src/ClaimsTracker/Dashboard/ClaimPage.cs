@@ -17,19 +17,20 @@ public static class ClaimPage
     [WolverineGet("/claims/{claimId}")]
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
-    public static async Task<IResult> Get(string claimId, string? asOf, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(
+        string claimId, string? asOf, string? worldAt, IQuerySession session, CancellationToken ct)
     {
         if (!Guid.TryParse(claimId, out var id))
         {
             return Unknown(claimId);
         }
 
-        var time = new TimeQuery(string.IsNullOrWhiteSpace(asOf) ? null : asOf.Trim(), null);
+        var time = new TimeQuery(Given(asOf), Given(worldAt));
         if (time.Check() is { Status: not null } invalid)
         {
             return Page.Render("Claim", Html.Of($"""
                 <h1>Claim</h1>
-                {AsOfForm(id, null)}
+                {AsOfForm(id, null, null)}
                 {ErrorList(invalid)}
                 """), status: StatusCodes.Status400BadRequest);
         }
@@ -46,7 +47,7 @@ public static class ClaimPage
         {
             return Page.Render("Claim", Html.Of($"""
                 <h1>Nothing recorded yet</h1>
-                {AsOfForm(id, before)}
+                {AsOfForm(id, before, null)}
                 <p>At {Time(before)} nothing about this claim had been recorded: it was first recorded at {Time(events[0].Timestamp)}.</p>
                 """));
         }
@@ -58,7 +59,8 @@ public static class ClaimPage
 
         IReadOnlyList<IEvent> recorded = recordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
 
-        var claim = ClaimView.Of(summary, recordedAt);
+        var world = time.World();
+        var claim = ClaimView.Of(summary, recordedAt, world);
         var intervals = ConfirmationStatus.Timeline(summary.Facts);
         var content = Html.Of($"""
             {Heading(claim)}
@@ -73,8 +75,8 @@ public static class ClaimPage
             """);
         // a page as recorded at a past moment stays as it was; only the present follows new writes
         return Page.Render(claim.Statement, Html.Of($"""
-            {AsOfForm(id, recordedAt)}
-            {(recordedAt is null ? Page.LiveRegion(ClaimChangesListener.Topic, $"/claims/{id}", content, id) : content)}
+            {AsOfForm(id, recordedAt, world)}
+            {(recordedAt is null && world is null ? Page.LiveRegion(ClaimChangesListener.Topic, $"/claims/{id}", content, id) : content)}
             """));
     }
 
@@ -89,19 +91,26 @@ public static class ClaimPage
         <p class="meta">Registered by {claim.RegisteredBy} at {Time(claim.RegisteredAt)}; last changed {Time(claim.LastChangedAt)}.</p>
         """);
 
-    private static Html AsOfForm(Guid id, DateTimeOffset? asOf)
+    private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The two clocks: what ClaimsTracker showed at a recorded moment, and the status at a moment in the world.</summary>
+    private static Html AsOfForm(Guid id, DateTimeOffset? asOf, DateTimeOffset? worldAt)
     {
-        var value = asOf?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        var banner = asOf is { } t
-            ? Html.Of($"""<p class="as-of" role="status">Shown as ClaimsTracker recorded it at {Time(t)}. <a href="/claims/{id}">Show it as it is now</a>.</p>""")
+        static string? Local(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        var recorded = asOf is { } t ? Html.Of($"as ClaimsTracker recorded it at {Time(t)}") : Html.Of($"with everything recorded so far");
+        var banner = asOf is not null || worldAt is not null
+            ? Html.Of($"""<p class="as-of" role="status">Shown {recorded}{(worldAt is { } w ? Html.Of($"; status and stances as they stood in the world at {Time(w)}") : Html.Empty)}. <a href="/claims/{id}">Show it as it is now</a>.</p>""")
             : Html.Empty;
         return Html.Of($"""
             {banner}
             <form class="as-of-form" method="get" action="/claims/{id}">
             <label for="asOf">Show as recorded at (UTC)</label>
-            <input id="asOf" name="asOf" type="datetime-local" step="1" value="{value}">
+            <input id="asOf" name="asOf" type="datetime-local" step="1" value="{Local(asOf)}">
+            <label for="worldAt">Status at world time (UTC)</label>
+            <input id="worldAt" name="worldAt" type="datetime-local" step="1" value="{Local(worldAt)}">
             <button type="submit">Show</button>
             </form>
+            <p class="meta"><a href="/claims/{id}/replay">Step through every event</a> · <a href="/corrections">Corrections log</a></p>
             """);
     }
 
