@@ -242,6 +242,11 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
             "[...document.querySelectorAll('table.projections tbody tr')].every(r => r.dataset.lag === '0')");
         (await page.Locator("tr[data-projection='ClaimTimeline'] td").Nth(2).InnerTextAsync()).ShouldBe("running");
         await Screenshot(page, "projections-after-rebuild");
+        // and the rebuilt documents are the ones a shadow rebuild of every projection produces
+        using var verify = new HttpRequestMessage(HttpMethod.Get, "/api/admin/verify");
+        verify.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceFixture.AdminKey);
+        using var verified = await Service.Api.SendAsync(verify);
+        (await verified.Content.ReadAsStringAsync()).ShouldContain("\"ok\":true");
         NoProblems();
     }
 

@@ -66,5 +66,7 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
         var timeline = await Api.Get($"/api/claims/{id}/timeline");
         timeline.Field("version").ShouldBe("3", timeline.Text);
         timeline.Field("intervals.2.status").ShouldBe("disputed", timeline.Text);
+        var verify = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        verify.Field("ok").ShouldBe("true", verify.Text);
     }
 }
