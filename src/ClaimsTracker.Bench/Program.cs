@@ -65,10 +65,12 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     var longClaim = await load.Register(-1);
     var middle = DateTimeOffset.MinValue;
     var written = 0;
+    var seeding = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
     {
         int n;
-        while ((n = Interlocked.Increment(ref written)) < plan.LongStream)
+        // bounded: a slow write path shows as fewer events than planned (reported), not as a run that never ends
+        while ((n = Interlocked.Increment(ref written)) < plan.LongStream && seeding.Elapsed < plan.SeedBudget)
         {
             await load.Statement(longClaim, n);
             if (n == plan.LongStream / 2)
@@ -77,6 +79,13 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
             }
         }
     }));
+    var longEvents = await raw.Scalar($"select count(*) from claims.mt_events where stream_id = '{longClaim}'");
+    if (middle == DateTimeOffset.MinValue)
+    {
+        middle = DateTimeOffset.UtcNow - (seeding.Elapsed / 2);
+    }
+
+    Progress.Say($"  {longEvents:N0} events written in {seeding.Elapsed.TotalSeconds:0} s");
     var asOf = Uri.EscapeDataString(middle.ToString("O"));
     var plain = await load.Reads($"/api/claims/{longClaim}", plan.Reads, 1);
     var recorded = await load.Reads($"/api/claims/{longClaim}?asOf={asOf}", plan.Reads, 1);
@@ -107,7 +116,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
         $"p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms at {half:N0} writes/s, {latency.Count:N0} writes"));
     results.Measures.Add(new("P3", "projection lag p99, commit → async timeline updated (ms)", lag.Lags.P(0.99), "≤ 1000",
         $"p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms, {lag.Lags.Count} samples (polled every {ProjectionLag.PollMs} ms), {lag.Missed} not seen in 15 s"));
-    results.Measures.Add(new("P5", $"asOf p50 on a {plan.LongStream:N0}-event claim ÷ plain GET p50", recorded.P(0.5) / plain.P(0.5), "≤ 3",
+    results.Measures.Add(new("P5", $"asOf p50 on a {longEvents:N0}-event claim ÷ plain GET p50", recorded.P(0.5) / plain.P(0.5), "≤ 3",
         $"asOf {recorded.P(0.5):0.00} ms, worldAt {world.P(0.5):0.00} ms ({world.P(0.5) / plain.P(0.5):0.00}×), plain {plain.P(0.5):0.00} ms"));
     results.Measures.Add(new("P6", $"board p99 ÷ trivial endpoint p99 ({registered.Count:N0} claims, {events:N0} events)", board.P(0.99) / trivial.P(0.99), "≤ 5",
         $"board {board.P(0.99):0.0} ms, trivial {trivial.P(0.99):0.0} ms"));
@@ -234,10 +243,12 @@ internal sealed class ProjectionLag(string connectionString)
     }
 }
 
-internal sealed record Plan(int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, int Claims, int Reads, int Port)
+internal sealed record Plan(
+    int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims, int Reads,
+    int Port)
 {
-    public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 50_000, 300, 1_000, 200, 5590);
-    public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 200_000, 10_000, 10_000, 1_000, 5590);
+    public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 50_000, 300, TimeSpan.FromSeconds(10), 1_000, 200, 5590);
+    public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90), 10_000, 1_000, 5590);
 }
 
 internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail);
