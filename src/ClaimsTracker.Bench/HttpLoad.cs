@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ClaimsTracker.Bench;
+
+public sealed record Acknowledged(Guid ClaimId, long Version, long AckTicks);
+
+/// <summary>A client of the service over real HTTP, as newsroom tools would call it.</summary>
+public sealed class HttpLoad(Uri address) : IDisposable
+{
+    private static readonly string[] Parties = ["Russia", "North Korea"];
+    private static readonly string[] Stances = ["confirms", "denies", "declines_to_comment", "asserts"];
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        BaseAddress = address,
+        Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.EditorKey) },
+    };
+
+    public int Errors;
+
+    public async Task<Guid> Register(int n)
+    {
+        var response = await _http.PostAsJsonAsync("/api/claims", new
+        {
+            statement = $"Benchmark claim {n}: North Korea has supplied rockets and missiles to Russia",
+            parties = Parties,
+            topics = new[] { "weapons", $"topic-{n % 50}" },
+            firstReport = new { outlet = "Bench Wire", url = $"https://example.org/{n}", headline = "Bench", publishedAt = "2024-02-20T00:00:00Z" },
+        });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return Guid.Parse(body!["id"]!.GetValue<string>());
+    }
+
+    /// <summary>One statement; the acknowledged version, or null when the service refused it.</summary>
+    public async Task<Acknowledged?> Statement(Guid claimId, int n)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            source = new { name = $"Source {n % 97}", role = "spokesperson", party = n % 5 == 0 ? null : Parties[n % 2] },
+            stance = Stances[n % Stances.Length],
+            quote = "On the record.",
+            statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 100_000).ToString("O"),
+        });
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync($"/api/claims/{claimId}/statements", content);
+        var ack = Stopwatch.GetTimestamp();
+        if (!response.IsSuccessStatusCode)
+        {
+            Interlocked.Increment(ref Errors);
+            return null;
+        }
+
+        var reply = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return new Acknowledged(claimId, reply!["version"]!.GetValue<long>(), ack);
+    }
+
+    /// <summary>Closed loop: each worker writes as fast as its answers come back. Writes per second.</summary>
+    public async Task<double> Saturate(IReadOnlyList<Guid> claims, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(claims.Select(async (claim, worker) =>
+        {
+            var done = 0;
+            for (var n = worker * 1_000_000; clock.Elapsed < duration; n++)
+            {
+                if (await Statement(claim, n) is not null)
+                {
+                    done++;
+                }
+            }
+
+            return done;
+        }));
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Open loop at <paramref name="rate"/> writes per second: latency counts from each write's scheduled moment, so a
+    /// slow answer cannot hide the writes queued behind it.
+    /// </summary>
+    public async Task<Latencies> Paced(IReadOnlyList<Guid> claims, double rate, TimeSpan duration, Action<Acknowledged>? acknowledged = null)
+    {
+        var latencies = new Latencies();
+        var interval = TimeSpan.FromSeconds(claims.Count / rate);
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(claims.Select(async (claim, worker) =>
+        {
+            var offset = TimeSpan.FromTicks(interval.Ticks * worker / claims.Count);
+            for (var k = 0; ; k++)
+            {
+                var due = offset + (interval * k);
+                if (due > duration)
+                {
+                    return;
+                }
+
+                var wait = due - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+
+                var ack = await Statement(claim, (worker * 1_000_000) + k);
+                latencies.Add((Stopwatch.GetElapsedTime(start) - due).TotalMilliseconds);
+                if (ack is not null)
+                {
+                    acknowledged?.Invoke(ack);
+                }
+            }
+        }));
+        return latencies;
+    }
+
+    /// <summary>Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients.</summary>
+    public async Task<Latencies> Reads(string path, int requests, int clients)
+    {
+        var latencies = new Latencies();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < requests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref Errors);
+                }
+            }
+        }));
+        return latencies;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,294 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using ClaimsTracker.Bench;
+using Npgsql;
+
+// ops/bench runs this against a private PostgreSQL it provisions, with the service in its own process.
+var quick = args.Contains("--quick");
+string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault()
+    ?? throw new ArgumentException($"missing {name}");
+var connectionString = Arg("--conn");
+var serviceDll = Arg("--service");
+var output = Arg("--out");
+var plan = quick ? Plan.Quick : Plan.Full;
+var results = new Results(quick ? "quick" : "full", DateTimeOffset.UtcNow);
+var budget = Stopwatch.StartNew();
+
+var raw = new RawBaseline(connectionString);
+await raw.Prepare();
+results.Machine["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+results.Machine["memory"] = File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim();
+foreach (var (name, value) in await raw.Settings())
+{
+    results.Machine[$"postgresql {name}"] = value;
+}
+
+Progress.Say($"raw baseline: single-row INSERT + commit over {plan.Clients} connections, {plan.Rounds} × {plan.Burst.TotalSeconds} s");
+var insertRate = Figure.Of(await Rounds(plan.Rounds, () => raw.InsertCommitRate(plan.Clients, plan.Burst)), "rows/s");
+Progress.Say($"  {insertRate}");
+Progress.Say($"raw baseline: binary COPY of {plan.CopyRows:N0} jsonb rows, {plan.Rounds} rounds");
+var copyRate = Figure.Of(await Rounds(plan.Rounds, () => raw.CopyRate(plan.CopyRows)), "rows/s");
+Progress.Say($"  {copyRate}");
+results.Baselines["insert+commit"] = insertRate;
+results.Baselines["binary COPY"] = copyRate;
+
+await using (var service = await ServiceProcess.Start(serviceDll, connectionString, plan.Port))
+{
+    Progress.Say($"service answered {service.Startup.TotalMilliseconds:N0} ms after start");
+    await Task.Delay(TimeSpan.FromSeconds(3));
+    var idle = service.ResidentMiB();
+    using var load = new HttpLoad(service.Address);
+
+    var writers = await Task.WhenAll(Enumerable.Range(0, plan.Clients).Select(load.Register));
+    Progress.Say($"P1: {plan.Clients} clients writing statements, {plan.Rounds} × {plan.Burst.TotalSeconds} s");
+    double underLoad = 0;
+    var writeRate = Figure.Of(await Rounds(plan.Rounds, async () =>
+    {
+        var rate = load.Saturate(writers, plan.Burst);
+        await Task.Delay(plan.Burst / 2);
+        underLoad = Math.Max(underLoad, service.ResidentMiB());
+        return await rate;
+    }), "writes/s");
+    Progress.Say($"  {writeRate}");
+
+    var half = writeRate.Median / 2;
+    Progress.Say($"P1/P3: paced at {half:N0} writes/s for {plan.Paced.TotalSeconds} s, watching the async timeline projection");
+    var lag = new ProjectionLag(connectionString);
+    var watching = lag.Watch();
+    var latency = await load.Paced(writers, half, plan.Paced, lag.Expect);
+    await lag.Drain(TimeSpan.FromSeconds(15));
+    await watching;
+    Progress.Say($"  latency p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms; lag p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms ({lag.Lags.Count} samples, {lag.Missed} not seen)");
+
+    Progress.Say($"P5: one claim with {plan.LongStream:N0} events");
+    var longClaim = await load.Register(-1);
+    var middle = DateTimeOffset.MinValue;
+    var written = 0;
+    var seeding = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
+    {
+        int n;
+        // bounded: a slow write path shows as fewer events than planned (reported), not as a run that never ends
+        while ((n = Interlocked.Increment(ref written)) < plan.LongStream && seeding.Elapsed < plan.SeedBudget)
+        {
+            await load.Statement(longClaim, n);
+            if (n == plan.LongStream / 2)
+            {
+                middle = DateTimeOffset.UtcNow;
+            }
+        }
+    }));
+    var longEvents = await raw.Scalar($"select count(*) from claims.mt_events where stream_id = '{longClaim}'");
+    if (middle == DateTimeOffset.MinValue)
+    {
+        middle = DateTimeOffset.UtcNow - (seeding.Elapsed / 2);
+    }
+
+    Progress.Say($"  {longEvents:N0} events written in {seeding.Elapsed.TotalSeconds:0} s");
+    var asOf = Uri.EscapeDataString(middle.ToString("O"));
+    var plain = await load.Reads($"/api/claims/{longClaim}", plan.Reads, 1);
+    var recorded = await load.Reads($"/api/claims/{longClaim}?asOf={asOf}", plan.Reads, 1);
+    var world = await load.Reads($"/api/claims/{longClaim}?worldAt=2024-03-01T00:00:00Z", plan.Reads, 1);
+    Progress.Say($"  plain p50 {plain.P(0.5):0.00} ms, asOf p50 {recorded.P(0.5):0.00} ms, worldAt p50 {world.P(0.5):0.00} ms");
+
+    Progress.Say($"P6: {plan.Claims:N0} claims");
+    var registered = new ConcurrentBag<Guid>(writers);
+    var next = (int)await raw.Scalar("select count(*) from claims.mt_streams");
+    await Task.WhenAll(Enumerable.Range(0, plan.Clients).Select(async _ =>
+    {
+        int n;
+        while ((n = Interlocked.Increment(ref next)) <= plan.Claims)
+        {
+            registered.Add(await load.Register(n));
+        }
+    }));
+    var events = await raw.Scalar("select count(*) from claims.mt_events");
+    var trivial = await load.Reads("/health/live", plan.Reads, 4);
+    var board = await load.Reads("/", plan.Reads, 4);
+    var list = await load.Reads("/api/claims", plan.Reads, 4);
+    var filtered = await load.Reads("/api/claims?party=Russia&topic=topic-7&page=3&pageSize=20", plan.Reads, 4);
+    Progress.Say($"  {events:N0} events; p99 trivial {trivial.P(0.99):0.0} ms, board {board.P(0.99):0.0} ms, list {list.P(0.99):0.0} ms, filtered {filtered.P(0.99):0.0} ms");
+
+    results.Measures.Add(new("P1", "HTTP statement writes/s, 16 clients ÷ raw INSERT+commit/s, 16 connections", writeRate.Median / insertRate.Median, "≥ 0.6",
+        $"{writeRate} vs {insertRate}"));
+    results.Measures.Add(new("P1", "p99 latency at half the write rate (ms)", latency.P(0.99), "≤ 50",
+        $"p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms at {half:N0} writes/s, {latency.Count:N0} writes"));
+    results.Measures.Add(new("P3", "projection lag p99, commit → async timeline updated (ms)", lag.Lags.P(0.99), "≤ 1000",
+        $"p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms, {lag.Lags.Count} samples (polled every {ProjectionLag.PollMs} ms), {lag.Missed} not seen in 15 s"));
+    results.Measures.Add(new("P5", $"asOf p50 on a {longEvents:N0}-event claim ÷ plain GET p50", recorded.P(0.5) / plain.P(0.5), "≤ 3",
+        $"asOf {recorded.P(0.5):0.00} ms, worldAt {world.P(0.5):0.00} ms ({world.P(0.5) / plain.P(0.5):0.00}×), plain {plain.P(0.5):0.00} ms"));
+    results.Measures.Add(new("P6", $"board p99 ÷ trivial endpoint p99 ({registered.Count:N0} claims, {events:N0} events)", board.P(0.99) / trivial.P(0.99), "≤ 5",
+        $"board {board.P(0.99):0.0} ms, trivial {trivial.P(0.99):0.0} ms"));
+    results.Measures.Add(new("P6", "GET /api/claims p99 ÷ trivial endpoint p99", list.P(0.99) / trivial.P(0.99), "≤ 5",
+        $"list {list.P(0.99):0.0} ms, filtered page {filtered.P(0.99):0.0} ms ({filtered.P(0.99) / trivial.P(0.99):0.0}×)"));
+    results.Measures.Add(new("P7", "service start to first answered request (s)", service.Startup.TotalSeconds, "≤ 1", "dotnet ClaimsTracker.dll, dynamic codegen"));
+    results.Measures.Add(new("P7", "resident memory idle (MiB)", idle, "≤ 150", $"under write load {underLoad:N0} MiB"));
+    results.Errors = load.Errors;
+}
+
+Progress.Say("P4: full rebuild of every projection (projections rebuild, service stopped)");
+var allEvents = await raw.Scalar("select count(*) from claims.mt_events");
+var rebuild = await Rebuild(serviceDll, connectionString);
+results.Measures.Add(new("P4", $"rebuild events/s over {allEvents:N0} events ÷ raw COPY rows/s", allEvents / rebuild.TotalSeconds / copyRate.Median, "≥ 0.3",
+    $"{rebuild.TotalSeconds:0.0} s, {allEvents / rebuild.TotalSeconds:N0} events/s (includes the command's start-up)"));
+results.Measures.Add(new("P2", "bulk import events/s ÷ raw COPY rows/s", double.NaN, "≥ 0.4", "not measured: no bulk import in this build"));
+results.Seconds = budget.Elapsed.TotalSeconds;
+
+Directory.CreateDirectory(output);
+await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions
+{
+    WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+}));
+await File.WriteAllTextAsync(Path.Combine(output, "BENCHMARKS.md"), results.Markdown());
+Console.WriteLine();
+Console.WriteLine(results.Markdown());
+Progress.Say($"done in {budget.Elapsed.TotalSeconds:0} s");
+return 0;
+
+static async Task<List<double>> Rounds(int rounds, Func<Task<double>> round)
+{
+    var figures = new List<double>();
+    for (var i = 0; i < rounds; i++)
+    {
+        figures.Add(await round());
+    }
+
+    return figures;
+}
+
+static async Task<TimeSpan> Rebuild(string serviceDll, string connectionString)
+{
+    var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var arg in new[] { serviceDll, "projections", "rebuild" })
+    {
+        info.ArgumentList.Add(arg);
+    }
+
+    info.Environment["ConnectionStrings__Claims"] = connectionString;
+    info.Environment["Logging__LogLevel__Default"] = "Warning";
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(info)!;
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"projections rebuild failed: {await stdout}{await stderr}");
+    }
+
+    return clock.Elapsed;
+}
+
+/// <summary>How long after a write's acknowledgement the async timeline projection shows it.</summary>
+internal sealed class ProjectionLag(string connectionString)
+{
+    public const int PollMs = 5;
+
+    private readonly ConcurrentDictionary<Guid, ConcurrentQueue<Acknowledged>> _pending = new();
+    private volatile bool _draining;
+    private DateTime _drainUntil = DateTime.MaxValue;
+
+    public Latencies Lags { get; } = new();
+
+    public int Missed { get; private set; }
+
+    public void Expect(Acknowledged ack) => _pending.GetOrAdd(ack.ClaimId, _ => new()).Enqueue(ack);
+
+    public Task Drain(TimeSpan limit)
+    {
+        _drainUntil = DateTime.UtcNow + limit;
+        _draining = true;
+        return Task.CompletedTask;
+    }
+
+    public async Task Watch()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "select id, (data ->> 'version')::bigint from claims.mt_doc_claimtimeline where id = any($1)", connection);
+        query.Parameters.Add(new NpgsqlParameter { Value = Array.Empty<Guid>() });
+        while (true)
+        {
+            var ids = _pending.Where(p => !p.Value.IsEmpty).Select(p => p.Key).ToArray();
+            if (ids.Length == 0 && _draining)
+            {
+                return;
+            }
+
+            if (_draining && DateTime.UtcNow > _drainUntil)
+            {
+                Missed = _pending.Values.Sum(q => q.Count);
+                return;
+            }
+
+            query.Parameters[0].Value = ids;
+            await using (var reader = await query.ExecuteReaderAsync())
+            {
+                var seen = Stopwatch.GetTimestamp();
+                while (await reader.ReadAsync())
+                {
+                    var (id, version) = (reader.GetGuid(0), reader.GetInt64(1));
+                    var queue = _pending[id];
+                    while (queue.TryPeek(out var ack) && ack.Version <= version && queue.TryDequeue(out _))
+                    {
+                        Lags.Add(Stopwatch.GetElapsedTime(ack.AckTicks, seen).TotalMilliseconds);
+                    }
+                }
+            }
+
+            await Task.Delay(PollMs);
+        }
+    }
+}
+
+internal sealed record Plan(
+    int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims, int Reads,
+    int Port)
+{
+    public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 50_000, 300, TimeSpan.FromSeconds(10), 1_000, 200, 5590);
+    public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90), 10_000, 1_000, 5590);
+}
+
+internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail);
+
+internal sealed class Results(string mode, DateTimeOffset at)
+{
+    public string Mode { get; } = mode;
+    public DateTimeOffset At { get; } = at;
+    public Dictionary<string, string> Machine { get; } = new();
+    public Dictionary<string, Figure> Baselines { get; } = new();
+    public List<Measure> Measures { get; } = [];
+    public int Errors { get; set; }
+    public double Seconds { get; set; }
+
+    public string Markdown()
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("# Benchmarks").AppendLine();
+        text.AppendLine($"`ops/bench{(Mode == "quick" ? " --quick" : "")}` on {At:yyyy-MM-dd HH:mm} UTC, {Seconds:0} s. The service ran in its own process, driven over HTTP on");
+        text.AppendLine("127.0.0.1; the raw baselines ran in the benchmark process against the same database in the same run. Figures are medians of");
+        text.AppendLine("repeated rounds (spread in brackets) or percentiles of one run.").AppendLine();
+        text.AppendLine("| machine | |").AppendLine("|---|---|");
+        foreach (var (name, value) in Machine)
+        {
+            text.AppendLine($"| {name} | {value} |");
+        }
+
+        text.AppendLine().AppendLine("| baseline | figure |").AppendLine("|---|---|");
+        foreach (var (name, figure) in Baselines)
+        {
+            text.AppendLine($"| {name} | {figure} |");
+        }
+
+        text.AppendLine().AppendLine("| | measure | result | goal | detail |").AppendLine("|---|---|---|---|---|");
+        foreach (var m in Measures)
+        {
+            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {m.Detail} |");
+        }
+
+        text.AppendLine().AppendLine($"Requests answered with an error during the run: {Errors}.");
+        return text.ToString();
+    }
+}

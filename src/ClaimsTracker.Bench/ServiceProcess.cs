@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace ClaimsTracker.Bench;
+
+/// <summary>The real service in its own process, as an operator would run it.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    public const string EditorKey = "bench-editor-key";
+    public const string AdminKey = "bench-admin-key";
+
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, Uri address, TimeSpan startup)
+    {
+        _process = process;
+        Address = address;
+        Startup = startup;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>From process start to the first answered request.</summary>
+    public TimeSpan Startup { get; }
+
+    public static async Task<ServiceProcess> Start(string serviceDll, string connectionString, int port)
+    {
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(serviceDll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        info.Environment["ConnectionStrings__Claims"] = connectionString;
+        info.Environment["Demo__Seed"] = "false";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Auth__Keys__0__Name"] = "bench-editor";
+        info.Environment["Auth__Keys__0__Role"] = "editor";
+        info.Environment["Auth__Keys__0__Key"] = EditorKey;
+        info.Environment["Auth__Keys__1__Name"] = "bench-admin";
+        info.Environment["Auth__Keys__1__Role"] = "admin";
+        info.Environment["Auth__Keys__1__Key"] = AdminKey;
+        // the benchmark measures throughput, so the per-key write rate limit is lifted as in tests
+        info.Environment["Limits__WritesPerSecond"] = "1000000";
+        info.Environment["Limits__WriteBurst"] = "1000000";
+
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                Console.Error.WriteLine($"  service: {line.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the service exited with code {process.ExitCode} before answering");
+            }
+
+            try
+            {
+                if ((await probe.GetAsync(new Uri(address, "/health"))).StatusCode == HttpStatusCode.OK)
+                {
+                    return new ServiceProcess(process, address, clock.Elapsed);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(20);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("the service did not answer /health within 90 s");
+    }
+
+    /// <summary>Resident memory of the service process, in MiB.</summary>
+    public double ResidentMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kib = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                return kib / 1024.0;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
