@@ -43,6 +43,8 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/api/admin/projections", Access.Admin),
         ("GET", "/api/admin/projections/{name}", Access.Admin),
         ("POST", "/api/admin/projections/{name}/rebuild", Access.Admin),
+        ("POST", "/api/admin/projections/rebuild", Access.Admin),
+        ("GET", "/api/admin/projections/rebuilds", Access.Admin),
         ("GET", "/api/admin/webhooks", Access.Admin),
         ("POST", "/api/admin/webhooks", Access.Admin),
         ("DELETE", "/api/admin/webhooks/{id}", Access.Admin),

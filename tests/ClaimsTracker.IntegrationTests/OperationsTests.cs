@@ -24,7 +24,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
             "/api/sources", "/api/sources/{sourceId}",
-            "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild",
+            "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild", "/api/admin/projections/rebuild", "/api/admin/projections/rebuilds",
             "/api/admin/webhooks", "/api/admin/webhooks/{id}",
             "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
             "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",

@@ -69,4 +69,86 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
         var verify = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
         verify.Field("ok").ShouldBe("true", verify.Text);
     }
+
+    [Fact]
+    public async Task an_inline_projection_is_rebuilt_online_without_losing_a_concurrent_write()
+    {
+        var claims = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            claims.Add(await Api.RegisteredClaim(Scenarios.WeaponsClaim($"Claim {i}")));
+            await Api.StatementFrom(claims[^1], "Dmitry Peskov", "Russia", "confirms");
+        }
+
+        await using (var connection = new Npgsql.NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var damage = new Npgsql.NpgsqlCommand(
+                "update claims.mt_doc_claimsummary set data = jsonb_set(data, '{statement}', '\"tampered\"')", connection);
+            (await damage.ExecuteNonQueryAsync()).ShouldBe(6);
+        }
+
+        var started = await Api.Post("/api/admin/projections/ClaimSummary/rebuild", null, AppFixture.AdminKey);
+        var writes = await Task.WhenAll(claims.Select(id => Api.Post($"/api/claims/{id}/statements",
+            Scenarios.Statement("KCNA", "North Korea", "confirms", "2024-02-21T00:00:00Z"))));
+        var rebuilds = await Finished("ClaimSummary");
+
+        started.Status.ShouldBe(HttpStatusCode.Accepted, started.Text);
+        writes.ShouldAllBe(w => w.Status == HttpStatusCode.OK);
+        rebuilds.ShouldContain("6 of 6 claims");
+        foreach (var (id, i) in claims.Select((id, i) => (id, i)))
+        {
+            var claim = await Api.Get($"/api/claims/{id}");
+            claim.Field("statement").ShouldBe($"Claim {i}");
+            claim.Field("status").ShouldBe("confirmed");
+            claim.Field("version").ShouldBe("3");
+        }
+
+        await ProjectionsCaughtUp();
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
+    }
+
+    [Fact]
+    public async Task every_projection_is_rebuilt_from_one_call()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+
+        var started = await Api.Post("/api/admin/projections/rebuild", null, AppFixture.AdminKey);
+
+        started.Status.ShouldBe(HttpStatusCode.Accepted, started.Text);
+        var names = started.Json["rebuilds"]!.AsArray().Select(r => r!["projection"]!.ToString()).ToList();
+        names.ShouldContain("ClaimSummary");
+        names.ShouldContain("Claim");
+        names.ShouldContain("ClaimTimeline");
+        names.ShouldNotContain("webhooks");
+        foreach (var name in names)
+        {
+            await Finished(name);
+        }
+
+        await ProjectionsCaughtUp();
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
+        (await Api.Status(id)).ShouldBe("partially_confirmed");
+    }
+
+    /// <summary>Polls the admin API until the projection's latest rebuild has finished; returns that answer.</summary>
+    private async Task<string> Finished(string projection)
+    {
+        for (var poll = 0; poll < 600; poll++)
+        {
+            var all = await Api.Get("/api/admin/projections/rebuilds", AppFixture.AdminKey);
+            var rebuild = all.Json["rebuilds"]!.AsArray().FirstOrDefault(r => r!["projection"]!.ToString() == projection);
+            rebuild.ShouldNotBeNull(all.Text);
+            if (rebuild["state"]!.ToString() != "running")
+            {
+                rebuild["state"]!.ToString().ShouldBe("finished", all.Text);
+                return rebuild.ToJsonString();
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"the rebuild of {projection} did not finish in 30 s");
+    }
 }

@@ -110,7 +110,7 @@ public static class ProjectionsAdminEndpoints
     [Authorize(Policy = Policies.Administer)]
     public static IResult Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, HttpContext http)
     {
-        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().ToList();
+        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline).ToList();
         if (!names.Contains(name, StringComparer.Ordinal))
         {
             return UnknownName(name, names).ToResult();
@@ -125,6 +125,31 @@ public static class ProjectionsAdminEndpoints
         var rebuild = rebuilds.Start(name, Actor.From(http.User).Name);
         return Results.Accepted($"/api/admin/projections/{Uri.EscapeDataString(name)}", rebuild);
     }
+
+    [WolverinePost("/api/admin/projections/rebuild", OperationId = "RebuildAllProjections")]
+    [Tags("Admin")]
+    [EndpointSummary("Rebuild every projection (the webhook relay excepted); 202 with each rebuild, followed at GET /api/admin/projections/rebuilds")]
+    [Authorize(Policy = Policies.Administer)]
+    public static IResult RebuildAll(IDocumentStore store, ProjectionRebuilds rebuilds, HttpContext http)
+    {
+        var actor = Actor.From(http.User).Name;
+        var started = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct()
+            .Where(n => ProjectionsStatus.Kind(n) != ProjectionsStatus.Subscription)
+            .Concat(ProjectionRebuilds.Inline)
+            .Select(n => rebuilds.Start(n, actor))
+            .ToList();
+        return Results.Accepted("/api/admin/projections/rebuilds", new { rebuilds = started });
+    }
+
+    [WolverineGet("/api/admin/projections/rebuilds", OperationId = "GetRebuilds")]
+    [Tags("Admin")]
+    [EndpointSummary("The latest rebuild of every projection, with its progress")]
+    [Authorize(Policy = Policies.Administer)]
+    public static IResult GetRebuilds(IDocumentStore store, ProjectionRebuilds rebuilds) => Results.Ok(new
+    {
+        rebuilds = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline)
+            .Select(rebuilds.Latest).OfType<Rebuild>().ToList(),
+    });
 
     private static ProblemDetails Unknown(string name, ProjectionsStatus status) =>
         UnknownName(name, status.Projections.Select(p => p.Name).ToList());
