@@ -26,8 +26,8 @@ public static class AttachEvidenceEndpoint
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(
-        Guid claimId, AttachEvidence command, HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, session, clock, claimId, command, command.ExpectedVersion, Decide);
+        Guid claimId, AttachEvidence command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
 
     public static Decision Decide(Claim claim, AttachEvidence command, DecisionContext context)
     {

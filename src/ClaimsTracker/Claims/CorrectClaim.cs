@@ -56,8 +56,8 @@ public static class CorrectClaimEndpoint
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(
-        Guid claimId, CorrectClaim command, HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, session, clock, claimId, command, command.ExpectedVersion, Decide);
+        Guid claimId, CorrectClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
 
     public static Decision Decide(Claim claim, CorrectClaim command, DecisionContext context)
     {

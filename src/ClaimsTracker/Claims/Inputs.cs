@@ -51,16 +51,37 @@ public sealed record Registered(Guid Id, long Version);
 
 public static class WriteOutcomeHttp
 {
+    /// <summary>
+    /// How long a client waits for a write. A write stuck on a frozen database is left to finish or fail on its own
+    /// session, and the client gets 503 with Retry-After: retried under the same Idempotency-Key, it gets the first
+    /// answer if the write did land. Npgsql's own timeouts do not end a command on a frozen server this soon.
+    /// </summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+
     /// <summary>An HTTP write to an existing claim: who and when from the request, then the write pipeline.</summary>
-    public static async Task<IResult> Append<TCommand>(
-        HttpContext http, IDocumentSession session, TimeProvider clock, Guid claimId, TCommand command, long? expectedVersion,
+    public static Task<IResult> Append<TCommand>(
+        HttpContext http, IDocumentStore store, TimeProvider clock, Guid claimId, TCommand command, long? expectedVersion,
         Func<Claim, TCommand, DecisionContext, Decision> decide)
-        where TCommand : notnull
+        where TCommand : notnull =>
+        Within(http, store, clock, (session, request, context) => ClaimWrites.Append(session, request, claimId, expectedVersion,
+            command, claim => decide(claim, command, context), CancellationToken.None));
+
+    /// <summary>
+    /// Runs a write on a session of its own, so that a write outliving the <see cref="Deadline"/> does not hold the
+    /// request; a client that goes away does not cancel a write half-way either.
+    /// </summary>
+    public static async Task<IResult> Within(
+        HttpContext http, IDocumentStore store, TimeProvider clock,
+        Func<IDocumentSession, WriteRequest, DecisionContext, Task<WriteOutcome>> write)
     {
         var request = WriteRequest.From(http);
         var context = new DecisionContext(request.Actor, clock.GetUtcNow());
-        var outcome = await ClaimWrites.Append(session, request, claimId, expectedVersion, command,
-            claim => decide(claim, command, context), http.RequestAborted);
+        var running = Task.Run(async () =>
+        {
+            await using var session = store.LightweightSession();
+            return await write(session, request, context);
+        });
+        var outcome = await running.WaitAsync(Deadline, http.RequestAborted);
         return outcome.ToHttp();
     }
 

@@ -47,13 +47,9 @@ public static class RegisterClaimEndpoint
     [EndpointSummary("Register a claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<Registered>(StatusCodes.Status201Created)]
-    public static async Task<IResult> Post(RegisterClaim command, HttpContext http, IDocumentSession session, TimeProvider clock)
-    {
-        var request = WriteRequest.From(http);
-        var context = new DecisionContext(request.Actor, clock.GetUtcNow());
-        var outcome = await ClaimWrites.Register(session, request, command, id => Decide(id, command, context), http.RequestAborted);
-        return outcome.ToHttp();
-    }
+    public static Task<IResult> Post(RegisterClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        WriteOutcomeHttp.Within(http, store, clock, (session, request, context) =>
+            ClaimWrites.Register(session, request, command, id => Decide(id, command, context), CancellationToken.None));
 
     public static ClaimRegistered Decide(Guid claimId, RegisterClaim command, DecisionContext context) => new(
         claimId,

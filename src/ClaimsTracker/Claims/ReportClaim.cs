@@ -25,8 +25,8 @@ public static class ReportClaimEndpoint
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(
-        Guid claimId, ReportClaim command, HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, session, clock, claimId, command, command.ExpectedVersion, Decide);
+        Guid claimId, ReportClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
 
     public static Decision Decide(Claim claim, ReportClaim command, DecisionContext context) =>
         claim.Retracted

@@ -21,8 +21,8 @@ public static class RetractClaimEndpoint
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(
-        Guid claimId, RetractClaim command, HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, session, clock, claimId, command, command.ExpectedVersion, Decide);
+        Guid claimId, RetractClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
 
     public static Decision Decide(Claim claim, RetractClaim command, DecisionContext context) =>
         claim.Retracted
