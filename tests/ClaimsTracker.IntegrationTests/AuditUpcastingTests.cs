@@ -2,6 +2,7 @@ using System.Text;
 using ClaimsTracker.Audit;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Sources;
+using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public sealed class AuditUpcastingTests(AppFixture fixture) : IntegrationContext
     /// <summary>Writes the row the way the first release did, sealing it as that release's service would have.</summary>
     private async Task StoredByTheFirstRelease(Guid id, string json)
     {
-        var recordedAt = ChainFormula.Truncated(DateTimeOffset.UtcNow);
+        var recordedAt = Json.Stored(DateTimeOffset.UtcNow);
         await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
         {
             await connection.OpenAsync();

@@ -1,5 +1,6 @@
 using System.Text;
 using ClaimsTracker.Audit;
+using ClaimsTracker.Infrastructure;
 
 namespace ClaimsTracker.Tests;
 
@@ -52,8 +53,8 @@ public sealed class ChainFormulaTests
     {
         var precise = new DateTimeOffset(2024, 2, 21, 9, 0, 0, TimeSpan.Zero).AddTicks(1237);
 
-        ChainFormula.Truncated(precise).ShouldBe(precise.AddTicks(-7));
+        Json.Stored(precise).ShouldBe(precise.AddTicks(-7));
         ChainFormula.Link(Key, Content with { RecordedAt = precise }, 1, "g", "g")
-            .ShouldBe(ChainFormula.Link(Key, Content with { RecordedAt = ChainFormula.Truncated(precise) }, 1, "g", "g"));
+            .ShouldBe(ChainFormula.Link(Key, Content with { RecordedAt = Json.Stored(precise) }, 1, "g", "g"));
     }
 }

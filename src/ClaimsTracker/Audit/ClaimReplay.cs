@@ -48,7 +48,7 @@ public static class ClaimReplay
 
     private static State Capture(ClaimSummary s) => new(s.Statement, s.Status,
         ClaimView.Of(s).Parties,
-        JsonSerializer.Deserialize<ClaimCounts>(JsonSerializer.Serialize(s.Counts, Json.Options), Json.Options)!);
+        Json.Copy(s.Counts));
 
     private static List<Change> Changes(State? before, State after)
     {

@@ -1,3 +1,4 @@
+using ClaimsTracker.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -93,9 +94,6 @@ public static class ChainFormula
         _ => node?.DeepClone(),
     };
 
-    /// <summary>PostgreSQL keeps microseconds: the seal covers the recorded time as it will be read back.</summary>
-    public static DateTimeOffset Truncated(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
-
     private static long Micros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 }
 
@@ -123,7 +121,7 @@ public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
         }
 
         var head = await session.LoadAsync<LedgerHead>(LedgerHead.Global, token) ?? new LedgerHead();
-        var now = ChainFormula.Truncated(DateTimeOffset.UtcNow);
+        var now = Json.Stored(DateTimeOffset.UtcNow);
         foreach (var stream in streams)
         {
             var last = await session.Query<EventSeal>().Where(s => s.StreamId == stream.Id)
@@ -133,7 +131,7 @@ public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
             foreach (var e in stream.Events)
             {
                 version++;
-                e.Timestamp = e.Timestamp == default ? now : ChainFormula.Truncated(e.Timestamp);
+                e.Timestamp = e.Timestamp == default ? now : Json.Stored(e.Timestamp);
                 var content = new SealedContent(stream.Id, version, e.EventTypeName, e.Timestamp, session.DocumentStore.Options.Serializer().ToJson(e.Data),
                     e.UserName ?? session.LastModifiedBy, e.CorrelationId ?? session.CorrelationId,
                     e.CausationId ?? session.CausationId,

@@ -19,8 +19,7 @@ public sealed class SummaryCheckpoint
     public static SummaryCheckpoint Of(ClaimSummary summary, IEvent e) => new()
     {
         Id = $"{e.StreamId:N}/{e.Version}", ClaimId = e.StreamId, Version = e.Version, RecordedAt = e.Timestamp,
-        // the fold goes on mutating the summary: the checkpoint keeps a copy
-        Summary = JsonSerializer.Deserialize<ClaimSummary>(JsonSerializer.Serialize(summary, Json.Options), Json.Options)!,
+        Summary = summary,
     };
 }
 
@@ -48,7 +47,7 @@ public static class SummaryAsOf
     {
         // the fold mutates the summary: start from a copy, or a checkpoint taken earlier in the same daemon batch
         // would be stored with the state of a later one
-        var summary = from is null ? null : JsonSerializer.Deserialize<ClaimSummary>(JsonSerializer.Serialize(from.Summary, Json.Options), Json.Options);
+        var summary = from is null ? null : Json.Copy(from.Summary);
         var after = from?.Version ?? 0;
         var projection = new ClaimSummaryProjection();
         while (true)

@@ -1,3 +1,4 @@
+using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
@@ -69,15 +70,7 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
         return summary;
     }
 
-    /// <summary>
-    /// The event's recorded time as PostgreSQL stores it (microseconds), so that a rebuild from the stored events
-    /// reproduces exactly what the inline projection wrote from the in-memory ones.
-    /// </summary>
-    private static DateTimeOffset RecordedAt(IEvent e)
-    {
-        var timestamp = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
-        return new DateTimeOffset(timestamp.UtcTicks - (timestamp.UtcTicks % 10), TimeSpan.Zero);
-    }
+    private static DateTimeOffset RecordedAt(IEvent e) => Json.Stored(e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp);
 
     private static void Count(ClaimSummary summary, object e)
     {
