@@ -81,15 +81,11 @@ public static class BoardPage
         return new BoardPage<ClaimListItem>(paged.Select(ClaimListItem.Of).ToList(), filter.PageNumber, filter.Size, paged.TotalItemCount);
     }
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     /// <summary>The board's two clocks: as recorded at <see cref="AsOf"/>, statuses at world time <see cref="WorldAt"/>.</summary>
     private sealed record Moments(DateTimeOffset? AsOf, DateTimeOffset? WorldAt)
     {
         public static readonly Moments Now = new(null, null);
     }
-
-    private static string? Local(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static Html Form(ClaimFilter filter, Moments at)
     {
@@ -101,8 +97,8 @@ public static class BoardPage
             <div class="field"><label for="status">Status</label><select id="status" name="status"><option value="">any status</option>{statuses}</select></div>
             <div class="field"><label for="party">Party</label><input id="party" name="party" maxlength="100" value="{filter.Party}"></div>
             <div class="field"><label for="topic">Topic</label><input id="topic" name="topic" maxlength="60" value="{filter.Topic}"></div>
-            <div class="field"><label for="asOf">As recorded at (UTC)</label><input id="asOf" name="asOf" type="datetime-local" step="1" value="{Local(at.AsOf)}"></div>
-            <div class="field"><label for="worldAt">Status at world time (UTC)</label><input id="worldAt" name="worldAt" type="datetime-local" step="1" value="{Local(at.WorldAt)}"></div>
+            <div class="field"><label for="asOf">As recorded at (UTC)</label><input id="asOf" name="asOf" type="datetime-local" step="1" value="{LocalInput(at.AsOf)}"></div>
+            <div class="field"><label for="worldAt">Status at world time (UTC)</label><input id="worldAt" name="worldAt" type="datetime-local" step="1" value="{LocalInput(at.WorldAt)}"></div>
             <div class="actions"><button type="submit">Filter</button> <a href="/">Clear</a></div>
             </form>
             """);

@@ -25,7 +25,7 @@ public static class ClaimPage
             return Unknown(claimId);
         }
 
-        var time = new TimeQuery(Given(asOf), Given(worldAt));
+        var time = new TimeQuery(Blank(asOf), Blank(worldAt));
         if (time.Check() is { Status: not null } invalid)
         {
             return Page.Render("Claim", Html.Of($"""
@@ -42,7 +42,12 @@ public static class ClaimPage
         }
 
         var recordedAt = time.RecordedAt();
-        var summary = await GetClaimEndpoint.Find(session, id, recordedAt, ct);
+        IReadOnlyList<IEvent> recorded = recordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
+        // the page holds every event already: the summary as recorded then is folded from them, not read again
+        var projection = new ClaimSummaryProjection();
+        var summary = recordedAt is null
+            ? await session.LoadAsync<ClaimSummary>(id, ct)
+            : recorded.Aggregate((ClaimSummary?)null, (folded, e) => projection.Evolve(folded, id, e));
         if (summary is null && recordedAt is { } before)
         {
             return Page.Render("Claim", Html.Of($"""
@@ -56,8 +61,6 @@ public static class ClaimPage
         {
             return Unknown(claimId);
         }
-
-        IReadOnlyList<IEvent> recorded = recordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
 
         var world = time.World();
         var claim = ClaimView.Of(summary, recordedAt, world);
@@ -91,12 +94,9 @@ public static class ClaimPage
         <p class="meta">Registered by {claim.RegisteredBy} at {Time(claim.RegisteredAt)}; last changed {Time(claim.LastChangedAt)}.</p>
         """);
 
-    private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     /// <summary>The two clocks: what ClaimsTracker showed at a recorded moment, and the status at a moment in the world.</summary>
     private static Html AsOfForm(Guid id, DateTimeOffset? asOf, DateTimeOffset? worldAt)
     {
-        static string? Local(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         var recorded = asOf is { } t ? Html.Of($"as ClaimsTracker recorded it at {Time(t)}") : Html.Of($"with everything recorded so far");
         var banner = asOf is not null || worldAt is not null
             ? Html.Of($"""<p class="as-of" role="status">Shown {recorded}{(worldAt is { } w ? Html.Of($"; status and stances as they stood in the world at {Time(w)}") : Html.Empty)}. <a href="/claims/{id}">Show it as it is now</a>.</p>""")
@@ -105,9 +105,9 @@ public static class ClaimPage
             {banner}
             <form class="as-of-form" method="get" action="/claims/{id}">
             <label for="asOf">Show as recorded at (UTC)</label>
-            <input id="asOf" name="asOf" type="datetime-local" step="1" value="{Local(asOf)}">
+            <input id="asOf" name="asOf" type="datetime-local" step="1" value="{LocalInput(asOf)}">
             <label for="worldAt">Status at world time (UTC)</label>
-            <input id="worldAt" name="worldAt" type="datetime-local" step="1" value="{Local(worldAt)}">
+            <input id="worldAt" name="worldAt" type="datetime-local" step="1" value="{LocalInput(worldAt)}">
             <button type="submit">Show</button>
             </form>
             <p class="meta"><a href="/claims/{id}/replay">Step through every event</a> · <a href="/corrections">Corrections log</a></p>

@@ -40,6 +40,13 @@ public static class Fragments
     /// <summary>Full precision, so that an as-of link lands exactly on the event it was taken from.</summary>
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
+    /// <summary>The value of a datetime-local input, which the forms label as UTC.</summary>
+    public static string? LocalInput(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>A query-string value as a filter takes it: trimmed, or null when blank.</summary>
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     public static Html Time(DateTimeOffset time) => Html.Of(
         $"<time datetime=\"{time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\">{Utc(time)}</time>");
 
