@@ -59,7 +59,7 @@ public static class GetClaimEndpoint
     }
 
     /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/> (from its nearest checkpoint).</summary>
-    public static async Task<ClaimSummary?> Find(IQuerySession session, Guid claimId, DateTimeOffset? asOf, CancellationToken ct) =>
+    private static async Task<ClaimSummary?> Find(IQuerySession session, Guid claimId, DateTimeOffset? asOf, CancellationToken ct) =>
         asOf is { } t
             ? await SummaryAsOf.Find(session, claimId, t, ct)
             : await session.LoadAsync<ClaimSummary>(claimId, ct);
