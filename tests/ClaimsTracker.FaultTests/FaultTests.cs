@@ -101,7 +101,7 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         var unanswered = probes.Count(p => p.Status == 0);
 
         output.WriteLine($"outage: {load.Summary()}; 1 pause of 10 s; {probes.Count} probes during it " +
-                         $"({refused.Count} refused in {refused.Min(p => p.Milliseconds):F0}-{refused.Max(p => p.Milliseconds):F0} ms, {unanswered} unanswered within 5 s); 503s to writers: {load.FailureMilliseconds.Count}, " +
+                         $"({refused.Count} refused in {refused.Min(p => p.Milliseconds):F0}-{refused.Max(p => p.Milliseconds):F0} ms, {unanswered} unanswered within 8 s); 503s to writers: {load.FailureMilliseconds.Count}, " +
                          $"slowest {(load.FailureMilliseconds.Count > 0 ? load.FailureMilliseconds.Max() : 0):F0} ms; slowest answer of all {load.SlowestAnswerMilliseconds:F0} ms; " +
                          $"ready again {readyAfter.TotalMilliseconds:F0} ms after unpause; acknowledged {acknowledgedBefore} before, " +
                          $"{acknowledgedDuring - acknowledgedBefore} during (in flight at the pause), {load.Acknowledged.Count - acknowledgedDuring} after; " +
@@ -112,6 +112,8 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         load.SlowestAnswerMilliseconds.ShouldBeLessThan(8_000);
         refused.ShouldNotBeEmpty();
         refused.ShouldAllBe(p => p.Status == 503 && p.RetryAfter);
+        // reads caught inside a database call by the freeze are answered by the read deadline, not by the thaw
+        unanswered.ShouldBe(0);
         (await Probe(service, "/health/ready")).Status.ShouldBe(200);
         load.Acknowledged.Count.ShouldBeGreaterThan(acknowledgedDuring);
         missing.ShouldBeEmpty();
@@ -255,7 +257,7 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(8));
             using var reply = await service.Http.GetAsync(url, timeout.Token);
             return (url, (int)reply.StatusCode, reply.Headers.RetryAfter is not null, clock.Elapsed.TotalMilliseconds);
         }

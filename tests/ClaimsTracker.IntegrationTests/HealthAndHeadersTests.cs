@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text;
+using ClaimsTracker.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine.Http;
 
 namespace ClaimsTracker.IntegrationTests;
 
@@ -23,6 +27,25 @@ public sealed class HealthAndHeadersTests(AppFixture fixture) : IntegrationConte
         ready.Field("checks.postgresql.status").ShouldBe("Healthy");
         ready.Field("checks.projection-daemon.status").ShouldBe("Healthy");
         ready.Headers.CacheControl!.NoStore.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void every_read_has_the_database_deadline_but_the_streams()
+    {
+        var reads = Fixture.Host.Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
+            .Where(e => e.Metadata.GetMetadata<HttpChain>() is not null)
+            .ToList();
+        var unbounded = reads.Where(e => e.Metadata.GetMetadata<ReadDeadlineMetadata>() is null)
+            .Select(e => e.RoutePattern.RawText).Order().ToList();
+        var bounded = reads.Where(e => e.Metadata.GetMetadata<ReadDeadlineMetadata>() is not null).ToList();
+
+        unbounded.ShouldBe([
+            "/api/admin/verify", "/api/audit/events.csv", "/api/audit/events.ndjson", "/api/claims/{claimId}/events.csv",
+            "/api/claims/{claimId}/events.ndjson", "/events/stream",
+        ]);
+        bounded.Count.ShouldBeGreaterThan(15);
     }
 
     [Theory]

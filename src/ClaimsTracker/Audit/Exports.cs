@@ -30,18 +30,21 @@ public static class ExportEndpoints
 {
     private const int PageSize = 2000;
 
+    [NoReadDeadline] // streamed: its own pace, not the read deadline
     [WolverineGet("/api/audit/events.ndjson", OperationId = "ExportLogNdjson")]
     [Tags("Audit")]
     [EndpointSummary("The whole event log as NDJSON, one event a line with its metadata and seal")]
     [Authorize(Policy = Policies.Read)]
     public static IResult Log(IDocumentStore store) => Ndjson(store, null, "claims-log.ndjson");
 
+    [NoReadDeadline]
     [WolverineGet("/api/audit/events.csv", OperationId = "ExportLogCsv")]
     [Tags("Audit")]
     [EndpointSummary("The whole event log as CSV for spreadsheets")]
     [Authorize(Policy = Policies.Read)]
     public static IResult LogCsv(IDocumentStore store) => Csv(store, null, "claims-log.csv");
 
+    [NoReadDeadline]
     [WolverineGet("/api/claims/{claimId}/events.ndjson", OperationId = "ExportClaimNdjson")]
     [Tags("Audit")]
     [EndpointSummary("One claim's events as NDJSON with metadata and seals")]
@@ -49,6 +52,7 @@ public static class ExportEndpoints
     public static async Task<IResult> Claim(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
         await Exists(session, claimId, ct) ? Ndjson(store, claimId, $"claim-{claimId}.ndjson") : Problems.UnknownClaim(claimId).ToResult();
 
+    [NoReadDeadline]
     [WolverineGet("/api/claims/{claimId}/events.csv", OperationId = "ExportClaimCsv")]
     [Tags("Audit")]
     [EndpointSummary("One claim's events as CSV")]

@@ -9,6 +9,7 @@ namespace ClaimsTracker.Audit;
 
 public static class VerifyEndpoint
 {
+    [NoReadDeadline] // recomputes the whole log: minutes on a large store
     [WolverineGet("/api/admin/verify", OperationId = "Verify")]
     [Tags("Audit")]
     [EndpointSummary("Recompute every event's seal and both chains, rebuild the projections into a shadow copy and compare")]

@@ -52,12 +52,10 @@ public sealed record Registered(Guid Id, long Version);
 public static class WriteOutcomeHttp
 {
     /// <summary>
-    /// How long a client waits for a write. A write stuck on a frozen database is left to finish or fail on its own
-    /// session, and the client gets 503 with Retry-After: retried under the same Idempotency-Key, it gets the first
-    /// answer if the write did land. Npgsql's own timeouts do not end a command on a frozen server this soon.
+    /// How long a client waits for a write (<see cref="LimitOptions.DatabaseDeadline"/>). A write stuck on a frozen
+    /// database is left to finish or fail on its own session, and the client gets 503 with Retry-After: retried under
+    /// the same Idempotency-Key, it gets the first answer if the write did land.
     /// </summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
-
     /// <summary>An HTTP write to an existing claim: who and when from the request, then the write pipeline.</summary>
     public static Task<IResult> Append<TCommand>(
         HttpContext http, IDocumentStore store, TimeProvider clock, Guid claimId, TCommand command, long? expectedVersion,
@@ -67,7 +65,7 @@ public static class WriteOutcomeHttp
             command, claim => decide(claim, command, context), CancellationToken.None));
 
     /// <summary>
-    /// Runs a write on a session of its own, so that a write outliving the <see cref="Deadline"/> does not hold the
+    /// Runs a write on a session of its own, so that a write outliving the deadline does not hold the
     /// request; a client that goes away does not cancel a write half-way either.
     /// </summary>
     public static async Task<IResult> Within(
@@ -81,7 +79,8 @@ public static class WriteOutcomeHttp
             await using var session = store.LightweightSession();
             return await write(session, request, context);
         });
-        var outcome = await running.WaitAsync(Deadline, http.RequestAborted);
+        var deadline = http.RequestServices.GetRequiredService<LimitOptions>().DatabaseDeadline;
+        var outcome = await running.WaitAsync(deadline, http.RequestAborted);
         return outcome.ToHttp();
     }
 

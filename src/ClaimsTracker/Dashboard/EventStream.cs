@@ -13,6 +13,7 @@ namespace ClaimsTracker.Dashboard;
 /// </summary>
 public static class EventStreamEndpoint
 {
+    [NoReadDeadline] // open for as long as the page is
     [WolverineGet("/events/stream", OperationId = "EventStream")]
     [Tags("Dashboard")]
     [EndpointSummary("Live changes as server-sent events: claim (id, version, status) and projections (shard, sequence)")]

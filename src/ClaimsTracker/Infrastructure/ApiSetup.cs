@@ -37,6 +37,7 @@ public static class ApiSetup
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseDatabaseGate();
+        app.UseReadDeadline();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.OpenApiRoutePattern = "/openapi/{documentName}.json");
@@ -44,6 +45,8 @@ public static class ApiSetup
         app.MapWolverineEndpoints(opts =>
         {
             opts.RejectUnparseableQueryValues = true;
+            // a read caught by a database outage gets 503 at the deadline, not at the thaw; streams opt out
+            opts.ConfigureEndpoints(ReadDeadline.Apply);
             opts.AddMiddleware(typeof(WriteHeadersMiddleware), chain => chain.HttpMethods.Contains("POST"));
         });
         return app;

@@ -20,9 +20,21 @@ public sealed class LimitOptions
 
     /// <summary>Writes allowed in a burst above the sustained rate.</summary>
     public int WriteBurst { get; set; } = 100;
+
+    /// <summary>
+    /// How long a client waits for an answer that needs the database before it gets 503 with Retry-After. Npgsql's own
+    /// timeouts do not end a call on a frozen server this soon (opening a connection, or the cancel request a timed
+    /// out command sends, waits for as long as the server stays frozen).
+    /// </summary>
+    public double DatabaseDeadlineSeconds { get; set; } = 5;
+
+    public TimeSpan DatabaseDeadline => TimeSpan.FromSeconds(DatabaseDeadlineSeconds);
 }
 
-/// <summary>Body size limits, write rate limits and the database gate, all answering with problem details.</summary>
+/// <summary>
+/// Body size limits, write rate limits, the database gate and the deadline on database work (see
+/// <see cref="ReadDeadline"/> for reads), all answering with problem details.
+/// </summary>
 public static class RequestLimits
 {
     public static IServiceCollection AddRequestLimits(this IServiceCollection services)

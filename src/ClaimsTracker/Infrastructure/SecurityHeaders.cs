@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace ClaimsTracker.Infrastructure;
 
 /// <summary>
@@ -18,9 +20,11 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
     {
+        // the headers of this response as it reaches the client, even where a later step (the read deadline) gives
+        // the endpoint a response of its own
+        var headers = http.Features.GetRequiredFeature<IHttpResponseFeature>().Headers;
         http.Response.OnStarting(() =>
         {
-            var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
