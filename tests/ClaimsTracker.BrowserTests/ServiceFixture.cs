@@ -105,6 +105,7 @@ public sealed partial class ServiceFixture : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Claims"] = _postgres.GetConnectionString(),
             ["Demo__Seed"] = "true",
+            ["Webhooks__AllowPrivateTargets"] = "true",   // the test receivers listen on loopback
             ["Auth__Keys__0__Name"] = "browser-editor",
             ["Auth__Keys__0__Role"] = "editor",
             ["Auth__Keys__0__Key"] = EditorKey,

@@ -34,11 +34,19 @@ public sealed record WebhookView(Guid Id, string Url, string? Topic, string? Par
 
 public static class RegisterWebhookEndpoint
 {
-    public static ProblemDetails Validate(RegisterWebhook command) => new Validation()
-        .Url("url", command.Url, required: true)
-        .Text("topic", command.Topic, 60, required: false)
-        .Text("party", command.Party, 100, required: false)
-        .Result();
+    public static ProblemDetails Validate(RegisterWebhook command, WebhookOptions options)
+    {
+        var validation = new Validation()
+            .Url("url", command.Url, required: true)
+            .Text("topic", command.Topic, 60, required: false)
+            .Text("party", command.Party, 100, required: false);
+        if (Uri.TryCreate(command.Url?.Trim(), UriKind.Absolute, out var url) && WebhookTargets.Refusal(url, options) is { } refusal)
+        {
+            validation.Error("url", refusal);
+        }
+
+        return validation.Result();
+    }
 
     [WolverinePost("/api/admin/webhooks", OperationId = "RegisterWebhook")]
     [Tags("Admin")]

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Options;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -10,7 +11,19 @@ public static class WebhooksSetup
 
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddHttpClient(WebhookDeliveryHandler.Client, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value);
+        services.AddHttpClient(WebhookDeliveryHandler.Client, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<WebhookOptions>();
+                // no redirects: a subscriber answers for its own URL, and a redirect must not lead somewhere else
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    ConnectCallback = (context, ct) => WebhookTargets.Connect(context.DnsEndPoint, options, ct),
+                };
+            });
         services.ConfigureMarten(opts =>
         {
             opts.Schema.For<Webhook>();

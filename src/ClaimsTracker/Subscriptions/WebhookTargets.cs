@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ClaimsTracker.Subscriptions;
+
+public sealed class WebhookOptions
+{
+    /// <summary>
+    /// Lets webhooks reach loopback, private and link-local addresses. Off by default: an admin key must not be a way
+    /// to make the service call into its own network (the database, cloud metadata at 169.254.169.254, admin ports).
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
+}
+
+/// <summary>
+/// Where a webhook may point. The URL is checked when it is registered (an address literal or localhost), and every
+/// delivery checks the addresses its host name resolves to at the moment it connects, so a name that resolves to an
+/// internal address, or starts to later, is refused too.
+/// </summary>
+public static class WebhookTargets
+{
+    public const string Setting = "Webhooks:AllowPrivateTargets";
+
+    /// <summary>Why the URL may not be registered, or null. Host names are judged at delivery, by their addresses.</summary>
+    public static string? Refusal(Uri url, WebhookOptions options)
+    {
+        if (options.AllowPrivateTargets)
+        {
+            return null;
+        }
+
+        var host = url.IdnHost.TrimEnd('.');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ||
+            (IPAddress.TryParse(host, out var address) && !IsPublic(address)))
+        {
+            return $"must not point at a loopback, private or link-local address (set {Setting}=true to allow that)";
+        }
+
+        return null;
+    }
+
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ||
+            address.Equals(IPAddress.None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast)
+        {
+            return false;
+        }
+
+        var b = address.GetAddressBytes();
+        return address.AddressFamily switch
+        {
+            AddressFamily.InterNetwork => !(b[0] is 0 or 10 or 127 || b[0] >= 224 ||
+                                            (b[0] == 169 && b[1] == 254) ||
+                                            (b[0] == 172 && b[1] is >= 16 and <= 31) ||
+                                            (b[0] == 192 && b[1] == 168) ||
+                                            (b[0] == 100 && b[1] is >= 64 and <= 127)),   // carrier-grade NAT
+            AddressFamily.InterNetworkV6 => (b[0] & 0xFE) != 0xFC,                        // unique local fc00::/7
+            _ => false,
+        };
+    }
+
+    /// <summary>The delivery client's connect step: resolve, drop the addresses a webhook may not reach, connect.</summary>
+    public static async ValueTask<Stream> Connect(DnsEndPoint target, WebhookOptions options, CancellationToken ct)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(target.Host, ct);
+        var allowed = options.AllowPrivateTargets ? addresses : addresses.Where(IsPublic).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException(
+                $"webhook host {target.Host} resolves only to addresses a webhook may not reach " +
+                $"({string.Join(", ", addresses.Select(a => a.ToString()))}); set {Setting}=true to allow them");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, target.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
