@@ -9,7 +9,7 @@ namespace ClaimsTracker.IntegrationTests;
 /// <summary>Every route × every kind of credential gets the documented answer, and every event names its actor.</summary>
 public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper output) : IntegrationContext(fixture)
 {
-    private enum Access { Public, Read, Write, Admin }
+    private enum Access { Public, Read, Write, Admin, Anyone }
 
     private const int Allowed = 0;   // any answer below 500 other than 401 and 403 (e.g. 404 for an unknown webhook)
 
@@ -23,6 +23,9 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/docs/scalar.js", Access.Public),
         ("GET", "/docs/scalar.aspnetcore.js", Access.Public),
         ("GET", "/docs/favicon.svg", Access.Public),
+        ("GET", "/signin", Access.Public),
+        ("POST", "/signin", Access.Anyone),
+        ("POST", "/signout", Access.Anyone),
         ("GET", "/", Access.Read),
         ("GET", "/claims/{claimId}", Access.Read),
         ("GET", "/activity", Access.Read),
@@ -161,6 +164,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
     private static int Expected(Access access, string credential) => (access, credential) switch
     {
         (Access.Public, _) => 200,
+        (Access.Anyone, _) => Allowed,
         (_, "revoked" or "unknown") => 401,
         _ when credential.StartsWith("malformed", StringComparison.Ordinal) => 401,
         (Access.Read, _) => 200,

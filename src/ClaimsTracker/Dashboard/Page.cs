@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ClaimsTracker.Dashboard;
 
-public enum Section { Board, Activity, Sources, Projections, Docs }
+public enum Section { Board, Activity, Sources, Projections, Docs, SignIn }
 
 /// <summary>The layout every dashboard page shares, and the answer that carries it.</summary>
 public static class Page
@@ -19,6 +19,7 @@ public static class Page
         (Section.Sources, "Sources", "/sources"),
         (Section.Projections, "Projections", "/ops/projections"),
         (Section.Docs, "API docs", "/docs"),
+        (Section.SignIn, "Sign in", "/signin"),
     ];
 
     public static IResult Render(string title, Html body, Section? current = null, int status = StatusCodes.Status200OK)

@@ -67,18 +67,7 @@ public sealed class ApiKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(value[7..].Trim()));
-        ApiKey? match = null;
-        foreach (var key in keys.CurrentValue.Keys)
-        {
-            var known = SHA256.HashData(Encoding.UTF8.GetBytes(key.Key));
-            if (CryptographicOperations.FixedTimeEquals(presented, known) && key.Key.Length > 0)
-            {
-                match = key;
-            }
-        }
-
-        if (match is null || match.Revoked)
+        if (Find(keys.CurrentValue, value[7..]) is not { } match)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is unknown or revoked."));
         }
@@ -89,8 +78,33 @@ public sealed class ApiKeyHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
+    /// <summary>The valid key that was presented, compared as SHA-256 digests in constant time; null if none.</summary>
+    public static ApiKey? Find(AuthOptions options, string presentedKey)
+    {
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey.Trim()));
+        ApiKey? match = null;
+        foreach (var key in options.Keys)
+        {
+            var known = SHA256.HashData(Encoding.UTF8.GetBytes(key.Key));
+            if (CryptographicOperations.FixedTimeEquals(presented, known) && key.Key.Length > 0)
+            {
+                match = key;
+            }
+        }
+
+        return match is { Revoked: false } ? match : null;
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (HttpMethods.IsGet(Request.Method) && !Request.Headers.ContainsKey("Authorization") &&
+            Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            // a page opened in a browser: the sign-in form, then back here
+            Response.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(Request.PathBase + Request.Path + Request.QueryString));
+            return Task.CompletedTask;
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         return WriteProblem(StatusCodes.Status401Unauthorized, "Missing or invalid API key",
             "Send 'Authorization: Bearer <api key>' with a valid key.");
@@ -109,8 +123,9 @@ public static class ApiKeySetup
     public static IServiceCollection AddApiKeys(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuthOptions>(configuration.GetSection("Auth"));
-        services.AddAuthentication(ApiKeyHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { });
+        services.AddAuthentication(ReaderSessions.KeyOrSession)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { })
+            .AddReaderSessions();
 
         var requireReaderKey = configuration.GetValue<bool>("Auth:RequireReaderKey");
         services.AddAuthorizationBuilder()

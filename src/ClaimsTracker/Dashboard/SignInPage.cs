@@ -1,0 +1,84 @@
+using ClaimsTracker.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Dashboard;
+
+/// <summary>
+/// Signing a browser in with an API key, for deployments that close reads to keyless clients
+/// (<c>Auth:RequireReaderKey</c>). The session opens the pages and the live stream; writes still need the key in the
+/// form that sends them.
+/// </summary>
+public static class SignInPage
+{
+    [WolverineGet("/signin")]
+    [ExcludeFromDescription]
+    public static async Task<IResult> Get(HttpContext http, string? returnUrl)
+    {
+        var session = await http.AuthenticateAsync(ReaderSessions.CookieScheme);
+        return Form(LocalOrHome(returnUrl), session.Succeeded ? session.Principal : null, error: null, StatusCodes.Status200OK);
+    }
+
+    [WolverinePost("/signin")]
+    [ExcludeFromDescription]
+    public static async Task<IResult> Post(HttpContext http, IOptionsMonitor<AuthOptions> keys)
+    {
+        if (!SameOrigin(http))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in from this site",
+                detail: "The sign-in form was sent from another site's page.");
+        }
+
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        var returnUrl = LocalOrHome(form?["returnUrl"]);
+        var presented = form?["key"].ToString();
+        if (string.IsNullOrWhiteSpace(presented))
+        {
+            return Form(returnUrl, null, "Enter an API key.", StatusCodes.Status400BadRequest);
+        }
+
+        if (ApiKeyHandler.Find(keys.CurrentValue, presented) is not { } key)
+        {
+            return Form(returnUrl, null, "That key is unknown or revoked.", StatusCodes.Status401Unauthorized);
+        }
+
+        await http.SignInAsync(ReaderSessions.CookieScheme, ReaderSessions.PrincipalFor(key));
+        return Results.Redirect(returnUrl, permanent: false, preserveMethod: false);
+    }
+
+    [WolverinePost("/signout")]
+    [ExcludeFromDescription]
+    public static async Task<IResult> SignOut(HttpContext http)
+    {
+        await http.SignOutAsync(ReaderSessions.CookieScheme);
+        return Results.Redirect("/signin");
+    }
+
+    /// <summary>Only a path on this site: "//host" and "/\host" would send the browser elsewhere.</summary>
+    public static string LocalOrHome(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\n')
+            ? url
+            : "/";
+
+    private static bool SameOrigin(HttpContext http) =>
+        !http.Request.Headers.TryGetValue("Origin", out var origin) ||
+        string.Equals(origin.ToString(), $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult Form(string returnUrl, System.Security.Claims.ClaimsPrincipal? signedIn, string? error, int status) =>
+        Page.Render("Sign in", Html.Of($"""
+            <h1>Sign in</h1>
+            {Html.When(signedIn is not null, Html.Of($"""
+                <p role="status">Signed in as <strong>{signedIn?.Identity?.Name}</strong> ({signedIn?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value}).</p>
+                <form method="post" action="/signout"><button type="submit">Sign out</button></form>
+                """))}
+            <p>Where this service asks for a key to read, sign this browser in with your API key. The session opens the pages
+            and the live updates for 12 hours of use; writing still asks for the key with each change.</p>
+            {Html.When(error is not null, Html.Of($"""<p class="error" role="alert">{error}</p>"""))}
+            <form method="post" action="/signin" class="as-of-form">
+            <input type="hidden" name="returnUrl" value="{returnUrl}">
+            <div class="field"><label for="signin-key">API key</label><input id="signin-key" name="key" type="password" autocomplete="current-password" required></div>
+            <button type="submit">Sign in</button>
+            </form>
+            """), Section.SignIn, status);
+}

@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml.Linq;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// Dashboard sessions: a browser cannot send a bearer key with a page load, so a reader signs in once with a key and
+/// gets an HttpOnly, SameSite=Strict cookie that carries the key's name and role (encrypted, never the key). The
+/// cookie opens reads only (GET and HEAD): writes always need the key in the Authorization header, so no form on
+/// another site can write with a visitor's session. Each request checks the cookie against today's keys: a revoked,
+/// removed or changed key ends its sessions at once.
+/// </summary>
+public static class ReaderSessions
+{
+    public const string CookieScheme = "DashboardSession";
+    public const string KeyOrSession = "KeyOrSession";
+    public const string CookieName = "claimstracker-session";
+    private const string FingerprintClaim = "key-fingerprint";
+
+    public static AuthenticationBuilder AddReaderSessions(this AuthenticationBuilder authentication)
+    {
+        authentication.Services.AddDataProtection().SetApplicationName("ClaimsTracker");
+        // the cookie keys live in PostgreSQL, so sessions survive a restart and work on every node of a cluster
+        authentication.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>, StoredDataProtectionKeys>();
+        authentication.Services.ConfigureMarten(opts => opts.Schema.For<DataProtectionKey>());
+
+        return authentication
+            .AddPolicyScheme(KeyOrSession, "API key, or a dashboard session for reads", options =>
+            {
+                options.ForwardDefaultSelector = http =>
+                    http.Request.Headers.ContainsKey("Authorization") ||
+                    !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+                        ? ApiKeyHandler.SchemeName
+                        : CookieScheme;
+                // refusals are the API's: 401/403 problem details (pages turn a 401 into the sign-in form)
+                options.ForwardChallenge = ApiKeyHandler.SchemeName;
+                options.ForwardForbid = ApiKeyHandler.SchemeName;
+            })
+            .AddCookie(CookieScheme, options =>
+            {
+                options.Cookie.Name = CookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = context =>
+                {
+                    var keys = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<AuthOptions>>().CurrentValue;
+                    if (!StillValid(context.Principal, keys))
+                    {
+                        context.RejectPrincipal();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
+    }
+
+    /// <summary>The principal a signed-in key gets: its name, role and a fingerprint of the key as it was.</summary>
+    public static ClaimsPrincipal PrincipalFor(ApiKey key) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role.ToLowerInvariant()),
+        new Claim(FingerprintClaim, Fingerprint(key.Key)),
+    ], CookieScheme));
+
+    private static bool StillValid(ClaimsPrincipal? principal, AuthOptions keys)
+    {
+        var name = principal?.Identity?.Name;
+        var fingerprint = principal?.FindFirstValue(FingerprintClaim);
+        return keys.Keys.Any(k => !k.Revoked && k.Key.Length > 0 && k.Name == name &&
+                                  k.Role.Equals(principal!.FindFirstValue(ClaimTypes.Role), StringComparison.OrdinalIgnoreCase) &&
+                                  Fingerprint(k.Key) == fingerprint);
+    }
+
+    private static string Fingerprint(string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("session:" + key)))[..32];
+}
+
+/// <summary>One ASP.NET Core data-protection key, as the XML the key manager writes.</summary>
+public sealed class DataProtectionKey
+{
+    public string Id { get; set; } = "";
+    public string Xml { get; set; } = "";
+}
+
+/// <summary>Keeps the data-protection key ring in the service's own PostgreSQL schema.</summary>
+public sealed class StoredDataProtectionKeys(IServiceProvider services) : IConfigureOptions<KeyManagementOptions>
+{
+    public void Configure(KeyManagementOptions options) =>
+        options.XmlRepository = new Repository(services.GetRequiredService<IDocumentStore>());
+
+    /// <summary>
+    /// The key manager's interface is synchronous and Marten's is asynchronous only; the ring is read once and then
+    /// cached by the key manager (refreshed about daily), and a key is written about once in 90 days.
+    /// </summary>
+    private sealed class Repository(IDocumentStore store) : IXmlRepository
+    {
+        public IReadOnlyCollection<XElement> GetAllElements() => Task.Run(async () =>
+        {
+            await using var session = store.QuerySession();
+            return (await session.Query<DataProtectionKey>().ToListAsync()).Select(k => XElement.Parse(k.Xml)).ToList();
+        }).GetAwaiter().GetResult();
+
+        public void StoreElement(XElement element, string friendlyName) => Task.Run(async () =>
+        {
+            await using var session = store.LightweightSession();
+            session.Store(new DataProtectionKey { Id = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
+            await session.SaveChangesAsync();
+        }).GetAwaiter().GetResult();
+    }
+}
