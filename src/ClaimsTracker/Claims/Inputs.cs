@@ -52,8 +52,8 @@ public sealed record Registered(Guid Id, long Version);
 public static class WriteOutcomeHttp
 {
     /// <summary>
-    /// How long a client waits for a write (<see cref="LimitOptions.DatabaseDeadline"/>). A write stuck on a frozen
-    /// database is left to finish or fail on its own session, and the client gets 503 with Retry-After: retried under
+    /// How long a client waits for a write (<see cref="LimitOptions.DatabaseDeadline"/>, longer while the database
+    /// keeps answering). A write stuck on a frozen database is left to finish or fail on its own session, and the client gets 503 with Retry-After: retried under
     /// the same Idempotency-Key, it gets the first answer if the write did land.
     /// </summary>
     /// <summary>An HTTP write to an existing claim: who and when from the request, then the write pipeline.</summary>
@@ -80,8 +80,13 @@ public static class WriteOutcomeHttp
             return await write(session, request, context);
         });
         var deadline = http.RequestServices.GetRequiredService<LimitOptions>().DatabaseDeadline;
-        var outcome = await running.WaitAsync(deadline, http.RequestAborted);
-        return outcome.ToHttp();
+        if (!await http.RequestServices.GetRequiredService<DatabaseMonitor>().WaitWhileAnswering(running, deadline, http.RequestAborted))
+        {
+            _ = running.ContinueWith(t => t.Exception, TaskScheduler.Default);   // observed; it finishes or fails on its own
+            throw new TimeoutException($"The database did not answer the write within {deadline.TotalSeconds:F0} s.");
+        }
+
+        return (await running).ToHttp();
     }
 
     public static IResult ToHttp(this WriteOutcome outcome) => outcome switch

@@ -14,8 +14,11 @@ public sealed class DatabaseMonitor : BackgroundService
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<DatabaseMonitor> _logger;
+    private static readonly TimeSpan AnswerGoesStale = TimeSpan.FromSeconds(4);
+
     private int _consecutiveFailures;
     private volatile bool _reachable = true;
+    private long _lastAnswer = Environment.TickCount64;
 
     public DatabaseMonitor(IConfiguration configuration, ILogger<DatabaseMonitor> logger)
     {
@@ -30,6 +33,31 @@ public sealed class DatabaseMonitor : BackgroundService
 
     /// <summary>False after two failed pings in a row; true again after the first ping that succeeds.</summary>
     public bool Reachable => _reachable;
+
+    /// <summary>True while PostgreSQL has answered a ping in the last four seconds (pings go out every second).</summary>
+    public bool AnsweringNow => Environment.TickCount64 - Interlocked.Read(ref _lastAnswer) <= AnswerGoesStale.TotalMilliseconds;
+
+    /// <summary>
+    /// Waits for a request's work until the deadline, and past it for as long as PostgreSQL keeps answering: a request
+    /// that is slow on a healthy database (a first call compiling its code, a large page) is not an outage. False when
+    /// the work is still running and the database has stopped answering (or the client went away).
+    /// </summary>
+    public async Task<bool> WaitWhileAnswering(Task work, TimeSpan deadline, CancellationToken ct)
+    {
+        try
+        {
+            await Task.WhenAny(work, Task.Delay(deadline, ct));
+            while (!work.IsCompleted && AnsweringNow)
+            {
+                await Task.WhenAny(work, Task.Delay(250, ct));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        return work.IsCompleted;
+    }
 
     /// <summary>
     /// Null when PostgreSQL answered within two seconds. The wait is cut off by the clock, not by cancelling the
@@ -70,6 +98,7 @@ public sealed class DatabaseMonitor : BackgroundService
 
                 _consecutiveFailures = 0;
                 _reachable = true;
+                Interlocked.Exchange(ref _lastAnswer, Environment.TickCount64);
             }
             else if (++_consecutiveFailures >= FailuresBeforeDown && _reachable)
             {

@@ -15,8 +15,9 @@ public sealed class ReadDeadlineMetadata
 }
 
 /// <summary>
-/// A read caught inside a database call by an outage is answered 503 with Retry-After at the deadline, not when the
-/// database thaws. Cancelling the request's token is not enough: Npgsql opening a connection to a frozen server, or
+/// A read caught inside a database call by an outage is answered 503 with Retry-After at the deadline (or as soon after
+/// it as the database monitor misses its answers), not when the database thaws. Cancelling the request's token is not
+/// enough: Npgsql opening a connection to a frozen server, or
 /// sending it a cancel request, does not return for as long as the server stays frozen. So the endpoint writes into
 /// a response of its own; when it finishes in time that response is copied out, and when it does not the client
 /// gets the 503 at once while the endpoint is left to fail or finish into nothing (this middleware still waits for
@@ -41,19 +42,18 @@ public static class ReadDeadline
         }
 
         var deadline = http.RequestServices.GetRequiredService<LimitOptions>().DatabaseDeadline;
+        var monitor = http.RequestServices.GetRequiredService<DatabaseMonitor>();
         var response = http.Features.GetRequiredFeature<IHttpResponseFeature>();
         var body = http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var aborted = http.RequestAborted;
         await using var detached = new DetachedResponse(response);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timer.CancelAfter(deadline);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         http.Features.Set<IHttpResponseFeature>(detached);
         http.Features.Set<IHttpResponseBodyFeature>(detached);
-        http.RequestAborted = timer.Token;   // the endpoint stops early wherever its calls honour cancellation
+        http.RequestAborted = abandon.Token;   // cancelled only once the read is given up
 
         var work = next(http);
-        var inTime = await Task.WhenAny(work, Task.Delay(Timeout.Infinite, timer.Token)) == work;
-        if (inTime)
+        if (await monitor.WaitWhileAnswering(work, deadline, aborted))
         {
             Restore(http, response, body, aborted);
             await work;   // an exception goes to the exception handler, on the real response
@@ -62,6 +62,7 @@ public static class ReadDeadline
         }
 
         await TimedOut(response, body, deadline);
+        await abandon.CancelAsync();   // it stops early wherever its calls honour cancellation
         try
         {
             await work;

@@ -22,7 +22,8 @@ public sealed class LimitOptions
     public int WriteBurst { get; set; } = 100;
 
     /// <summary>
-    /// How long a client waits for an answer that needs the database before it gets 503 with Retry-After. Npgsql's own
+    /// How long a client waits for an answer that needs the database before it gets 503 with Retry-After, if by then
+    /// the database has stopped answering the monitor's pings (a request that is merely slow waits on). Npgsql's own
     /// timeouts do not end a call on a frozen server this soon (opening a connection, or the cancel request a timed
     /// out command sends, waits for as long as the server stays frozen).
     /// </summary>
