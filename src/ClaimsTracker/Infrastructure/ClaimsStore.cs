@@ -19,7 +19,11 @@ public static class ClaimsStore
         var connectionString = configuration.GetConnectionString("Claims")
             ?? throw new InvalidOperationException("Set ConnectionStrings:Claims (env ConnectionStrings__Claims) to a PostgreSQL connection string.");
 
-        services.AddMarten(opts =>
+        var cluster = ClusterMode.From(configuration);
+        services.AddSingleton(cluster);
+        services.AddSingleton<LocalDaemon>();
+
+        var marten = services.AddMarten(opts =>
             {
                 opts.Connection(DatabaseConnection.Harden(connectionString, configuration));
                 opts.ConfigurePolly(DatabaseConnection.Retries);
@@ -43,9 +47,17 @@ public static class ClaimsStore
                 opts.Schema.For<IdempotentWrite>();
             })
             .UseLightweightSessions()
-            .AddAsyncDaemon(DaemonMode.Solo)
-            .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine();
+            .ApplyAllDatabaseChangesOnStartup();
+        if (cluster.Enabled)
+        {
+            // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon
+            // coordination must stay off (Wolverine refuses to start with both)
+            marten.IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
+        }
+        else
+        {
+            marten.AddAsyncDaemon(DaemonMode.Solo).IntegrateWithWolverine();
+        }
 
         return services;
     }
