@@ -47,7 +47,14 @@ public sealed class DaemonProgressRelay(LocalDaemon local, LiveFeed feed, ILogge
     {
         try
         {
-            var daemon = await local.Get();
+            // in cluster mode Wolverine builds this node's daemon shortly after start
+            var daemon = await local.TryGet();
+            while (daemon is null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                daemon = await local.TryGet();
+            }
+
             using var subscription = daemon.Tracker.Subscribe(this);
             await Task.Delay(Timeout.Infinite, stoppingToken);
         }

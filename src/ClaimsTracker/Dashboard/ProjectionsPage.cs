@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -183,8 +184,9 @@ public static class ProjectionsAdminEndpoints
             return [];
         }
 
-        var here = (await local.Get()).CurrentAgents().Select(a => a.Name.Name).ToHashSet(StringComparer.Ordinal);
-        return names.Where(n => !ProjectionRebuilds.Inline.Contains(n) && !here.Contains(n)).ToList();
+        var here = local.RunningHere();
+        return names.Where(n => !ProjectionRebuilds.Inline.Contains(n)
+            && !here.Any(u => LocalDaemon.IsAgentFor(u, new ShardName(n)))).ToList();
     }
 
     private static IResult RunsElsewhere(IReadOnlyList<string> names) => Results.Problem(statusCode: StatusCodes.Status409Conflict,

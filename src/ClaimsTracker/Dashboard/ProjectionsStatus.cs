@@ -33,7 +33,7 @@ public sealed record ProjectionsStatus(
     public static async Task<ProjectionsStatus> Read(
         IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
     {
-        var daemon = await local.Get();
+        var daemon = await local.TryGet();
         var thisNode = runtime.Options.Durability.AssignedNodeNumber;
         var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(s => s.ShardName, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
@@ -42,7 +42,8 @@ public sealed record ProjectionsStatus(
         await connection.OpenAsync(ct);
         var latest = await Scalar<long?>(connection, $"select max(seq_id) from {ClaimsStore.Schema}.mt_events", null, ct) ?? 0;
 
-        var agents = daemon.CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal);
+        var agents = daemon?.CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal) ?? [];
+        var runningHere = local.RunningHere();
         var (nodes, assigned) = local.Cluster ? await Assignments(connection, runtime.Options.UniqueNodeId, ct) : ([], []);
         var projections = new List<ProjectionProgress>();
         foreach (var shard in AsyncShards(store))
@@ -57,17 +58,24 @@ public sealed record ProjectionsStatus(
                 lagSeconds = oldest is { } t ? Math.Max(0, (now - new DateTimeOffset(t, TimeSpan.Zero)).TotalSeconds) : 0;
             }
 
-            var state = daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
+            var state = daemon is not null && daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
+            var agentStatus = agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running";
+            if (local.Cluster)
+            {
+                // Wolverine's own list decides: the daemon may keep a stopped agent's entry after the leader moved it
+                agentStatus = runningHere.Any(u => LocalDaemon.IsAgentFor(u, shard)) ? agent is null ? "running" : agentStatus : "not running";
+            }
+
             projections.Add(new ProjectionProgress(
                 shard.Name, Kind(shard.Name), position, Math.Max(0, latest - position), Math.Round(lagSeconds, 1),
-                agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running",
+                agentStatus,
                 state?.Exception?.Message ?? agent?.Failure?.Message ?? rebuilds.Latest(shard.Name)?.Error,
                 rebuilds.Latest(shard.Name),
-                local.Cluster ? AssignedNode(assigned, shard) : agents.ContainsKey(shard.Identity) ? thisNode : null));
+                local.Cluster ? AssignedNode(assigned, shard) : agent is not null ? thisNode : null));
         }
 
         var highWater = progress.TryGetValue(ShardState.HighWaterMark, out var mark) ? mark.Sequence : 0;
-        return new ProjectionsStatus(latest, highWater, daemon.HighWaterLastPolledAt, daemon.IsRunning, daemon.HasAnyPaused(),
+        return new ProjectionsStatus(latest, highWater, daemon?.HighWaterLastPolledAt, daemon?.IsRunning ?? false, daemon?.HasAnyPaused() ?? false,
             projections, ["Claim (snapshot)", "ClaimSummary"], now, local.Cluster, thisNode, nodes);
     }
 
@@ -105,7 +113,7 @@ public sealed record ProjectionsStatus(
     }
 
     private static int? AssignedNode(Dictionary<string, int> assigned, ShardName shard) =>
-        assigned.Where(a => new Uri(a.Key).AbsolutePath.TrimEnd('/').EndsWith("/" + shard.RelativeUrl, StringComparison.OrdinalIgnoreCase))
+        assigned.Where(a => a.Key.StartsWith(LocalDaemon.AgentScheme, StringComparison.Ordinal) && LocalDaemon.IsAgentFor(new Uri(a.Key), shard))
             .Select(a => (int?)a.Value).FirstOrDefault();
 
     public const string Subscription = "subscription";

@@ -1,5 +1,7 @@
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Wolverine;
+using Wolverine.Runtime;
 
 namespace ClaimsTracker.Infrastructure;
 
@@ -35,20 +37,43 @@ public sealed record ClusterMode(bool Enabled)
 
 /// <summary>
 /// This node's own projection daemon. A single node asks Marten's coordinator for it; in cluster mode Wolverine's
-/// coordinator hands out the node-local daemon, whose agents are only the shards assigned to this node.
+/// coordinator hands out the node-local daemon, whose agents are only the shards assigned to this node. Which agents
+/// run here is Wolverine's own word (<see cref="RunningHere"/>); the daemon adds their state and the high-water mark.
 /// </summary>
-public sealed class LocalDaemon(IProjectionCoordinator coordinator, ClusterMode cluster)
+public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
 {
+    public const string AgentScheme = "event-subscriptions";
+    private IProjectionDaemon? _daemon;
+
     public bool Cluster => cluster.Enabled;
 
-    public async ValueTask<IProjectionDaemon> Get()
+    /// <summary>The daemon, or null while Wolverine has not built it yet (cluster mode, just after start).</summary>
+    public async ValueTask<IProjectionDaemon?> TryGet()
     {
         if (!cluster.Enabled)
         {
-            return coordinator.DaemonForMainDatabase();
+            return services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
         }
 
-        var daemons = await coordinator.AllDaemonsAsync();
-        return daemons[0];
+        if (_daemon is null)
+        {
+            // Wolverine registers its coordinator under Marten's own interface, and keeps each daemon it builds
+            var daemons = await services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>().AllDaemonsAsync();
+            _daemon = daemons.FirstOrDefault();
+        }
+
+        return _daemon;
     }
+
+    public async ValueTask<IProjectionDaemon> Get() =>
+        await TryGet() ?? throw new InvalidOperationException("Wolverine has not built this node's projection daemon yet");
+
+    /// <summary>In cluster mode, the projection and subscription agents Wolverine runs on this node now.</summary>
+    public IReadOnlyList<Uri> RunningHere() => cluster.Enabled
+        ? services.GetRequiredService<IWolverineRuntime>().Agents.AllRunningAgentUris().Where(u => u.Scheme == AgentScheme).ToList()
+        : [];
+
+    /// <summary>Whether an agent URI (event-subscriptions://marten/main/{database}/claimtimeline/all) is the shard's.</summary>
+    public static bool IsAgentFor(Uri agent, ShardName shard) =>
+        agent.AbsolutePath.TrimEnd('/').EndsWith("/" + shard.RelativeUrl, StringComparison.OrdinalIgnoreCase);
 }

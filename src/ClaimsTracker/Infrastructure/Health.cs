@@ -86,9 +86,14 @@ public sealed class DaemonHealthCheck(LocalDaemon local) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var daemon = await local.Get();
         // in cluster mode a node may rightly run no projection: the leader gave them all to other nodes
-        var result = local.Cluster && daemon.CurrentAgents().Count == 0 ? HealthCheckResult.Healthy("No projection is assigned to this node")
+        if (local.Cluster && local.RunningHere().Count == 0)
+        {
+            return HealthCheckResult.Healthy("No projection is assigned to this node");
+        }
+
+        var daemon = await local.TryGet();
+        var result = daemon is null ? HealthCheckResult.Unhealthy("The projection daemon is not built yet")
             : !daemon.IsRunning ? HealthCheckResult.Unhealthy("The projection daemon is not running")
             : daemon.HasAnyPaused() ? HealthCheckResult.Unhealthy("A projection is paused after repeated failures")
             : daemon.IsHighWaterStale ? HealthCheckResult.Unhealthy("The daemon's high-water detection has stopped polling")
