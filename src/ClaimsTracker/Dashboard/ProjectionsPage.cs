@@ -60,11 +60,13 @@ public static class ProjectionsPage
         """);
 
     private static Html Nodes(ProjectionsStatus status) => !status.Cluster
-        ? Html.Of($"this node runs alone (node {status.ThisNode}); every async projection runs here")
+        ? Html.Of($"this node runs alone; every async projection runs here")
         : Html.Of($"""cluster of {(status.Nodes ?? []).Count}, this page from node {status.ThisNode}: <ul class="nodes">{(status.Nodes ?? []).Select(n => Html.Of($"<li data-node=\"{n.Number}\">node {n.Number}{Html.When(n.Leader, Html.Of($" (leader)"))}{Html.When(n.ThisNode, Html.Of($" (this node)"))} <span class=\"meta\">{n.Description}, checked in {Time(n.LastHealthCheck, "")}</span></li>"))}</ul>""");
 
     private static Html Node(ProjectionsStatus status, ProjectionProgress p) => p.Node is { } node
-        ? Html.Of($"<span data-node=\"{node}\">node {node}{Html.When(node == status.ThisNode, Html.Of($" (this node)"))}</span>")
+        ? status.Cluster
+            ? Html.Of($"<span data-node=\"{node}\">node {node}{Html.When(node == status.ThisNode, Html.Of($" (this node)"))}</span>")
+            : Html.Of($"<span data-node=\"{node}\">this node</span>")
         : Html.Of($"<span data-node=\"\" class=\"meta\">none assigned</span>");
 
     private static Html Row(ProjectionsStatus status, ProjectionProgress p) => Html.Of($"""

@@ -13,7 +13,8 @@ namespace ClaimsTracker.Dashboard;
 /// <summary>One async projection against the event store: where it is, how far behind, and what went wrong.</summary>
 /// <remarks>
 /// <see cref="AgentStatus"/> is this node's own view (is the agent running here); <see cref="Node"/> is the node the
-/// cluster's leader assigned it to (the number in Wolverine's node table), or this node when it runs alone.
+/// cluster's leader assigned it to (the number in Wolverine's node table), or this node when it runs alone (every
+/// async projection is this node's then, running or not).
 /// </remarks>
 public sealed record ProjectionProgress(
     string Name, string Kind, long Position, long LagEvents, double LagSeconds, string AgentStatus, string? LastError, Rebuild? Rebuild,
@@ -71,7 +72,7 @@ public sealed record ProjectionsStatus(
                 agentStatus,
                 state?.Exception?.Message ?? agent?.Failure?.Message ?? rebuilds.Latest(shard.Name)?.Error,
                 rebuilds.Latest(shard.Name),
-                local.Cluster ? AssignedNode(assigned, shard) : agent is not null ? thisNode : null));
+                local.Cluster ? AssignedNode(assigned, shard) : thisNode));
         }
 
         var highWater = progress.TryGetValue(ShardState.HighWaterMark, out var mark) ? mark.Sequence : 0;
