@@ -38,11 +38,12 @@ public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output
             var alone = await Measure(new WriteLoad(() => nodes[0].Http, Writers), TimeSpan.FromSeconds(8));
             nodes.Add(await ServiceProcess.Start(database, ClusterSettings));
             nodes.Add(await ServiceProcess.Start(database, ClusterSettings));
-            var alive = nodes.ToList();
+            // replaced, never changed in place: the writers and the sampler read it from other threads
+            IReadOnlyList<ServiceProcess> alive = nodes.ToArray();
             var spread = await Until(async () => await Layout(alive) is { } l && l.Values.All(n => n is not null), TimeSpan.FromSeconds(90));
 
             var next = 0;
-            var load = new WriteLoad(() => alive[Interlocked.Increment(ref next) % alive.Count].Http, Writers);
+            var load = new WriteLoad(() => { var now = alive; return now[Interlocked.Increment(ref next) % now.Count].Http; }, Writers);
             using var sampler = new AssignmentSampler(() => alive);
             sampler.Start();
             var together = await Measure(load, TimeSpan.FromSeconds(8), keepRunning: true);
@@ -54,7 +55,7 @@ public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output
             var orphaned = before.Where(p => p.Value == victimNumber).Select(p => p.Key).ToList();
             before.Keys.Order().ShouldBe(AsyncShards.Order());
             var deliveredBeforeKill = receiver.Deliveries.Count;
-            alive.Remove(victim);
+            alive = alive.Where(n => n != victim).ToArray();
             var killedAt = Stopwatch.StartNew();
             await victim.Kill();
             var takeover = await Until(async () => await Running(alive) is { } running && AsyncShards.All(running.ContainsKey), TimeSpan.FromSeconds(90));
@@ -251,7 +252,7 @@ public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output
             {
                 try
                 {
-                    foreach (var (name, on) in await Running(nodes().ToList()))
+                    foreach (var (name, on) in await Running(nodes()))
                     {
                         if (on.Count > 1)
                         {
