@@ -51,7 +51,7 @@ public static class ProjectionsPage
         <div class="table-frame">
         <table class="projections">
         <caption>Async projections, read at {Time(status.ReadAt)}</caption>
-        <thead><tr><th scope="col">Projection</th><th scope="col">Position</th><th scope="col">Behind by</th><th scope="col">Node</th><th scope="col">Agent here</th><th scope="col">Last error</th><th scope="col">Rebuild</th></tr></thead>
+        <thead><tr><th scope="col">Projection</th><th scope="col">Position</th><th scope="col">Behind by</th><th scope="col">Agent here</th><th scope="col">Node</th><th scope="col">Last error</th><th scope="col">Rebuild</th></tr></thead>
         <tbody>
         {status.Projections.Select(p => Row(status, p))}
         </tbody>
@@ -74,8 +74,8 @@ public static class ProjectionsPage
         <th scope="row" data-label="Projection">{p.Name}{Html.When(p.Kind == ProjectionsStatus.Subscription, Html.Of($" <span class=\"meta\">(subscription: webhooks)</span>"))}</th>
         <td data-label="Position" class="number">{p.Position}</td>
         <td data-label="Behind by"><span class="lag" data-caught-up="{(p.LagEvents == 0 ? "yes" : "no")}">{Lag(p)}</span></td>
-        <td data-label="Node">{Node(status, p)}</td>
         <td data-label="Agent here">{p.AgentStatus}</td>
+        <td data-label="Node">{Node(status, p)}</td>
         <td data-label="Last error">{(p.LastError is null ? Html.Of($"<span class=\"meta\">none</span>") : Html.Of($"<span class=\"error\">{p.LastError}</span>"))}</td>
         <td data-label="Rebuild">{Rebuilding(p.Rebuild)}</td>
         </tr>
