@@ -13,7 +13,14 @@ builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddClaimsApi();
 builder.Services.AddDashboard();
 builder.Services.AddDemoData(builder.Configuration);
-builder.Host.UseWolverine(opts => opts.Durability.Mode = DurabilityMode.Solo);
+builder.Host.UseWolverine(opts =>
+{
+    ClusterMode.From(builder.Configuration).Configure(opts, builder.Configuration);
+    if (DatabaseConnection.ReadsFromReplicas(builder.Configuration))
+    {
+        ReplicaReads.Configure(opts);
+    }
+});
 
 var app = builder.Build();
 app.UseClaimsApi();

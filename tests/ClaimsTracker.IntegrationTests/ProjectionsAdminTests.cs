@@ -24,6 +24,23 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
     }
 
     [Fact]
+    public async Task a_single_node_names_itself_as_the_node_of_every_async_projection_on_the_api_and_the_page()
+    {
+        var status = await Api.Get("/api/admin/projections", AppFixture.AdminKey);
+        var page = await Api.Get("/ops/projections", AppFixture.AdminKey);
+
+        status.Field("cluster").ShouldBe("false");
+        var thisNode = status.Field("thisNode")!;
+        status.Field("projections.0.node").ShouldBe(thisNode, status.Text);
+        page.Text.ShouldContain($"data-cluster=\"no\" data-this-node=\"{thisNode}\"");
+        foreach (var projection in new[] { "ClaimTimeline", "SourceProfile", "webhooks" })
+        {
+            var row = page.Text[page.Text.IndexOf($"<tr data-projection=\"{projection}\"", StringComparison.Ordinal)..];
+            row[..row.IndexOf("</tr>", StringComparison.Ordinal)].ShouldContain($"<span data-node=\"{thisNode}\">this node</span>");
+        }
+    }
+
+    [Fact]
     public async Task the_webhook_subscription_is_shown_but_never_replayed()
     {
         var all = await Api.Get("/api/admin/projections", AppFixture.AdminKey);

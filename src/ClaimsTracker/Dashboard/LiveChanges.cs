@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -37,7 +38,7 @@ public sealed class ClaimChangesListener(LiveFeed feed) : DocumentSessionListene
 /// Forwards the async daemon's own progress reports (its shard state tracker) to the open pages, so the
 /// projections page follows each projection's position as the daemon advances it.
 /// </summary>
-public sealed class DaemonProgressRelay(IProjectionCoordinator coordinator, LiveFeed feed, ILogger<DaemonProgressRelay> logger)
+public sealed class DaemonProgressRelay(LocalDaemon local, LiveFeed feed, ILogger<DaemonProgressRelay> logger)
     : BackgroundService, IObserver<ShardState>
 {
     public const string Topic = "projections";
@@ -46,7 +47,14 @@ public sealed class DaemonProgressRelay(IProjectionCoordinator coordinator, Live
     {
         try
         {
-            var daemon = coordinator.DaemonForMainDatabase();
+            // in cluster mode Wolverine builds this node's daemon shortly after start
+            var daemon = await local.TryGet();
+            while (daemon is null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                daemon = await local.TryGet();
+            }
+
             using var subscription = daemon.Tracker.Subscribe(this);
             await Task.Delay(Timeout.Infinite, stoppingToken);
         }

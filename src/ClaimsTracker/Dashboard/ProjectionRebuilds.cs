@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
 using Marten;
 
@@ -15,7 +16,7 @@ public sealed record Rebuild(string Projection, RebuildState State, string Start
 /// daemon in the background; its progress is the shard's position, which the projections status reads.
 /// </summary>
 public sealed class ProjectionRebuilds(
-    IDocumentStore store, IProjectionCoordinator coordinator, LiveFeed feed, TimeProvider clock, IHostApplicationLifetime lifetime,
+    IDocumentStore store, LocalDaemon local, LiveFeed feed, TimeProvider clock, IHostApplicationLifetime lifetime,
     ILogger<ProjectionRebuilds> logger)
 {
     private readonly ConcurrentDictionary<string, Rebuild> _latest = new(StringComparer.Ordinal);
@@ -50,7 +51,7 @@ public sealed class ProjectionRebuilds(
                 return;
             }
 
-            var daemon = coordinator.DaemonForMainDatabase();
+            var daemon = await local.Get();
             await daemon.RebuildProjectionAsync(rebuild.Projection, TimeSpan.FromMinutes(5), lifetime.ApplicationStopping);
             // a rebuild on a running daemon leaves the projection's agent stopped: without this it would stop
             // following new events (the projections page showed it falling behind after a rebuild)

@@ -1,11 +1,13 @@
 using System.Globalization;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Wolverine.Http;
+using Wolverine.Runtime;
 using static ClaimsTracker.Dashboard.Fragments;
 
 namespace ClaimsTracker.Dashboard;
@@ -17,9 +19,9 @@ public static class ProjectionsPage
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
-        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
     {
-        var status = await ProjectionsStatus.Read(store, coordinator, rebuilds, clock, ct);
+        var status = await ProjectionsStatus.Read(store, local, runtime, rebuilds, clock, ct);
         return Page.Render("Projections", Html.Of($"""
             <h1>Projections</h1>
             <p>Async projections are kept by the daemon from the event store; the page follows it live.</p>
@@ -44,24 +46,36 @@ public static class ProjectionsPage
         <dt>Latest event</dt><dd><span class="number" id="latest-event">{status.LatestEvent}</span></dd>
         <dt>High water mark</dt><dd><span class="number" id="high-water">{status.HighWaterMark}</span>{Html.When(status.HighWaterPolledAt is not null, Html.Of($" <span class=\"meta\">checked {Time(status.HighWaterPolledAt, "")}</span>"))}</dd>
         <dt>Inline projections</dt><dd>{string.Join(", ", status.Inline)}: {ProjectionsStatus.InlineNote}</dd>
+        <dt>Nodes</dt><dd id="cluster" data-cluster="{(status.Cluster ? "yes" : "no")}" data-this-node="{status.ThisNode}">{Nodes(status)}</dd>
         </dl>
         <div class="table-frame">
         <table class="projections">
         <caption>Async projections, read at {Time(status.ReadAt)}</caption>
-        <thead><tr><th scope="col">Projection</th><th scope="col">Position</th><th scope="col">Behind by</th><th scope="col">Agent</th><th scope="col">Last error</th><th scope="col">Rebuild</th></tr></thead>
+        <thead><tr><th scope="col">Projection</th><th scope="col">Position</th><th scope="col">Behind by</th><th scope="col">Agent here</th><th scope="col">Node</th><th scope="col">Last error</th><th scope="col">Rebuild</th></tr></thead>
         <tbody>
-        {status.Projections.Select(Row)}
+        {status.Projections.Select(p => Row(status, p))}
         </tbody>
         </table>
         </div>
         """);
 
-    private static Html Row(ProjectionProgress p) => Html.Of($"""
+    private static Html Nodes(ProjectionsStatus status) => !status.Cluster
+        ? Html.Of($"this node runs alone; every async projection runs here")
+        : Html.Of($"""cluster of {(status.Nodes ?? []).Count}, this page from node {status.ThisNode}: <ul class="nodes">{(status.Nodes ?? []).Select(n => Html.Of($"<li data-node=\"{n.Number}\">node {n.Number}{Html.When(n.Leader, Html.Of($" (leader)"))}{Html.When(n.ThisNode, Html.Of($" (this node)"))} <span class=\"meta\">{n.Description}, checked in {Time(n.LastHealthCheck, "")}</span></li>"))}</ul>""");
+
+    private static Html Node(ProjectionsStatus status, ProjectionProgress p) => p.Node is { } node
+        ? status.Cluster
+            ? Html.Of($"<span data-node=\"{node}\">node {node}{Html.When(node == status.ThisNode, Html.Of($" (this node)"))}</span>")
+            : Html.Of($"<span data-node=\"{node}\">this node</span>")
+        : Html.Of($"<span data-node=\"\" class=\"meta\">none assigned</span>");
+
+    private static Html Row(ProjectionsStatus status, ProjectionProgress p) => Html.Of($"""
         <tr data-projection="{p.Name}" data-lag="{p.LagEvents}">
         <th scope="row" data-label="Projection">{p.Name}{Html.When(p.Kind == ProjectionsStatus.Subscription, Html.Of($" <span class=\"meta\">(subscription: webhooks)</span>"))}</th>
         <td data-label="Position" class="number">{p.Position}</td>
         <td data-label="Behind by"><span class="lag" data-caught-up="{(p.LagEvents == 0 ? "yes" : "no")}">{Lag(p)}</span></td>
-        <td data-label="Agent">{p.AgentStatus}</td>
+        <td data-label="Agent here">{p.AgentStatus}</td>
+        <td data-label="Node">{Node(status, p)}</td>
         <td data-label="Last error">{(p.LastError is null ? Html.Of($"<span class=\"meta\">none</span>") : Html.Of($"<span class=\"error\">{p.LastError}</span>"))}</td>
         <td data-label="Rebuild">{Rebuilding(p.Rebuild)}</td>
         </tr>
@@ -88,17 +102,17 @@ public static class ProjectionsAdminEndpoints
     [EndpointSummary("Every async projection's position, lag, agent state, last error and latest rebuild")]
     [Authorize(Policy = Policies.Administer)]
     public static async Task<ProjectionsStatus> GetAll(
-        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct) =>
-        await ProjectionsStatus.Read(store, coordinator, rebuilds, clock, ct);
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct) =>
+        await ProjectionsStatus.Read(store, local, runtime, rebuilds, clock, ct);
 
     [WolverineGet("/api/admin/projections/{name}", OperationId = "GetProjection")]
     [Tags("Admin")]
     [EndpointSummary("One async projection's progress, including a rebuild under way")]
     [Authorize(Policy = Policies.Administer)]
     public static async Task<IResult> GetOne(string name,
-        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
     {
-        var status = await ProjectionsStatus.Read(store, coordinator, rebuilds, clock, ct);
+        var status = await ProjectionsStatus.Read(store, local, runtime, rebuilds, clock, ct);
         return status.Projections.FirstOrDefault(p => p.Name == name) is { } found
             ? Results.Ok(found)
             : Unknown(name, status).ToResult();
@@ -108,7 +122,7 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Rebuild an async projection from every event; 202, follow it at the Location")]
     [Authorize(Policy = Policies.Administer)]
-    public static IResult Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, HttpContext http)
+    public static async Task<IResult> Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
         var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline).ToList();
         if (!names.Contains(name, StringComparer.Ordinal))
@@ -122,6 +136,11 @@ public static class ProjectionsAdminEndpoints
                 detail: $"'{name}' sends status changes to webhooks; replaying it from the start would send every change again.");
         }
 
+        if (await Elsewhere(local, [name]) is { Count: > 0 } elsewhere)
+        {
+            return RunsElsewhere(elsewhere);
+        }
+
         var rebuild = rebuilds.Start(name, Actor.From(http.User).Name);
         return Results.Accepted($"/api/admin/projections/{Uri.EscapeDataString(name)}", rebuild);
     }
@@ -130,14 +149,19 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Rebuild every projection (the webhook relay excepted); 202 with each rebuild, followed at GET /api/admin/projections/rebuilds")]
     [Authorize(Policy = Policies.Administer)]
-    public static IResult RebuildAll(IDocumentStore store, ProjectionRebuilds rebuilds, HttpContext http)
+    public static async Task<IResult> RebuildAll(IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
         var actor = Actor.From(http.User).Name;
-        var started = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct()
+        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct()
             .Where(n => ProjectionsStatus.Kind(n) != ProjectionsStatus.Subscription)
             .Concat(ProjectionRebuilds.Inline)
-            .Select(n => rebuilds.Start(n, actor))
             .ToList();
+        if (await Elsewhere(local, names) is { Count: > 0 } elsewhere)
+        {
+            return RunsElsewhere(elsewhere);
+        }
+
+        var started = names.Select(n => rebuilds.Start(n, actor)).ToList();
         return Results.Accepted("/api/admin/projections/rebuilds", new { rebuilds = started });
     }
 
@@ -150,6 +174,27 @@ public static class ProjectionsAdminEndpoints
         rebuilds = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline)
             .Select(rebuilds.Latest).OfType<Rebuild>().ToList(),
     });
+
+    /// <summary>
+    /// In cluster mode an async projection is rebuilt by the node that runs it: rebuilding it here while another node
+    /// keeps it would run it on two nodes at once. Inline projections are rebuilt under the writers' own lock anywhere.
+    /// </summary>
+    private static async Task<List<string>> Elsewhere(LocalDaemon local, IEnumerable<string> names)
+    {
+        if (!local.Cluster)
+        {
+            return [];
+        }
+
+        var here = local.RunningHere();
+        return names.Where(n => !ProjectionRebuilds.Inline.Contains(n)
+            && !here.Any(u => LocalDaemon.IsAgentFor(u, new ShardName(n)))).ToList();
+    }
+
+    private static IResult RunsElsewhere(IReadOnlyList<string> names) => Results.Problem(statusCode: StatusCodes.Status409Conflict,
+        title: "The projection runs on another node",
+        detail: $"{string.Join(", ", names)} {(names.Count == 1 ? "runs" : "run")} on another node of the cluster. Send the rebuild to the node "
+            + "that runs it (the projections page and GET /api/admin/projections name it), or stop every node and run `projections rebuild`.");
 
     private static ProblemDetails Unknown(string name, ProjectionsStatus status) =>
         UnknownName(name, status.Projections.Select(p => p.Name).ToList());

@@ -5,24 +5,37 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
+using Wolverine;
+using Wolverine.Runtime;
 
 namespace ClaimsTracker.Dashboard;
 
 /// <summary>One async projection against the event store: where it is, how far behind, and what went wrong.</summary>
+/// <remarks>
+/// <see cref="AgentStatus"/> is this node's own view (is the agent running here); <see cref="Node"/> is the node the
+/// cluster's leader assigned it to (the number in Wolverine's node table), or this node when it runs alone (every
+/// async projection is this node's then, running or not).
+/// </remarks>
 public sealed record ProjectionProgress(
-    string Name, string Kind, long Position, long LagEvents, double LagSeconds, string AgentStatus, string? LastError, Rebuild? Rebuild);
+    string Name, string Kind, long Position, long LagEvents, double LagSeconds, string AgentStatus, string? LastError, Rebuild? Rebuild,
+    int? Node = null);
+
+/// <summary>A service node sharing the database, as Wolverine's node table lists it.</summary>
+public sealed record ClusterNode(int Number, Guid Id, string Description, DateTimeOffset LastHealthCheck, bool Leader, bool ThisNode);
 
 /// <summary>What the projections are doing, as the ops page and GET /api/admin/projections show it.</summary>
 public sealed record ProjectionsStatus(
     long LatestEvent, long HighWaterMark, DateTimeOffset? HighWaterPolledAt, bool DaemonRunning, bool AnyPaused,
-    IReadOnlyList<ProjectionProgress> Projections, IReadOnlyList<string> Inline, DateTimeOffset ReadAt)
+    IReadOnlyList<ProjectionProgress> Projections, IReadOnlyList<string> Inline, DateTimeOffset ReadAt,
+    bool Cluster = false, int ThisNode = 0, IReadOnlyList<ClusterNode>? Nodes = null)
 {
     public const string InlineNote = "updated in the transaction of every write, never behind";
 
     public static async Task<ProjectionsStatus> Read(
-        IDocumentStore store, IProjectionCoordinator coordinator, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
     {
-        var daemon = coordinator.DaemonForMainDatabase();
+        var daemon = await local.TryGet();
+        var thisNode = runtime.Options.Durability.AssignedNodeNumber;
         var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(s => s.ShardName, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
 
@@ -30,7 +43,9 @@ public sealed record ProjectionsStatus(
         await connection.OpenAsync(ct);
         var latest = await Scalar<long?>(connection, $"select max(seq_id) from {ClaimsStore.Schema}.mt_events", null, ct) ?? 0;
 
-        var agents = daemon.CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal);
+        var agents = daemon?.CurrentAgents().ToDictionary(a => a.Name.Identity, StringComparer.Ordinal) ?? [];
+        var runningHere = local.RunningHere();
+        var (nodes, assigned) = local.Cluster ? await Assignments(connection, runtime.Options.UniqueNodeId, ct) : ([], []);
         var projections = new List<ProjectionProgress>();
         foreach (var shard in AsyncShards(store))
         {
@@ -44,18 +59,63 @@ public sealed record ProjectionsStatus(
                 lagSeconds = oldest is { } t ? Math.Max(0, (now - new DateTimeOffset(t, TimeSpan.Zero)).TotalSeconds) : 0;
             }
 
-            var state = daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
+            var state = daemon is not null && daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
+            var agentStatus = agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running";
+            if (local.Cluster)
+            {
+                // Wolverine's own list decides: the daemon may keep a stopped agent's entry after the leader moved it
+                agentStatus = runningHere.Any(u => LocalDaemon.IsAgentFor(u, shard)) ? agent is null ? "running" : agentStatus : "not running";
+            }
+
             projections.Add(new ProjectionProgress(
                 shard.Name, Kind(shard.Name), position, Math.Max(0, latest - position), Math.Round(lagSeconds, 1),
-                agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running",
+                agentStatus,
                 state?.Exception?.Message ?? agent?.Failure?.Message ?? rebuilds.Latest(shard.Name)?.Error,
-                rebuilds.Latest(shard.Name)));
+                rebuilds.Latest(shard.Name),
+                local.Cluster ? AssignedNode(assigned, shard) : thisNode));
         }
 
         var highWater = progress.TryGetValue(ShardState.HighWaterMark, out var mark) ? mark.Sequence : 0;
-        return new ProjectionsStatus(latest, highWater, daemon.HighWaterLastPolledAt, daemon.IsRunning, daemon.HasAnyPaused(),
-            projections, ["Claim (snapshot)", "ClaimSummary"], now);
+        return new ProjectionsStatus(latest, highWater, daemon?.HighWaterLastPolledAt, daemon?.IsRunning ?? false, daemon?.HasAnyPaused() ?? false,
+            projections, ["Claim (snapshot)", "ClaimSummary"], now, local.Cluster, thisNode, nodes);
     }
+
+    /// <summary>
+    /// The cluster as Wolverine's leader has laid it out: the live nodes and which node each agent is assigned to
+    /// (agent URIs such as event-subscriptions://marten/main/…/claimtimeline/all, and wolverine://leader).
+    /// </summary>
+    private static async Task<(List<ClusterNode> Nodes, Dictionary<string, int> Assigned)> Assignments(
+        NpgsqlConnection connection, Guid thisNode, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select n.node_number, n.id, coalesce(n.description, ''), n.health_check,
+                   exists(select 1 from {ClaimsStore.Schema}.wolverine_node_assignments l where l.node_id = n.id and l.id = 'wolverine://leader/')
+            from {ClaimsStore.Schema}.wolverine_nodes n order by n.node_number;
+            select a.id, n.node_number from {ClaimsStore.Schema}.wolverine_node_assignments a
+            join {ClaimsStore.Schema}.wolverine_nodes n on n.id = a.node_id;
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var nodes = new List<ClusterNode>();
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetGuid(1);
+            nodes.Add(new ClusterNode(reader.GetInt32(0), id, reader.GetString(2),
+                new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero), reader.GetBoolean(4), id == thisNode));
+        }
+
+        await reader.NextResultAsync(ct);
+        var assigned = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(ct))
+        {
+            assigned[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return (nodes, assigned);
+    }
+
+    private static int? AssignedNode(Dictionary<string, int> assigned, ShardName shard) =>
+        assigned.Where(a => a.Key.StartsWith(LocalDaemon.AgentScheme, StringComparison.Ordinal) && LocalDaemon.IsAgentFor(new Uri(a.Key), shard))
+            .Select(a => (int?)a.Value).FirstOrDefault();
 
     public const string Subscription = "subscription";
 

@@ -6,6 +6,7 @@ using Weasel.Core;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Npgsql;
 using Wolverine.Marten;
 
 namespace ClaimsTracker.Infrastructure;
@@ -19,9 +20,32 @@ public static class ClaimsStore
         var connectionString = configuration.GetConnectionString("Claims")
             ?? throw new InvalidOperationException("Set ConnectionStrings:Claims (env ConnectionStrings__Claims) to a PostgreSQL connection string.");
 
-        services.AddMarten(opts =>
+        var cluster = ClusterMode.From(configuration);
+        services.AddSingleton(cluster);
+        services.AddSingleton<LocalDaemon>();
+
+        var hardened = DatabaseConnection.Harden(connectionString, configuration);
+        var hosts = DatabaseConnection.IsMultiHost(hardened) ? new NpgsqlDataSourceBuilder(hardened).BuildMultiHost() : null;
+        if (hosts is not null && DatabaseConnection.ReadsFromReplicas(configuration))
+        {
+            services.AddSingleton(new ReplicaReads(hosts.WithTargetSession(DatabaseConnection.ReadsFrom(configuration))));
+        }
+
+        var marten = services.AddMarten(opts =>
             {
-                opts.Connection(DatabaseConnection.Harden(connectionString, configuration));
+                if (hosts is not null)
+                {
+                    // Npgsql multi-host (a primary and streaming replicas): everything Marten does itself stays on the
+                    // primary, the async daemon's event reads included; HTTP reads take a standby (ReplicaReads)
+                    opts.Connection(hosts);
+                    opts.Advanced.MultiHostSettings.WriteSessionPreference = TargetSessionAttributes.Primary;
+                    opts.Advanced.MultiHostSettings.ReadSessionPreference = TargetSessionAttributes.Primary;
+                }
+                else
+                {
+                    opts.Connection(hardened);
+                }
+
                 opts.ConfigurePolly(DatabaseConnection.Retries);
                 opts.DatabaseSchemaName = Schema;
                 // enums are written as snake_case words by our converter, so stored events read like the API
@@ -43,9 +67,17 @@ public static class ClaimsStore
                 opts.Schema.For<IdempotentWrite>();
             })
             .UseLightweightSessions()
-            .AddAsyncDaemon(DaemonMode.Solo)
-            .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine();
+            .ApplyAllDatabaseChangesOnStartup();
+        if (cluster.Enabled)
+        {
+            // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon
+            // coordination must stay off (Wolverine refuses to start with both)
+            marten.IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
+        }
+        else
+        {
+            marten.AddAsyncDaemon(DaemonMode.Solo).IntegrateWithWolverine();
+        }
 
         return services;
     }

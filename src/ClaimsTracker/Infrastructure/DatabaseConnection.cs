@@ -30,6 +30,31 @@ public static class DatabaseConnection
     }
 
     /// <summary>
+    /// A connection string naming several hosts (Host=primary:5432,replica:5432). Give no Target Session Attributes in
+    /// it: Npgsql lets the string's value override the per-session choice (reads to a standby, writes to the primary).
+    /// Wolverine's own tables are reached with the string's default (any host, in order), so list the primary first.
+    /// </summary>
+    public static bool IsMultiHost(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString).Host?.Contains(',', StringComparison.Ordinal) == true;
+
+    /// <summary>Several hosts are given and reads are not pinned to the primary.</summary>
+    public static bool ReadsFromReplicas(IConfiguration configuration) =>
+        configuration.GetConnectionString("Claims") is { } connectionString && IsMultiHost(connectionString)
+        && ReadsFrom(configuration) != TargetSessionAttributes.Primary;
+
+    /// <summary>
+    /// Where read-only query sessions go when several hosts are given: <c>Database:ReadsFrom</c> = prefer-standby (the
+    /// default: a replica when one answers, else the primary), standby, or primary.
+    /// </summary>
+    public static TargetSessionAttributes ReadsFrom(IConfiguration configuration) =>
+        configuration.GetValue("Database:ReadsFrom", "prefer-standby") switch
+        {
+            "primary" => TargetSessionAttributes.Primary,
+            "standby" => TargetSessionAttributes.Standby,
+            _ => TargetSessionAttributes.PreferStandby,
+        };
+
+    /// <summary>
     /// Marten's default read policy retries every database error three times, so a request stuck on a frozen
     /// server waited four command timeouts. Here only a broken connection is retried once (a pool emptied by a
     /// database restart); a timeout is answered with 503 and the client retries under its Idempotency-Key.

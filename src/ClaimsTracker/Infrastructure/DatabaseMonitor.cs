@@ -27,6 +27,11 @@ public sealed class DatabaseMonitor : BackgroundService
         {
             Timeout = 2, CommandTimeout = 2, MaxPoolSize = 2, ApplicationName = "claimstracker-monitor",
         };
+        if (DatabaseConnection.IsMultiHost(builder.ConnectionString))
+        {
+            builder.TargetSessionAttributes = "primary";   // with read replicas, the health that matters is the primary's
+        }
+
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _logger = logger;
     }

@@ -82,15 +82,22 @@ public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
 }
 
 /// <summary>The async daemon runs its projections, none is paused, and its high-water loop keeps polling.</summary>
-public sealed class DaemonHealthCheck(IProjectionCoordinator coordinator) : IHealthCheck
+public sealed class DaemonHealthCheck(LocalDaemon local) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var daemon = coordinator.DaemonForMainDatabase();
-        var result = !daemon.IsRunning ? HealthCheckResult.Unhealthy("The projection daemon is not running")
+        // in cluster mode a node may rightly run no projection: the leader gave them all to other nodes
+        if (local.Cluster && local.RunningHere().Count == 0)
+        {
+            return HealthCheckResult.Healthy("No projection is assigned to this node");
+        }
+
+        var daemon = await local.TryGet();
+        var result = daemon is null ? HealthCheckResult.Unhealthy("The projection daemon is not built yet")
+            : !daemon.IsRunning ? HealthCheckResult.Unhealthy("The projection daemon is not running")
             : daemon.HasAnyPaused() ? HealthCheckResult.Unhealthy("A projection is paused after repeated failures")
             : daemon.IsHighWaterStale ? HealthCheckResult.Unhealthy("The daemon's high-water detection has stopped polling")
             : HealthCheckResult.Healthy($"Projections running; high water last polled at {daemon.HighWaterLastPolledAt:O}");
-        return Task.FromResult(result);
+        return result;
     }
 }

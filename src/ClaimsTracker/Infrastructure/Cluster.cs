@@ -1,0 +1,79 @@
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Wolverine;
+using Wolverine.Runtime;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// Single node (the default) or one of several identical nodes on one PostgreSQL. In cluster mode Wolverine runs
+/// in Balanced durability: the nodes register in its node tables, elect a leader with a PostgreSQL advisory lock,
+/// and the leader assigns every async projection and the webhook relay to exactly one live node, moving them when
+/// a node stops answering its health check. Nothing here coordinates on its own.
+/// </summary>
+public sealed record ClusterMode(bool Enabled)
+{
+    public static ClusterMode From(IConfiguration configuration) => new(configuration.GetValue("Cluster:Enabled", false));
+
+    /// <summary>
+    /// How quickly a dead node's projections move: nodes write a health check every <c>Cluster:HealthCheckSeconds</c>,
+    /// and the leader reassigns the agents of a node whose last check is older than <c>Cluster:StaleNodeSeconds</c>.
+    /// A node that loses the leader is replaced by the next one to take the advisory lock.
+    /// </summary>
+    public void Configure(WolverineOptions opts, IConfiguration configuration)
+    {
+        if (!Enabled)
+        {
+            opts.Durability.Mode = DurabilityMode.Solo;
+            return;
+        }
+
+        opts.Durability.Mode = DurabilityMode.Balanced;
+        opts.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(configuration.GetValue("Cluster:HealthCheckSeconds", 2));
+        opts.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(configuration.GetValue("Cluster:StaleNodeSeconds", 10));
+        opts.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(configuration.GetValue("Cluster:CheckAssignmentSeconds", 5));
+    }
+}
+
+/// <summary>
+/// This node's own projection daemon. A single node asks Marten's coordinator for it; in cluster mode Wolverine's
+/// coordinator hands out the node-local daemon, whose agents are only the shards assigned to this node. Which agents
+/// run here is Wolverine's own word (<see cref="RunningHere"/>); the daemon adds their state and the high-water mark.
+/// </summary>
+public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
+{
+    public const string AgentScheme = "event-subscriptions";
+    private IProjectionDaemon? _daemon;
+
+    public bool Cluster => cluster.Enabled;
+
+    /// <summary>The daemon, or null while Wolverine has not built it yet (cluster mode, just after start).</summary>
+    public async ValueTask<IProjectionDaemon?> TryGet()
+    {
+        if (!cluster.Enabled)
+        {
+            return services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        }
+
+        if (_daemon is null)
+        {
+            // Wolverine registers its coordinator under Marten's own interface, and keeps each daemon it builds
+            var daemons = await services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>().AllDaemonsAsync();
+            _daemon = daemons.FirstOrDefault();
+        }
+
+        return _daemon;
+    }
+
+    public async ValueTask<IProjectionDaemon> Get() =>
+        await TryGet() ?? throw new InvalidOperationException("Wolverine has not built this node's projection daemon yet");
+
+    /// <summary>In cluster mode, the projection and subscription agents Wolverine runs on this node now.</summary>
+    public IReadOnlyList<Uri> RunningHere() => cluster.Enabled
+        ? services.GetRequiredService<IWolverineRuntime>().Agents.AllRunningAgentUris().Where(u => u.Scheme == AgentScheme).ToList()
+        : [];
+
+    /// <summary>Whether an agent URI (event-subscriptions://marten/main/{database}/claimtimeline/all) is the shard's.</summary>
+    public static bool IsAgentFor(Uri agent, ShardName shard) =>
+        agent.AbsolutePath.TrimEnd('/').EndsWith("/" + shard.RelativeUrl, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,75 @@
+using JasperFx.CodeGeneration;
+using JasperFx.CodeGeneration.Frames;
+using JasperFx.CodeGeneration.Model;
+using Marten;
+using Npgsql;
+using Wolverine;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// Read replicas: with several hosts in ConnectionStrings:Claims, the HTTP endpoints that take an
+/// <see cref="IQuerySession"/> read through a connection to a standby (Npgsql multi-host, PreferStandby: the primary
+/// when no standby answers). Everything else stays on the primary: writes, Wolverine, and the async daemon, which
+/// must never read events from a replica that lags (it would step over events the replica has not replayed yet), so
+/// Marten's own read preference stays Primary. Wolverine's Marten integration hands every chain a document session
+/// cast to IQuerySession; this source replaces that for HTTP chains only. Message handlers keep Wolverine's session:
+/// a webhook delivery must see the webhook the relay has just seen.
+/// </summary>
+public sealed class ReplicaReads(NpgsqlDataSource standby)
+{
+    /// <summary>A connection to a standby, or to the primary when none answers; the caller disposes it.</summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = standby.CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    public static void Configure(WolverineOptions opts) => opts.CodeGeneration.Sources.Insert(0, new QuerySessionSource());
+
+    private sealed class QuerySessionSource : IVariableSource
+    {
+        public bool Matches(Type type) => type == typeof(IQuerySession);
+
+        public Variable Create(Type type) => new OpenQuerySessionFrame().Session;
+    }
+
+    private sealed class OpenQuerySessionFrame : AsyncFrame
+    {
+        private Variable? _store;
+        private Variable? _reads;
+        private Variable? _documentSession;
+
+        public OpenQuerySessionFrame() => Session = new Variable(typeof(IQuerySession), "querySession", this);
+
+        public Variable Session { get; }
+
+        public override IEnumerable<Variable> FindVariables(IMethodVariables chain)
+        {
+            // which kind of chain this is shows only in the generated method's arguments, at GenerateCode
+            _store = chain.FindVariable(typeof(IDocumentStore));
+            yield return _store;
+            _reads = chain.FindVariable(typeof(ReplicaReads));
+            yield return _reads;
+            _documentSession = chain.FindVariable(typeof(IDocumentSession));
+            yield return _documentSession;
+        }
+
+        public override void GenerateCode(GeneratedMethod method, ISourceWriter writer)
+        {
+            var http = method.Arguments.FirstOrDefault(a => a.VariableType == typeof(HttpContext));
+            if (http is not null)
+            {
+                writer.Write($"await using var replicaConnection = await {_reads!.Usage}.{nameof(OpenAsync)}({http.Usage}.RequestAborted);");
+                writer.Write($"using var {Session.Usage} = {_store!.Usage}.{nameof(IDocumentStore.QuerySession)}(Marten.Services.SessionOptions.ForConnection(replicaConnection));");
+            }
+            else
+            {
+                writer.Write($"var {Session.Usage} = (Marten.IQuerySession){_documentSession!.Usage};");
+            }
+
+            Next?.GenerateCode(method, writer);
+        }
+    }
+}
