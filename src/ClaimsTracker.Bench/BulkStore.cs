@@ -133,9 +133,15 @@ public static class BulkStore
             await copy.CompleteAsync();
         }
 
-        await using (var sequence = new NpgsqlCommand($"select setval('claims.mt_events_sequence', {seq}); analyze claims.mt_events; analyze claims.mt_streams; analyze claims.mt_doc_claimsummary", connection))
+        await using (var sequence = new NpgsqlCommand($"select setval('claims.mt_events_sequence', {seq}); analyze claims.mt_events; analyze claims.mt_streams", connection))
         {
             await sequence.ExecuteNonQueryAsync();
+        }
+
+        // as an established store's would be: visibility settled, so the first reads do not write hint bits
+        await using (var vacuum = new NpgsqlCommand("vacuum analyze claims.mt_doc_claimsummary", connection))
+        {
+            await vacuum.ExecuteNonQueryAsync();
         }
 
         return seq;

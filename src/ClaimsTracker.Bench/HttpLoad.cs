@@ -118,14 +118,18 @@ public sealed class HttpLoad(Uri address) : IDisposable
         return latencies;
     }
 
-    /// <summary>Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients.</summary>
-    public async Task<Latencies> Reads(string path, int requests, int clients)
+    /// <summary>
+    /// Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients, or of those
+    /// answered within <paramref name="limit"/> when one is given.
+    /// </summary>
+    public async Task<Latencies> Reads(string path, int requests, int clients, TimeSpan? limit = null)
     {
         var latencies = new Latencies();
         var next = -1;
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
-            while (Interlocked.Increment(ref next) < requests)
+            while (Interlocked.Increment(ref next) < requests && (limit is null || clock.Elapsed < limit))
             {
                 var started = Stopwatch.GetTimestamp();
                 using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead);

@@ -203,14 +203,15 @@ internal sealed class ProjectionLag(string connectionString)
 /// <param name="Claims">claims of the bulk store (P4, P6), each with <paramref name="EventsPerClaim"/> events</param>
 /// <param name="RebuildBudget">the longest the rebuild may take before it is stopped and reported as unfinished</param>
 /// <param name="Total">the run's own bound (ops/bench kills it a little later): the rebuild never runs past it</param>
+/// <param name="ReadsLimit">P6: each endpoint is read <paramref name="Reads"/> times or for this long, whichever ends first</param>
 internal sealed record Plan(
     int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims,
-    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total)
+    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit)
 {
     public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 50_000, 300, TimeSpan.FromSeconds(10),
-        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(57));
+        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(57), TimeSpan.FromSeconds(2));
     public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
-        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(290));
+        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(290), TimeSpan.FromSeconds(8));
 }
 
 internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail);
