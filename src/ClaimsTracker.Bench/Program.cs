@@ -209,9 +209,9 @@ internal sealed record Plan(
     int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit)
 {
     public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 50_000, 300, TimeSpan.FromSeconds(10),
-        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(57), TimeSpan.FromSeconds(2));
+        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(2));
     public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
-        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(290), TimeSpan.FromSeconds(8));
+        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(280), TimeSpan.FromSeconds(8));
 }
 
 internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail);
