@@ -18,7 +18,7 @@ public sealed class HttpLoad(Uri address) : IDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
         BaseAddress = address,
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = TimeSpan.FromSeconds(120),
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.EditorKey) },
     };
 
@@ -118,14 +118,18 @@ public sealed class HttpLoad(Uri address) : IDisposable
         return latencies;
     }
 
-    /// <summary>Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients.</summary>
-    public async Task<Latencies> Reads(string path, int requests, int clients)
+    /// <summary>
+    /// Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients, or of those
+    /// answered within <paramref name="limit"/> when one is given.
+    /// </summary>
+    public async Task<Latencies> Reads(string path, int requests, int clients, TimeSpan? limit = null)
     {
         var latencies = new Latencies();
         var next = -1;
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
-            while (Interlocked.Increment(ref next) < requests)
+            while (Interlocked.Increment(ref next) < requests && (limit is null || clock.Elapsed < limit))
             {
                 var started = Stopwatch.GetTimestamp();
                 using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
@@ -137,6 +141,27 @@ public sealed class HttpLoad(Uri address) : IDisposable
             }
         }));
         return latencies;
+    }
+
+    /// <summary>The whole log as NDJSON, as an operator would export it.</summary>
+    public async Task<byte[]> Export() => await _http.GetByteArrayAsync("/api/audit/events.ndjson");
+
+    /// <summary>POSTs an export to /api/admin/import: the events imported and the seconds the answer took.</summary>
+    public async Task<(int Events, double Seconds)> Import(byte[] ndjson)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/import") { Content = new ByteArrayContent(ndjson) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.AdminKey);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var clock = Stopwatch.StartNew();
+        using var response = await _http.SendAsync(request);
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"import answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var report = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return (report!["events"]!.GetValue<int>(), seconds);
     }
 
     public void Dispose() => _http.Dispose();

@@ -20,7 +20,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>From process start to the first answered request.</summary>
+    /// <summary>From process start to the first answered request of the API (GET /api/claims, a Wolverine endpoint).</summary>
     public TimeSpan Startup { get; }
 
     public static async Task<ServiceProcess> Start(string serviceDll, string connectionString, int port)
@@ -56,7 +56,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         while (clock.Elapsed < TimeSpan.FromSeconds(90))
         {
             if (process.HasExited)
@@ -66,7 +66,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                if ((await probe.GetAsync(new Uri(address, "/health"))).StatusCode == HttpStatusCode.OK)
+                // not /health: ASP.NET answers it before Wolverine has generated (or loaded) any endpoint's code
+                if ((await probe.GetAsync(new Uri(address, "/api/claims?pageSize=1"))).StatusCode == HttpStatusCode.OK)
                 {
                     return new ServiceProcess(process, address, clock.Elapsed);
                 }
@@ -82,7 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         process.Kill(entireProcessTree: true);
-        throw new TimeoutException("the service did not answer /health within 90 s");
+        throw new TimeoutException("the service did not answer GET /api/claims within 90 s");
     }
 
     /// <summary>Resident memory of the service process, in MiB.</summary>

@@ -20,7 +20,7 @@ public static class AuditSetup
             opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
             opts.Schema.For<LedgerHead>();
             opts.Schema.For<SummaryCheckpoint>().Index(c => c.ClaimId);
-            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints");
+            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", Infrastructure.ClaimsStore.Rebuilds);
         });
         services.AddSingleton<AuditVerifier>();
         return services;

@@ -187,14 +187,22 @@ public static class ImportEndpoint
         _ => null,
     };
 
-    /// <summary>Runs of one stream's consecutive events are saved together; the transaction commits only at the end.</summary>
+    /// <summary>
+    /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
+    /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
+    /// would otherwise append (and seal) that stream's later events ahead of other streams' earlier ones. So the events
+    /// keep the export's order, sequence numbers and ledger positions. The transaction commits only at the end.
+    /// </summary>
     private static async Task Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
+        const int MaxBatch = 1_000;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
+            var inBatch = new HashSet<Guid>();
+            var batched = 0;
             var start = 0;
             while (start < events.Count)
             {
@@ -202,6 +210,13 @@ public static class ImportEndpoint
                 while (end + 1 < events.Count && events[end + 1].StreamId == events[start].StreamId)
                 {
                     end++;
+                }
+
+                if (inBatch.Contains(events[start].StreamId) || batched >= MaxBatch)
+                {
+                    await session.SaveChangesAsync(ct);
+                    inBatch.Clear();
+                    batched = 0;
                 }
 
                 var run = events.GetRange(start, end - start + 1);
@@ -222,9 +237,12 @@ public static class ImportEndpoint
                     }
                 }
 
-                await session.SaveChangesAsync(ct);
+                inBatch.Add(run[0].StreamId);
+                batched += run.Count;
                 start = end + 1;
             }
+
+            await session.SaveChangesAsync(ct);
         }
 
         await transaction.CommitAsync(ct);

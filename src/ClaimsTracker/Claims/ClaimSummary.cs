@@ -25,8 +25,21 @@ public sealed class ClaimSummary
     public string[] Parties { get; set; } = [];
     public string[] Topics { get; set; } = [];
     public Article FirstReport { get; set; } = new("", null, null, default);
-    public ClaimStatus Status { get; set; }
-    public PartyPosition[] Positions { get; set; } = [];
+    private ClaimStatus? _status;
+    private PartyPosition[]? _positions;
+
+    /// <summary>Derived from <see cref="Facts"/> when first read after <see cref="Rederive"/> (or as stored).</summary>
+    public ClaimStatus Status
+    {
+        get => _status ?? Derive().Status;
+        set => _status = value;
+    }
+
+    public PartyPosition[] Positions
+    {
+        get => _positions ?? Derive().Positions;
+        set => _positions = value;
+    }
     public ClaimCounts Counts { get; set; } = new();
     public Verdict? Verdict { get; set; }
     public string? RetractionReason { get; set; }
@@ -35,6 +48,19 @@ public sealed class ClaimSummary
     public string RegisteredBy { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastChangedAt { get; set; }
+
+    /// <summary>
+    /// The facts changed: status and positions follow from them when next read. A rebuild folding a claim's events
+    /// one by one so derives them once, when the summary is stored, not after every event.
+    /// </summary>
+    public void Rederive() => (_status, _positions) = (null, null);
+
+    private (ClaimStatus Status, PartyPosition[] Positions) Derive()
+    {
+        var (status, positions) = ConfirmationStatus.At(Facts);
+        (_status, _positions) = (_status ?? status, _positions ?? positions);
+        return (_status.Value, _positions);
+    }
 }
 
 public sealed partial class ClaimSummaryProjection : SingleStreamProjection<ClaimSummary, Guid>
@@ -64,7 +90,7 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
 
         Count(summary, e.Data);
         summary.Facts = summary.Facts.Then(e.Version, e.Data);
-        (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts);
+        summary.Rederive();
         summary.Version = e.Version;
         summary.LastChangedAt = recordedAt;
         return summary;

@@ -11,9 +11,27 @@ namespace ClaimsTracker.Claims;
 /// <summary>The claim's status over world time, kept by the async daemon.</summary>
 public sealed class ClaimTimeline
 {
+    private ClaimFacts _facts = ClaimFacts.Start([], default);
+    private IReadOnlyList<StatusInterval>? _intervals;
+
     public Guid Id { get; set; }
-    public ClaimFacts Facts { get; set; } = ClaimFacts.Start([], default);
-    public IReadOnlyList<StatusInterval> Intervals { get; set; } = [];
+
+    public ClaimFacts Facts
+    {
+        get => _facts;
+        set => (_facts, _intervals) = (value, null);
+    }
+
+    /// <summary>
+    /// Derived from <see cref="Facts"/> when first read after they changed: a rebuild folding a claim's events one by
+    /// one derives it once, when the document is stored, instead of after every event.
+    /// </summary>
+    public IReadOnlyList<StatusInterval> Intervals
+    {
+        get => _intervals ??= ConfirmationStatus.Timeline(_facts);
+        set => _intervals = value;
+    }
+
     public long Version { get; set; }
 }
 
@@ -35,7 +53,6 @@ public sealed partial class ClaimTimelineProjection : SingleStreamProjection<Cla
         }
 
         timeline.Facts = timeline.Facts.Then(e.Version, e.Data);
-        timeline.Intervals = ConfirmationStatus.Timeline(timeline.Facts);
         timeline.Version = e.Version;
         return timeline;
     }

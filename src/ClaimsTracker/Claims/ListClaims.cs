@@ -68,6 +68,43 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
         return query.OrderByDescending(x => x.LastChangedAt);
     }
 
+    /// <summary>
+    /// The same filters as <see cref="Apply"/> as a SQL condition on the summaries (alias d), with its parameters for
+    /// Marten's ? placeholders: for <see cref="ClaimListing"/>, which pages with its own SQL.
+    /// </summary>
+    public (string Where, object[] Parameters) Sql()
+    {
+        var conditions = new List<string>();
+        var parameters = new List<object>();
+        if (Words.TryParse<ClaimStatus>(Status, out var status))
+        {
+            conditions.Add("d.data ->> 'status' = ?");
+            parameters.Add(Words.Of(status));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Party))
+        {
+            conditions.Add("exists (select 1 from jsonb_array_elements_text(d.data -> 'parties') p where lower(p) = lower(?))");
+            parameters.Add(Party.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(Topic))
+        {
+            conditions.Add("d.data -> 'topics' @> jsonb_build_array(?::text)");
+            parameters.Add(Topic.Trim().ToLowerInvariant());
+        }
+
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            // contains, ignoring case: the text matched literally, its LIKE wildcards escaped
+            conditions.Add("d.data ->> 'statement' ilike ?");
+            parameters.Add("%" + Q.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+                .Replace("_", @"\_", StringComparison.Ordinal) + "%");
+        }
+
+        return (conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions), parameters.ToArray());
+    }
+
     /// <summary>The same filters as <see cref="Apply"/>, for summaries rebuilt in memory at another moment.</summary>
     public bool Matches(ClaimSummary s) =>
         (!Words.TryParse<ClaimStatus>(Status, out var status) || s.Status == status) &&
@@ -101,8 +138,8 @@ public static class ListClaimsEndpoint
             return Results.Ok(await At(filter, time.RecordedAt(), time.World(), session, ct));
         }
 
-        var page = await filter.Apply(session.Query<ClaimSummary>()).ToPagedListAsync(filter.PageNumber, filter.Size, ct);
-        return Results.Ok(new ClaimPage(page.Select(ClaimListItem.Of).ToList(), page.TotalItemCount, filter.PageNumber, filter.Size));
+        var (items, total) = await ClaimListing.Current(session, filter, ct);
+        return Results.Ok(new ClaimPage(items, total, filter.PageNumber, filter.Size));
     }
 
     /// <summary>
@@ -145,5 +182,27 @@ public static class ListClaimsEndpoint
             .Skip((filter.PageNumber - 1) * filter.Size).Take(filter.Size)
             .Select(ClaimListItem.Of).ToList();
         return new ClaimPage(items, summaries.Count, filter.PageNumber, filter.Size);
+    }
+}
+
+/// <summary>
+/// One page of the live list, for GET /api/claims and the board. A count, then the page walked along the last-change
+/// index (Marten's paged list adds count(*) over(), which reads and sorts every matching summary in full first). The
+/// page's summaries are read without their facts, the bulk of a long claim's document and never shown in a list.
+/// </summary>
+public static class ClaimListing
+{
+    private const string Table = $"{ClaimsStore.Schema}.mt_doc_claimsummary";
+
+    public static async Task<(List<ClaimListItem> Items, long Total)> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
+    {
+        var (where, parameters) = filter.Sql();
+        var total = (await session.QueryAsync<long>($"select count(*) from {Table} as d{where}", ct, parameters)).Single();
+        var skip = ((long)filter.PageNumber - 1) * filter.Size;
+        var page = skip >= total
+            ? []
+            : await session.QueryAsync<ClaimSummary>(
+                $"select d.data - 'facts' from {Table} as d{where} order by d.last_changed_at desc limit {filter.Size} offset {skip}", ct, parameters);
+        return (page.Select(ClaimListItem.Of).ToList(), total);
     }
 }

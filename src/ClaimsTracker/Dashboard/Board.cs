@@ -62,23 +62,11 @@ public static class BoardPage
             """), Section.Board);
     }
 
-    /// <summary>
-    /// Unfiltered, a count and a page walked along the last-change index: Marten's paged list adds count(*) over(),
-    /// which makes PostgreSQL read and sort every summary first. Filtered, the paged list's single scan wins, as
-    /// walking the index would test the filter row by row (10,000 claims: see BoardScaleTests).
-    /// </summary>
+    /// <summary>The live board page: the same listing as GET /api/claims.</summary>
     private static async Task<BoardPage<ClaimListItem>> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
     {
-        var matching = filter.Apply(session.Query<ClaimSummary>());
-        if (filter is { Status: null, Party: null, Topic: null, Q: null })
-        {
-            var total = await matching.CountAsync(ct);
-            var page = await matching.Skip((filter.PageNumber - 1) * filter.Size).Take(filter.Size).ToListAsync(ct);
-            return new BoardPage<ClaimListItem>(page.Select(ClaimListItem.Of).ToList(), filter.PageNumber, filter.Size, total);
-        }
-
-        var paged = await matching.ToPagedListAsync(filter.PageNumber, filter.Size, ct);
-        return new BoardPage<ClaimListItem>(paged.Select(ClaimListItem.Of).ToList(), filter.PageNumber, filter.Size, paged.TotalItemCount);
+        var (items, total) = await ClaimListing.Current(session, filter, ct);
+        return new BoardPage<ClaimListItem>(items, filter.PageNumber, filter.Size, total);
     }
 
     /// <summary>The board's two clocks: as recorded at <see cref="AsOf"/>, statuses at world time <see cref="WorldAt"/>.</summary>

@@ -22,6 +22,7 @@ public static class ApiSetup
         });
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
         services.AddWolverineHttp();
+        services.AddGeneratedCode();
         services.AddClaimsHealth();
         services.AddRequestLimits();
         return services;

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ClaimsTracker.Bench;
+
+/// <summary>
+/// A second database in the same cluster, for the measures that need a store of their own: an empty one for the
+/// import (P2), and one of many claims and a million events for the rebuild (P4) and the reads (P6).
+/// </summary>
+public static class BulkStore
+{
+    /// <summary>Creates (afresh) database <paramref name="name"/> next to the one of <paramref name="connectionString"/>.</summary>
+    public static async Task<string> Create(string connectionString, string name)
+    {
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {name} with (force)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Fills an empty store (schema made by the service) with <paramref name="claims"/> streams of
+    /// <paramref name="eventsPerClaim"/> events by binary COPY into Marten's own tables, mt_streams and mt_events.
+    /// The rows are copies of events the service itself wrote in the main database (its claim_registered and
+    /// statement_recorded rows: JSON, .NET type, headers and actor exactly as Marten stores them) given new ids, so
+    /// the projections fold them like any other. They carry no audit seals: the seals are checked by verify, never
+    /// read by a projection or a rebuild. Returns the events written.
+    /// </summary>
+    public static async Task<long> Seed(string templateConnection, string target, int claims, int eventsPerClaim)
+    {
+        var (registered, statements, streamType) = await Templates(templateConnection);
+        await using var connection = new NpgsqlConnection(target);
+        await connection.OpenAsync();
+        // the copied rows are consistent by construction; skip the per-row foreign-key trigger of mt_events
+        await using (var replica = new NpgsqlCommand("set session_replication_role = replica", connection))
+        {
+            await replica.ExecuteNonQueryAsync();
+        }
+
+        var start = DateTimeOffset.UtcNow.AddDays(-30);
+        var step = TimeSpan.FromDays(29) / ((double)claims * eventsPerClaim);
+        var ids = Enumerable.Range(0, claims).Select(_ => Guid.CreateVersion7()).ToArray();
+        await using (var streams = await connection.BeginBinaryImportAsync(
+            "copy claims.mt_streams (id, type, version, timestamp, created) from stdin (format binary)"))
+        {
+            for (var c = 0; c < claims; c++)
+            {
+                await streams.StartRowAsync();
+                await streams.WriteAsync(ids[c], NpgsqlDbType.Uuid);
+                await streams.WriteAsync(streamType, NpgsqlDbType.Varchar);
+                await streams.WriteAsync((long)eventsPerClaim, NpgsqlDbType.Bigint);
+                await streams.WriteAsync(start + (step * ((c + 1.0) * eventsPerClaim)), NpgsqlDbType.TimestampTz);
+                await streams.WriteAsync(start + (step * (c * (double)eventsPerClaim)), NpgsqlDbType.TimestampTz);
+            }
+
+            await streams.CompleteAsync();
+        }
+
+        long seq = 0;
+        await using (var events = await connection.BeginBinaryImportAsync(
+            "copy claims.mt_events (seq_id, id, stream_id, version, data, type, timestamp, mt_dotnet_type, headers, user_name) from stdin (format binary)"))
+        {
+            // claim by claim, as writers spread over time would leave them interleaved: a few claims at a time
+            const int Interleave = 8;
+            for (var group = 0; group < claims; group += Interleave)
+            {
+                var members = Math.Min(Interleave, claims - group);
+                for (var version = 1; version <= eventsPerClaim; version++)
+                {
+                    for (var m = 0; m < members; m++)
+                    {
+                        var c = group + m;
+                        var row = version == 1 ? registered[c % registered.Count] : statements[(c + version) % statements.Count];
+                        seq++;
+                        await events.StartRowAsync();
+                        await events.WriteAsync(seq, NpgsqlDbType.Bigint);
+                        await events.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                        await events.WriteAsync(ids[c], NpgsqlDbType.Uuid);
+                        await events.WriteAsync((long)version, NpgsqlDbType.Bigint);
+                        await events.WriteAsync(row.Data.Replace(row.ClaimId, ids[c].ToString(), StringComparison.Ordinal), NpgsqlDbType.Jsonb);
+                        await events.WriteAsync(row.Type, NpgsqlDbType.Varchar);
+                        await events.WriteAsync(start + (step * seq), NpgsqlDbType.TimestampTz);
+                        await events.WriteAsync(row.DotnetType, NpgsqlDbType.Varchar);
+                        await events.WriteAsync(row.Headers, NpgsqlDbType.Jsonb);
+                        await events.WriteAsync(row.Actor, NpgsqlDbType.Varchar);
+                    }
+                }
+            }
+
+            await events.CompleteAsync();
+        }
+
+        // each claim's summary, as the inline projection would have stored it, so the board and list (P6) can be read
+        // before and whatever the rebuild (P4) does: the summary of the claim whose registration was copied, given the
+        // new claim's id, version and last change. Its facts are that claim's few, not a hundred: the list reads
+        // summaries without their facts, so the page costs the same.
+        var summaries = await Summaries(templateConnection, registered);
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "copy claims.mt_doc_claimsummary (id, data, mt_dotnet_type, last_changed_at) from stdin (format binary)"))
+        {
+            var lastSeq = new long[claims];
+            for (var group = 0; group < claims; group += 8)
+            {
+                var members = Math.Min(8, claims - group);
+                for (var m = 0; m < members; m++)
+                {
+                    // the last event of claim group+m, in the interleaved order written above
+                    lastSeq[group + m] = ((long)group * eventsPerClaim) + ((long)(eventsPerClaim - 1) * members) + m + 1;
+                }
+            }
+
+            for (var c = 0; c < claims; c++)
+            {
+                var template = summaries[c % summaries.Count];
+                var lastChanged = start + (step * lastSeq[c]);
+                var summary = System.Text.Json.Nodes.JsonNode.Parse(template.Data.Replace(template.ClaimId, ids[c].ToString(), StringComparison.Ordinal))!;
+                summary["version"] = eventsPerClaim;
+                summary["lastChangedAt"] = lastChanged.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                await copy.StartRowAsync();
+                await copy.WriteAsync(ids[c], NpgsqlDbType.Uuid);
+                await copy.WriteAsync(summary.ToJsonString(), NpgsqlDbType.Jsonb);
+                await copy.WriteAsync(template.DotnetType, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(lastChanged, NpgsqlDbType.TimestampTz);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        await using (var sequence = new NpgsqlCommand($"select setval('claims.mt_events_sequence', {seq}); analyze claims.mt_events; analyze claims.mt_streams", connection))
+        {
+            await sequence.ExecuteNonQueryAsync();
+        }
+
+        // as an established store's would be: visibility settled, so the first reads do not write hint bits
+        await using (var vacuum = new NpgsqlCommand("vacuum analyze claims.mt_doc_claimsummary", connection))
+        {
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        return seq;
+    }
+
+    private sealed record Template(string ClaimId, string Type, string Data, string DotnetType, string Headers, string Actor);
+
+    private static async Task<(List<Template> Registered, List<Template> Statements, string StreamType)> Templates(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var rows = new List<Template>();
+        await using (var query = new NpgsqlCommand("""
+            (select stream_id, type, data::text, mt_dotnet_type, coalesce(headers, '{}')::text, coalesce(user_name, '') from claims.mt_events where type = 'claim_registered' order by seq_id limit 50)
+            union all
+            (select stream_id, type, data::text, mt_dotnet_type, coalesce(headers, '{}')::text, coalesce(user_name, '') from claims.mt_events where type = 'statement_recorded' order by seq_id limit 200)
+            """, connection))
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(new Template(reader.GetGuid(0).ToString(), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4), reader.GetString(5)));
+            }
+        }
+
+        await using var type = new NpgsqlCommand("select type from claims.mt_streams where type is not null limit 1", connection);
+        var streamType = (string?)await type.ExecuteScalarAsync() ?? "claim";
+        var registered = rows.Where(r => r.Type == "claim_registered").ToList();
+        if (registered.Count == 0)
+        {
+            throw new InvalidOperationException("no claim_registered event in the main database to copy");
+        }
+
+        var statements = rows.Where(r => r.Type == "statement_recorded").ToList();
+        if (statements.Count == 0)
+        {
+            throw new InvalidOperationException("no statement_recorded event in the main database to copy");
+        }
+
+        return (registered, statements, streamType);
+    }
+
+    private static async Task<List<Template>> Summaries(string connectionString, List<Template> registered)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "select id, data::text, mt_dotnet_type from claims.mt_doc_claimsummary where id = any($1)", connection);
+        query.Parameters.Add(new NpgsqlParameter { Value = registered.Select(r => Guid.Parse(r.ClaimId)).ToArray() });
+        var summaries = new List<Template>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            summaries.Add(new Template(reader.GetGuid(0).ToString(), "summary", reader.GetString(1), reader.GetString(2), "", ""));
+        }
+
+        return summaries.Count > 0 ? summaries : throw new InvalidOperationException("no claim summary in the main database to copy");
+    }
+
+    /// <summary>How long an operation took, for progress lines.</summary>
+    public static async Task<TimeSpan> Time(Func<Task> operation)
+    {
+        var clock = Stopwatch.StartNew();
+        await operation();
+        return clock.Elapsed;
+    }
+}
