@@ -159,6 +159,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         ["Demo:Seed"] = "false",
         ["Limits:WritesPerSecond"] = "1000000",
         ["Limits:WriteBurst"] = "1000000",
+        ["Webhooks:AllowPrivateTargets"] = "true",   // the test receivers listen on loopback
         ["Logging:LogLevel:Default"] = "Warning",
         ["Auth:Keys:0:Name"] = "fault-editor", ["Auth:Keys:0:Role"] = "editor", ["Auth:Keys:0:Key"] = EditorKey,
         ["Auth:Keys:1:Name"] = "fault-admin", ["Auth:Keys:1:Role"] = "admin", ["Auth:Keys:1:Key"] = AdminKey,
