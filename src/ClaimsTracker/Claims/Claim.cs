@@ -2,13 +2,17 @@ namespace ClaimsTracker.Claims;
 
 public sealed record StatementRef(long Version, string SourceName);
 
-/// <summary>The write-side claim: only what decisions and the write reply need.</summary>
-public sealed partial record Claim(Guid Id, long Version, ClaimFacts Facts, StatementRef[] Statements, bool Retracted)
+/// <summary>
+/// The write-side claim: only what decisions need. It keeps no copy of the facts the status is derived from: the
+/// inline summary keeps those in the same transaction and derives the status a write replies with
+/// (<see cref="ClaimWrites"/>), so a write reads and rewrites one growing document rather than two.
+/// </summary>
+public sealed partial record Claim(Guid Id, long Version, string[] Parties, StatementRef[] Statements, bool Retracted)
 {
-    public ClaimStatus Status => ConfirmationStatus.At(Facts).Status;
+    public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, [], false);
 
-    public static Claim Create(ClaimRegistered e) =>
-        new(e.ClaimId, 1, ClaimFacts.Start(e.Parties, e.FirstReport.PublishedAt), [], false);
+    /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
+    public string? InvolvedParty(string? party) => ClaimFacts.InvolvedParty(Parties, party);
 
     public Claim Apply(ClaimReported e) => Then(e);
 
@@ -29,7 +33,6 @@ public sealed partial record Claim(Guid Id, long Version, ClaimFacts Facts, Stat
         return this with
         {
             Version = version,
-            Facts = Facts.Then(version, e),
             Statements = e is StatementRecorded s ? [.. Statements, new(version, s.Source.Name)] : Statements,
             Retracted = Retracted || e is ClaimRetracted,
         };

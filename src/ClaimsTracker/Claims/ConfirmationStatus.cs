@@ -18,8 +18,11 @@ public sealed record ClaimFacts(
     public static ClaimFacts Start(string[] parties, DateTimeOffset since) => new(parties, since, [], []);
 
     /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
-    public string? InvolvedParty(string? party) =>
-        party is null ? null : Parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
+    public string? InvolvedParty(string? party) => InvolvedParty(Parties, party);
+
+    /// <summary>The spelling in <paramref name="parties"/> of <paramref name="party"/>, or null when it is not one of them.</summary>
+    public static string? InvolvedParty(string[] parties, string? party) =>
+        party is null ? null : parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Folds the event at <paramref name="version"/>; events that do not bear on the status leave it as is.</summary>
     public ClaimFacts Then(long version, object e) => e switch
