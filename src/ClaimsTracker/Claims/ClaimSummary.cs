@@ -41,6 +41,21 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
 {
     public override ClaimSummary? Evolve(ClaimSummary? summary, Guid id, IEvent e)
     {
+        summary = Fold(summary, e);
+        if (summary is not null)
+        {
+            Derive(summary);
+        }
+
+        return summary;
+    }
+
+    /// <summary>
+    /// Folds one event without deriving the status: a fold over many events (the summary as of a recorded time)
+    /// derives it once at the end with <see cref="Derive"/>, which gives what <see cref="Evolve"/> gives event by event.
+    /// </summary>
+    public static ClaimSummary? Fold(ClaimSummary? summary, IEvent e)
+    {
         var recordedAt = RecordedAt(e);
         if (e.Data is ClaimRegistered registered)
         {
@@ -64,11 +79,13 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
 
         Count(summary, e.Data);
         summary.Facts = summary.Facts.Then(e.Version, e.Data);
-        (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts);
         summary.Version = e.Version;
         summary.LastChangedAt = recordedAt;
         return summary;
     }
+
+    /// <summary>The status and party positions from the facts folded so far.</summary>
+    public static void Derive(ClaimSummary summary) => (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts);
 
     private static DateTimeOffset RecordedAt(IEvent e) => Json.Stored(e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp);
 

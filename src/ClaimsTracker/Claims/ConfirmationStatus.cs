@@ -102,8 +102,8 @@ public static class ConfirmationStatus
     /// <summary>The status over world time as contiguous intervals, each naming the event version that began it.</summary>
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts)
     {
-        var ordered = InWorldOrder(facts).ToList();
-        var start = ordered.Count > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
+        var ordered = InWorldOrder(facts);
+        var start = ordered.Length > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
         var intervals = new List<StatusInterval> { new(start, null, ClaimStatus.Unconfirmed, 1) };
         var fold = new Fold(facts.Parties);
 
@@ -137,11 +137,27 @@ public static class ConfirmationStatus
 
     private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling);
 
-    private static IEnumerable<Fact> InWorldOrder(ClaimFacts facts) =>
-        facts.Statements.Select(s => new Fact(s.StatedAt, s.Version, s, null))
-            .Concat(facts.Rulings.Select(r => new Fact(r.At, r.Version, null, r)))
-            .OrderBy(f => f.At)
-            .ThenBy(f => f.Version);
+    /// <summary>
+    /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an
+    /// unstable in-place sort gives the one order: cheaper than LINQ's on the thousands of facts of a long claim.
+    /// </summary>
+    private static Fact[] InWorldOrder(ClaimFacts facts)
+    {
+        var ordered = new Fact[facts.Statements.Length + facts.Rulings.Length];
+        var i = 0;
+        foreach (var s in facts.Statements)
+        {
+            ordered[i++] = new Fact(s.StatedAt, s.Version, s, null);
+        }
+
+        foreach (var r in facts.Rulings)
+        {
+            ordered[i++] = new Fact(r.At, r.Version, null, r);
+        }
+
+        Array.Sort(ordered, static (x, y) => x.At != y.At ? x.At.CompareTo(y.At) : x.Version.CompareTo(y.Version));
+        return ordered;
+    }
 
     private sealed class Fold(string[] parties)
     {
