@@ -12,9 +12,24 @@ namespace ClaimsTracker.Claims;
 public sealed class ClaimTimeline
 {
     public Guid Id { get; set; }
+    private IReadOnlyList<StatusInterval>? _intervals = [];
+
     public ClaimFacts Facts { get; set; } = ClaimFacts.Start([], default);
-    public IReadOnlyList<StatusInterval> Intervals { get; set; } = [];
+
+    /// <summary>
+    /// The status intervals of <see cref="Facts"/>: derived when first read after a change, so a daemon batch that
+    /// folds many events of one claim derives them once, when the document is stored, rather than once per event.
+    /// </summary>
+    public IReadOnlyList<StatusInterval> Intervals
+    {
+        get => _intervals ??= ConfirmationStatus.Timeline(Facts);
+        set => _intervals = value;
+    }
+
     public long Version { get; set; }
+
+    /// <summary>The facts changed: the intervals are derived again on next read.</summary>
+    public void FactsChanged() => _intervals = null;
 }
 
 public sealed partial class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeline, Guid>
@@ -35,7 +50,7 @@ public sealed partial class ClaimTimelineProjection : SingleStreamProjection<Cla
         }
 
         timeline.Facts = timeline.Facts.Then(e.Version, e.Data);
-        timeline.Intervals = ConfirmationStatus.Timeline(timeline.Facts);
+        timeline.FactsChanged();
         timeline.Version = e.Version;
         return timeline;
     }
