@@ -107,11 +107,12 @@ public static class ChainFormula
 /// </summary>
 /// <remarks>
 /// The ledger lock is held from the moment it is taken until the commit, so it is taken as late as possible: not
-/// here, before Marten has written anything, but by <see cref="LedgerLink"/> after every other statement of the
-/// write has run and just before the commit. All a write does under the lock is one round trip to take it and read
-/// the head (and the previous seal of each stream), one to insert the seals and move the head, and the commit:
-/// writes to different claims overlap in everything else. Everything that does not depend on the head (the
-/// canonical JSON of each event, its metadata) is prepared here, outside the lock.
+/// here, before Marten has written anything, but by the last statements of Marten's own batch for the write
+/// (<see cref="LedgerLockOperation"/>: take the lock, read the head and the previous seal of each stream), after
+/// the events and documents. Under the lock a write then only computes the links, inserts the seals and moves the
+/// head in one round trip (<see cref="LedgerLink"/>, just before the commit), and commits: writes to different
+/// claims overlap in everything else. Everything that does not depend on the head (the canonical JSON of each
+/// event, its metadata) is prepared here, outside the lock.
 /// </remarks>
 public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
 {
@@ -152,6 +153,8 @@ public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
             return created;
         });
         link.Pending = pending;
+        // the last statements of Marten's own batch take the lock and read the head: no round trip of their own
+        session.QueueOperation(link.LockAndRead());
         return Task.CompletedTask;
     }
 }
@@ -173,7 +176,68 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
     private readonly string _head = options.Schema.For<LedgerHead>();
     private readonly ISerializer _serializer = options.Serializer();
 
-    public IReadOnlyList<PendingSeal> Pending { get; set; } = [];
+    private readonly string _streams = $"{options.Events.DatabaseSchemaName}.mt_streams";
+    private IReadOnlyList<PendingSeal> _pending = [];
+    private LedgerRead? _read;
+
+    public IReadOnlyList<PendingSeal> Pending
+    {
+        get => _pending;
+        set => (_pending, _read) = (value, null);
+    }
+
+    /// <summary>What the lock operation read in this attempt of the batch: the head and the streams' previous seals.</summary>
+    internal sealed record LedgerRead(LedgerHead Head, Dictionary<string, string> Previous);
+
+    /// <summary>
+    /// Statements appended to Marten's batch after every other operation of the write: take the ledger lock, read
+    /// the head, and read the previous seal of each stream (at the stream's version as this batch leaves it, less the
+    /// events it appends).
+    /// </summary>
+    public LedgerLockOperation LockAndRead()
+    {
+        var counts = _pending.GroupBy(p => p.StreamId).ToArray();
+        return new LedgerLockOperation(this, counts.Select(g => g.Key).ToArray(), counts.Select(g => (long)g.Count()).ToArray());
+    }
+
+    internal void Configure(Weasel.Postgresql.ICommandBuilder builder, Guid[] streams, long[] counts)
+    {
+        builder.Append("select pg_advisory_xact_lock(");
+        builder.AppendParameter(LedgerLock);
+        builder.Append(")");
+        builder.StartNewCommand();
+        builder.Append($"select (data ->> 'position')::bigint, data ->> 'hash' from {_head} where id = ");
+        builder.AppendParameter(LedgerHead.Global);
+        builder.StartNewCommand();
+        builder.Append($"""
+            select id, data ->> 'hash' from {_seals} where id = any(array(
+              select replace(s.id::text, '-', '') || '/' || (s.version - x.n)
+              from {_streams} s join unnest(
+            """);
+        builder.AppendParameter(streams);
+        builder.Append("::uuid[], ");
+        builder.AppendParameter(counts);
+        builder.Append("::bigint[]) as x(id, n) on s.id = x.id))");
+    }
+
+    internal async Task Read(System.Data.Common.DbDataReader reader, CancellationToken token)
+    {
+        var head = new LedgerHead();
+        var previous = new Dictionary<string, string>();
+        await reader.NextResultAsync(token);
+        if (await reader.ReadAsync(token))
+        {
+            (head.Position, head.Hash) = (reader.GetInt64(0), reader.GetString(1));
+        }
+
+        await reader.NextResultAsync(token);
+        while (await reader.ReadAsync(token))
+        {
+            previous[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        _read = new LedgerRead(head, previous);
+    }
 
     public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
     {
@@ -183,6 +247,17 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
             return;
         }
 
+        // the lock operation ran in Marten's batch and read the head: link now, and commit
+        var (head, previous) = _read is { } read
+            ? (new LedgerHead { Position = read.Head.Position, Hash = read.Head.Hash }, read.Previous)
+            : await LockAndReadNow(connection, transaction, pending, token);
+        await Link(connection, transaction, pending, head, previous, token);
+    }
+
+    /// <summary>The same lock and reads in a round trip of their own, should Marten's batch not have carried them.</summary>
+    private async Task<(LedgerHead, Dictionary<string, string>)> LockAndReadNow(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingSeal> pending, CancellationToken token)
+    {
         // the events' versions are known now: Marten's append has run and reported them
         var previousIds = pending.GroupBy(p => p.StreamId)
             .Select(g => (Stream: g.Key, Version: g.Min(p => p.Event.Version) - 1))
@@ -217,6 +292,12 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
             }
         }
 
+        return (head, previous);
+    }
+
+    private async Task Link(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingSeal> pending,
+        LedgerHead head, Dictionary<string, string> previous, CancellationToken token)
+    {
         var seals = new List<EventSeal>(pending.Count);
         var streamHeads = new Dictionary<Guid, (long Version, string Hash)>();
         foreach (var p in pending)
@@ -269,4 +350,18 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
         });
         await write.ExecuteNonQueryAsync(token);
     }
+}
+
+/// <summary>The ledger lock and reads, as the last operation of Marten's batch for a write (see <see cref="LedgerLink"/>).</summary>
+internal sealed class LedgerLockOperation(LedgerLink link, Guid[] streams, long[] counts) : Marten.Internal.Operations.IStorageOperation
+{
+    public Type DocumentType => typeof(LedgerHead);
+
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, Weasel.Storage.IStorageSession session) =>
+        link.Configure(builder, streams, counts);
+
+    public Task PostprocessAsync(System.Data.Common.DbDataReader reader, IList<Exception> exceptions, CancellationToken token) =>
+        link.Read(reader, token);
+
+    public Weasel.Core.OperationRole Role() => Weasel.Core.OperationRole.Other;
 }
