@@ -71,16 +71,27 @@ public static class ClaimWrites
         }
 
         Stamp(session, request);
+        var (recordId, fingerprint) = Key(request, command);
 
-        // Writers to one claim queue on its stream row, so writes without expectedVersion all land, in turn.
-        var stream = await session.Events.FetchForExclusiveWriting<Claim>(claimId, ct);
+        // One round trip: lock the stream row (writers to one claim queue on it, so writes without expectedVersion
+        // all land, in turn), then, under that lock, read the claim, its summary and any earlier answer under the
+        // same Idempotency-Key. The summary goes into the session's identity map, where the inline projection finds
+        // it instead of loading it again in a round trip of its own.
+        await session.BeginTransactionAsync(ct);
+        session.UseIdentityMapFor<ClaimSummary>();
+        var batch = session.CreateBatchQuery();
+        var fetching = batch.Events.FetchForExclusiveWriting<Claim>(claimId);
+        var summary = batch.Load<ClaimSummary>(claimId);
+        var earlier = recordId is null ? null : batch.Load<IdempotentWrite>(recordId);
+        await batch.Execute(ct);
+        var stream = await fetching;
+        await summary;
         if (stream.Aggregate is not { } claim)
         {
             return new WriteOutcome.Refused(Problems.UnknownClaim(claimId));
         }
 
-        var (recordId, fingerprint) = Key(request, command);
-        if (recordId is not null && await session.LoadAsync<IdempotentWrite>(recordId, ct) is { } prior)
+        if (earlier is not null && await earlier is { } prior)
         {
             return Replay(prior, fingerprint);
         }
