@@ -1,4 +1,5 @@
 using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
 using static ClaimsTracker.Tests.ClaimStory;
 
 namespace ClaimsTracker.Tests;
@@ -237,6 +238,22 @@ public class DecisionTests
             () => claim.Retracted.ShouldBeFalse(),
             () => claim.Statements.ShouldBeEmpty(),
             () => Facts().Since.ShouldBe(FirstReported));
+    }
+
+    [Fact]
+    public void snapshot_stored_when_the_claim_kept_a_copy_of_the_facts_reads_its_parties_from_them()
+    {
+        var stored = $$"""
+            {"id": "{{ClaimId}}", "facts": {"since": "2024-02-20T00:00:00+00:00", "parties": ["Russia", "North Korea"],
+             "rulings": [], "statements": []}, "status": "unconfirmed", "version": 1, "retracted": false, "statements": []}
+            """;
+
+        var claim = System.Text.Json.JsonSerializer.Deserialize<Claim>(stored, Json.Options)!;
+
+        claim.ShouldSatisfyAllConditions(
+            () => claim.Parties.ShouldBe([Russia, NorthKorea]),
+            () => claim.InvolvedParty(" russia ").ShouldBe(Russia),
+            () => System.Text.Json.JsonSerializer.Serialize(claim, Json.Options).ShouldNotContain("facts"));
     }
 
     [Fact]
