@@ -36,7 +36,9 @@ Progress.Say($"  {copyRate}");
 results.Baselines["insert+commit"] = insertRate;
 results.Baselines["binary COPY"] = copyRate;
 
-await using (var service = await ServiceProcess.Start(serviceDll, connectionString, plan.Port))
+// CLAIMS_BENCH_PORT: runs from two checkouts at once must not answer each other's requests
+var servicePort = int.TryParse(Environment.GetEnvironmentVariable("CLAIMS_BENCH_PORT"), out var chosen) ? chosen : plan.Port;
+await using (var service = await ServiceProcess.Start(serviceDll, connectionString, servicePort))
 {
     Progress.Say($"service answered {service.Startup.TotalMilliseconds:N0} ms after start");
     await Task.Delay(TimeSpan.FromSeconds(3));

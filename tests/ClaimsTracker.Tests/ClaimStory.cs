@@ -53,7 +53,12 @@ internal static class ClaimStory
     public static Claim GivenClaim(ClaimRegistered registered, params object[] events) =>
         events.Aggregate(Claim.Create(registered), (claim, e) => claim.Then(e));
 
-    public static ClaimFacts Facts(params object[] events) => Given(events).Facts;
+    /// <summary>The facts the status is derived from, folded as the summary folds them (versions 2, 3, ...).</summary>
+    public static ClaimFacts Facts(params object[] events) => FactsOf(Registered(), events);
+
+    public static ClaimFacts FactsOf(ClaimRegistered registered, params object[] events) =>
+        events.Select((e, i) => (e, Version: i + 2L))
+            .Aggregate(ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt), (facts, x) => facts.Then(x.Version, x.e));
 
     public static ClaimStatus StatusOf(params object[] events) => ConfirmationStatus.At(Facts(events)).Status;
 

@@ -241,9 +241,9 @@ public class ConfirmationStatusTests
     [Fact]
     public void claim_with_a_single_party_is_confirmed_when_that_party_confirms()
     {
-        var claim = GivenClaim(Registered("Kremlin"), Said("kremlin", Stance.Confirms, Day(21)));
+        var facts = FactsOf(Registered("Kremlin"), Said("kremlin", Stance.Confirms, Day(21)));
 
-        claim.Status.ShouldBe(ClaimStatus.Confirmed);
+        ConfirmationStatus.At(facts).Status.ShouldBe(ClaimStatus.Confirmed);
     }
 
     [Theory]

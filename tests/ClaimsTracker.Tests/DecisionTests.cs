@@ -1,4 +1,5 @@
 using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
 using static ClaimsTracker.Tests.ClaimStory;
 
 namespace ClaimsTracker.Tests;
@@ -79,31 +80,34 @@ public class DecisionTests
     [Fact]
     public void correction_of_a_third_party_statement_is_accepted_and_leaves_the_status()
     {
-        var claim = Given(Said(null, Stance.Asserts, Day(21), "Reuters"));
+        var said = Said(null, Stance.Asserts, Day(21), "Reuters");
+        var claim = Given(said);
 
         var decision = CorrectClaimEndpoint.Decide(claim, StanceCorrection(2, "confirms"), Editor);
 
         decision.Problem.ShouldBeNull();
-        claim.Then(decision.Events.ShouldHaveSingleItem()).Status.ShouldBe(ClaimStatus.Unconfirmed);
+        StatusOf(said, decision.Events.ShouldHaveSingleItem()).ShouldBe(ClaimStatus.Unconfirmed);
     }
 
     [Fact]
     public void correcting_a_statements_stance_changes_the_status_once_folded()
     {
-        var claim = Given(Said(Russia, Stance.Confirms, Day(21)), Said(NorthKorea, Stance.Confirms, Day(22)));
-        claim.Status.ShouldBe(ClaimStatus.Confirmed);
+        object[] said = [Said(Russia, Stance.Confirms, Day(21)), Said(NorthKorea, Stance.Confirms, Day(22))];
+        var claim = Given(said);
+        StatusOf(said).ShouldBe(ClaimStatus.Confirmed);
 
         var decision = CorrectClaimEndpoint.Decide(claim, StanceCorrection(3, " Denies "), Editor);
         var corrected = decision.Events.Aggregate(claim, (state, e) => state.Then(e));
 
         corrected.Version.ShouldBe(4);
-        corrected.Status.ShouldBe(ClaimStatus.Disputed);
+        StatusOf([.. said, .. decision.Events]).ShouldBe(ClaimStatus.Disputed);
     }
 
     [Fact]
     public void correction_of_the_claim_text_records_it_and_leaves_the_status()
     {
-        var claim = Given(Said(Russia, Stance.Denies, Day(21)));
+        var said = Said(Russia, Stance.Denies, Day(21));
+        var claim = Given(said);
 
         var decision = CorrectClaimEndpoint.Decide(
             claim, new CorrectClaim(" typo ", " North Korea has supplied missiles to Russia ", null, null, null, null, null), Editor);
@@ -111,7 +115,7 @@ public class DecisionTests
         var corrected = decision.Events.ShouldHaveSingleItem().ShouldBeOfType<ClaimCorrected>();
         corrected.ShouldBe(new ClaimCorrected(
             ClaimId, "typo", null, null, "North Korea has supplied missiles to Russia", null, null, null, Editor.Now, "desk-editor"));
-        claim.Then(corrected).Status.ShouldBe(ClaimStatus.Denied);
+        StatusOf(said, corrected).ShouldBe(ClaimStatus.Denied);
     }
 
     [Fact]
@@ -143,31 +147,35 @@ public class DecisionTests
     [Fact]
     public void recorded_statement_moves_the_status_once_folded()
     {
-        var claim = Given(Said(NorthKorea, Stance.Denies, Day(21)));
+        var said = Said(NorthKorea, Stance.Denies, Day(21));
+        var claim = Given(said);
 
-        var after = claim.Then(OnlyStatement(RecordStatementEndpoint.Decide(claim, Statement("RUSSIA"), Editor)));
+        var recorded = OnlyStatement(RecordStatementEndpoint.Decide(claim, Statement("RUSSIA"), Editor));
+        var after = claim.Then(recorded);
 
         after.Version.ShouldBe(3);
         after.Statements.Select(st => st.Version).ShouldBe([2L, 3L]);
-        after.Status.ShouldBe(ClaimStatus.Disputed);
+        StatusOf(said, recorded).ShouldBe(ClaimStatus.Disputed);
     }
 
     [Fact]
     public void verdict_is_given_now_by_the_editor_and_overrides_the_status()
     {
-        var claim = Given(Said(Russia, Stance.Confirms, Day(21)));
+        var said = Said(Russia, Stance.Confirms, Day(21));
+        var claim = Given(said);
 
         var decision = GiveVerdictEndpoint.Decide(claim, new GiveVerdict("FALSE", " fabricated footage ", 2), Editor);
 
         var verdict = decision.Events.ShouldHaveSingleItem().ShouldBeOfType<VerdictGiven>();
         verdict.ShouldBe(new VerdictGiven(ClaimId, Verdict.False, "fabricated footage", Editor.Now, "desk-editor"));
-        claim.Then(verdict).Status.ShouldBe(ClaimStatus.Refuted);
+        StatusOf(said, verdict).ShouldBe(ClaimStatus.Refuted);
     }
 
     [Fact]
     public void retraction_is_recorded_now_and_ends_the_claim()
     {
-        var claim = Given(Said(Russia, Stance.Confirms, Day(21)));
+        var said = Said(Russia, Stance.Confirms, Day(21));
+        var claim = Given(said);
 
         var decision = RetractClaimEndpoint.Decide(claim, new RetractClaim(" the outlet withdrew it ", null), Editor);
 
@@ -175,7 +183,7 @@ public class DecisionTests
         retraction.ShouldBe(new ClaimRetracted(ClaimId, "the outlet withdrew it", Editor.Now, "desk-editor"));
         var after = claim.Then(retraction);
         after.Retracted.ShouldBeTrue();
-        after.Status.ShouldBe(ClaimStatus.Retracted);
+        StatusOf(said, retraction).ShouldBe(ClaimStatus.Retracted);
     }
 
     [Fact]
@@ -225,10 +233,27 @@ public class DecisionTests
         claim.ShouldSatisfyAllConditions(
             () => claim.Id.ShouldBe(ClaimId),
             () => claim.Version.ShouldBe(1),
-            () => claim.Status.ShouldBe(ClaimStatus.Unconfirmed),
+            () => claim.Parties.ShouldBe([Russia, NorthKorea]),
+            () => ConfirmationStatus.At(Facts()).Status.ShouldBe(ClaimStatus.Unconfirmed),
             () => claim.Retracted.ShouldBeFalse(),
             () => claim.Statements.ShouldBeEmpty(),
-            () => claim.Facts.Since.ShouldBe(FirstReported));
+            () => Facts().Since.ShouldBe(FirstReported));
+    }
+
+    [Fact]
+    public void snapshot_stored_when_the_claim_kept_a_copy_of_the_facts_reads_its_parties_from_them()
+    {
+        var stored = $$"""
+            {"id": "{{ClaimId}}", "facts": {"since": "2024-02-20T00:00:00+00:00", "parties": ["Russia", "North Korea"],
+             "rulings": [], "statements": []}, "status": "unconfirmed", "version": 1, "retracted": false, "statements": []}
+            """;
+
+        var claim = System.Text.Json.JsonSerializer.Deserialize<Claim>(stored, Json.Options)!;
+
+        claim.ShouldSatisfyAllConditions(
+            () => claim.Parties.ShouldBe([Russia, NorthKorea]),
+            () => claim.InvolvedParty(" russia ").ShouldBe(Russia),
+            () => System.Text.Json.JsonSerializer.Serialize(claim, Json.Options).ShouldNotContain("facts"));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public static class SummaryAsOf
         // would be stored with the state of a later one
         var summary = from is null ? null : Json.Copy(from.Summary);
         var after = from?.Version ?? 0;
-        var projection = new ClaimSummaryProjection();
+        var folded = false;
         while (true)
         {
             var page = await session.Events.QueryAllRawEvents()
@@ -59,11 +59,18 @@ public static class SummaryAsOf
                 .OrderBy(e => e.Version).Take(PageSize).ToListAsync(ct);
             foreach (var e in page)
             {
-                summary = projection.Evolve(summary, claimId, e);
+                summary = ClaimSummaryProjection.Fold(summary, e);
+                folded = true;
             }
 
             if (page.Count < PageSize)
             {
+                // the status depends only on the facts: derived once for the whole fold, not once per event
+                if (folded && summary is not null)
+                {
+                    ClaimSummaryProjection.Derive(summary);
+                }
+
                 return summary;
             }
 

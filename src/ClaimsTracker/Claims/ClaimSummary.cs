@@ -65,7 +65,14 @@ public sealed class ClaimSummary
 
 public sealed partial class ClaimSummaryProjection : SingleStreamProjection<ClaimSummary, Guid>
 {
-    public override ClaimSummary? Evolve(ClaimSummary? summary, Guid id, IEvent e)
+    /// <summary>Status and positions follow lazily from the facts, so a rebuild derives them once per stored summary.</summary>
+    public override ClaimSummary? Evolve(ClaimSummary? summary, Guid id, IEvent e) => Fold(summary, e);
+
+    /// <summary>
+    /// Folds one event without deriving the status: it follows from the facts when first read, or from
+    /// <see cref="Derive"/> at the end of a fold over many events (the summary as of a recorded time).
+    /// </summary>
+    public static ClaimSummary? Fold(ClaimSummary? summary, IEvent e)
     {
         var recordedAt = RecordedAt(e);
         if (e.Data is ClaimRegistered registered)
@@ -95,6 +102,9 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
         summary.LastChangedAt = recordedAt;
         return summary;
     }
+
+    /// <summary>The status and party positions from the facts folded so far.</summary>
+    public static void Derive(ClaimSummary summary) => (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts);
 
     private static DateTimeOffset RecordedAt(IEvent e) => Json.Stored(e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp);
 

@@ -71,16 +71,27 @@ public static class ClaimWrites
         }
 
         Stamp(session, request);
+        var (recordId, fingerprint) = Key(request, command);
 
-        // Writers to one claim queue on its stream row, so writes without expectedVersion all land, in turn.
-        var stream = await session.Events.FetchForExclusiveWriting<Claim>(claimId, ct);
+        // One round trip: lock the stream row (writers to one claim queue on it, so writes without expectedVersion
+        // all land, in turn), then, under that lock, read the claim, its summary and any earlier answer under the
+        // same Idempotency-Key. The summary goes into the session's identity map, where the inline projection finds
+        // it instead of loading it again in a round trip of its own.
+        await session.BeginTransactionAsync(ct);
+        session.UseIdentityMapFor<ClaimSummary>();
+        var batch = session.CreateBatchQuery();
+        var fetching = batch.Events.FetchForExclusiveWriting<Claim>(claimId);
+        var summary = batch.Load<ClaimSummary>(claimId);
+        var earlier = recordId is null ? null : batch.Load<IdempotentWrite>(recordId);
+        await batch.Execute(ct);
+        var stream = await fetching;
+        await summary;
         if (stream.Aggregate is not { } claim)
         {
             return new WriteOutcome.Refused(Problems.UnknownClaim(claimId));
         }
 
-        var (recordId, fingerprint) = Key(request, command);
-        if (recordId is not null && await session.LoadAsync<IdempotentWrite>(recordId, ct) is { } prior)
+        if (earlier is not null && await earlier is { } prior)
         {
             return Replay(prior, fingerprint);
         }
@@ -98,8 +109,8 @@ public static class ClaimWrites
         }
 
         stream.AppendMany(decision.Events);
-        var after = decision.Events.Aggregate(claim, (state, e) => state.Then(e));
-        var outcome = new WriteOutcome.Accepted(claimId, after.Version, after.Status, Created: false);
+        // the status is filled in from the summary this write's transaction stores (WrittenClaims)
+        var outcome = new WriteOutcome.Accepted(claimId, current + decision.Events.Length, ClaimStatus.Unconfirmed, Created: false);
         return await Commit(session, recordId, fingerprint, outcome, ct);
     }
 
@@ -133,16 +144,70 @@ public static class ClaimWrites
     private static async Task<WriteOutcome> Commit(
         IDocumentSession session, string? recordId, string fingerprint, WriteOutcome.Accepted outcome, CancellationToken ct)
     {
-        if (recordId is not null)
+        var write = WrittenClaims.Expect(session, new PendingWrite(recordId, fingerprint, outcome));
+        await session.SaveChangesAsync(ct);
+        if (write.Summary is null)
+        {
+            // never expected: the summary is an inline projection of every claim stream
+            var stored = await session.LoadAsync<ClaimSummary>(outcome.ClaimId, ct);
+            return outcome with { Status = stored?.Status ?? outcome.Status };
+        }
+
+        return write.Outcome;
+    }
+}
+
+/// <summary>A write on its way to its commit: its answer and, under an Idempotency-Key, the record that keeps it.</summary>
+public sealed class PendingWrite(string? recordId, string fingerprint, WriteOutcome.Accepted outcome)
+{
+    public WriteOutcome.Accepted Outcome { get; set; } = outcome;
+
+    public ClaimSummary? Summary { get; set; }
+
+    public string? RecordId { get; } = recordId;
+
+    public string Fingerprint { get; } = fingerprint;
+}
+
+/// <summary>
+/// Completes a write's answer with the status derived by the claim summary that its own transaction stores (the
+/// inline projection has run by the time the session's listeners are called), and stores the Idempotency-Key record
+/// with that answer in the same transaction. The write-side <see cref="Claim"/> keeps no copy of the facts.
+/// </summary>
+public sealed class WrittenClaims : DocumentSessionListenerBase
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentSession, PendingWrite> Pending = new();
+
+    public static PendingWrite Expect(IDocumentSession session, PendingWrite write)
+    {
+        Pending.AddOrUpdate(session, write);
+        return write;
+    }
+
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        if (!Pending.TryGetValue(session, out var write))
+        {
+            return Task.CompletedTask;
+        }
+
+        Pending.Remove(session);
+        var outcome = write.Outcome;
+        write.Summary = session.PendingChanges.AllChangedFor<ClaimSummary>().LastOrDefault(s => s.Id == outcome.ClaimId);
+        if (write.Summary is { } summary)
+        {
+            write.Outcome = outcome = outcome with { Status = summary.Status, Version = summary.Version };
+        }
+
+        if (write.RecordId is not null)
         {
             session.Insert(new IdempotentWrite
             {
-                Id = recordId, Fingerprint = fingerprint, ClaimId = outcome.ClaimId, Version = outcome.Version,
+                Id = write.RecordId, Fingerprint = write.Fingerprint, ClaimId = outcome.ClaimId, Version = outcome.Version,
                 Status = outcome.Status, Created = outcome.Created, RecordedAt = DateTimeOffset.UtcNow,
             });
         }
 
-        await session.SaveChangesAsync(ct);
-        return outcome;
+        return Task.CompletedTask;
     }
 }

@@ -18,8 +18,11 @@ public sealed record ClaimFacts(
     public static ClaimFacts Start(string[] parties, DateTimeOffset since) => new(parties, since, [], []);
 
     /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
-    public string? InvolvedParty(string? party) =>
-        party is null ? null : Parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
+    public string? InvolvedParty(string? party) => InvolvedParty(Parties, party);
+
+    /// <summary>The spelling in <paramref name="parties"/> of <paramref name="party"/>, or null when it is not one of them.</summary>
+    public static string? InvolvedParty(string[] parties, string? party) =>
+        party is null ? null : parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Folds the event at <paramref name="version"/>; events that do not bear on the status leave it as is.</summary>
     public ClaimFacts Then(long version, object e) => e switch
@@ -99,8 +102,8 @@ public static class ConfirmationStatus
     /// <summary>The status over world time as contiguous intervals, each naming the event version that began it.</summary>
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts)
     {
-        var ordered = InWorldOrder(facts).ToList();
-        var start = ordered.Count > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
+        var ordered = InWorldOrder(facts);
+        var start = ordered.Length > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
         var intervals = new List<StatusInterval> { new(start, null, ClaimStatus.Unconfirmed, 1) };
         var fold = new Fold(facts.Parties);
 
@@ -134,11 +137,27 @@ public static class ConfirmationStatus
 
     private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling);
 
-    private static IEnumerable<Fact> InWorldOrder(ClaimFacts facts) =>
-        facts.Statements.Select(s => new Fact(s.StatedAt, s.Version, s, null))
-            .Concat(facts.Rulings.Select(r => new Fact(r.At, r.Version, null, r)))
-            .OrderBy(f => f.At)
-            .ThenBy(f => f.Version);
+    /// <summary>
+    /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an
+    /// unstable in-place sort gives the one order: cheaper than LINQ's on the thousands of facts of a long claim.
+    /// </summary>
+    private static Fact[] InWorldOrder(ClaimFacts facts)
+    {
+        var ordered = new Fact[facts.Statements.Length + facts.Rulings.Length];
+        var i = 0;
+        foreach (var s in facts.Statements)
+        {
+            ordered[i++] = new Fact(s.StatedAt, s.Version, s, null);
+        }
+
+        foreach (var r in facts.Rulings)
+        {
+            ordered[i++] = new Fact(r.At, r.Version, null, r);
+        }
+
+        Array.Sort(ordered, static (x, y) => x.At != y.At ? x.At.CompareTo(y.At) : x.Version.CompareTo(y.Version));
+        return ordered;
+    }
 
     private sealed class Fold(string[] parties)
     {

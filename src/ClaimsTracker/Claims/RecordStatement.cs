@@ -47,7 +47,7 @@ public static class RecordStatementEndpoint
 
         Words.TryParse<Stance>(command.Stance, out var stance);
         var source = command.Source!;
-        var party = string.IsNullOrWhiteSpace(source.Party) ? null : claim.Facts.InvolvedParty(source.Party) ?? source.Party.Trim();
+        var party = string.IsNullOrWhiteSpace(source.Party) ? null : claim.InvolvedParty(source.Party) ?? source.Party.Trim();
         return Decision.Append(new StatementRecorded(
             claim.Id,
             new Source(source.Name!.Trim(), source.Role?.Trim(), party),

@@ -1,4 +1,5 @@
 using ClaimsTracker.Infrastructure;
+using Marten;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -23,6 +24,7 @@ public static class ApiSetup
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
         services.AddWolverineHttp();
         services.AddGeneratedCode();
+        services.ConfigureMarten(opts => opts.Listeners.Add(new Claims.WrittenClaims()));
         services.AddClaimsHealth();
         services.AddRequestLimits();
         return services;

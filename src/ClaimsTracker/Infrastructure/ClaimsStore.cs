@@ -63,6 +63,12 @@ public static class ClaimsStore
                 opts.Projections.Add<ClaimTimelineProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.Add<SourceProfileProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.RebuildWithBulkCopy = true;
+                // The async daemon looks for new events every 50 ms while writes flow and every 100 ms when idle
+                // (defaults 250 ms and 1 s), so the timeline and sources follow a write within a fraction of a second.
+                // Not LISTEN/NOTIFY (UseListenNotifyForEventAppends): a NOTIFY in each write's transaction takes
+                // PostgreSQL's database-wide notify lock through the commit, a second store-wide queue for writes.
+                opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
+                opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
 
                 opts.Schema.For<ClaimSummary>().Duplicate(x => x.LastChangedAt); // an indexed column: board pages sort without unpacking JSON
                 opts.Schema.For<IdempotentWrite>();
