@@ -222,6 +222,14 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
 
     internal async Task Read(System.Data.Common.DbDataReader reader, CancellationToken token)
     {
+        var (head, previous) = await HeadAndPrevious(reader, token);
+        _read = new LedgerRead(head, previous);
+    }
+
+    /// <summary>After the lock's result: the ledger head's row, then the previous seal of each stream.</summary>
+    private static async Task<(LedgerHead, Dictionary<string, string>)> HeadAndPrevious(
+        System.Data.Common.DbDataReader reader, CancellationToken token)
+    {
         var head = new LedgerHead();
         var previous = new Dictionary<string, string>();
         await reader.NextResultAsync(token);
@@ -236,7 +244,7 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
             previous[reader.GetString(0)] = reader.GetString(1);
         }
 
-        _read = new LedgerRead(head, previous);
+        return (head, previous);
     }
 
     public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
@@ -265,8 +273,6 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
             .Select(x => EventSeal.IdOf(x.Stream, x.Version))
             .ToArray();
 
-        var head = new LedgerHead();
-        var previous = new Dictionary<string, string>();
         await using (var read = new NpgsqlBatch(connection, transaction))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock($1)") { Parameters = { new() { Value = LedgerLock } } });
@@ -279,20 +285,8 @@ internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : IT
                 Parameters = { new() { Value = previousIds } },
             });
             await using var reader = await read.ExecuteReaderAsync(token);
-            await reader.NextResultAsync(token);
-            if (await reader.ReadAsync(token))
-            {
-                (head.Position, head.Hash) = (reader.GetInt64(0), reader.GetString(1));
-            }
-
-            await reader.NextResultAsync(token);
-            while (await reader.ReadAsync(token))
-            {
-                previous[reader.GetString(0)] = reader.GetString(1);
-            }
+            return await HeadAndPrevious(reader, token);
         }
-
-        return (head, previous);
     }
 
     private async Task Link(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingSeal> pending,
