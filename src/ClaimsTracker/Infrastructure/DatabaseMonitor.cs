@@ -51,7 +51,24 @@ public sealed class DatabaseMonitor : BackgroundService
     {
         try
         {
-            await Task.WhenAny(work, Task.Delay(deadline, ct));
+            // WaitAsync drops its timer as soon as the work ends: a read answered in 5 ms leaves no 5 s timer behind
+            await work.WaitAsync(deadline, ct);
+            return true;
+        }
+        catch (Exception) when (work.IsCompleted)
+        {
+            return true;   // the work's own failure: its caller awaits it and meets it there
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        try
+        {
             while (!work.IsCompleted && AnsweringNow)
             {
                 await Task.WhenAny(work, Task.Delay(250, ct));

@@ -17,11 +17,11 @@ public sealed class ReadDeadlineMetadata
 /// <summary>
 /// A read caught inside a database call by an outage is answered 503 with Retry-After at the deadline (or as soon after
 /// it as the database monitor misses its answers), not when the database thaws. Cancelling the request's token is not
-/// enough: Npgsql opening a connection to a frozen server, or
-/// sending it a cancel request, does not return for as long as the server stays frozen. So the endpoint writes into
-/// a response of its own; when it finishes in time that response is copied out, and when it does not the client
-/// gets the 503 at once while the endpoint is left to fail or finish into nothing (this middleware still waits for
-/// it before it returns, so the request's services outlive every use).
+/// enough: Npgsql opening a connection to a frozen server, or sending it a cancel request, does not return for as long
+/// as the server stays frozen. So the endpoint writes into a response of its own; when it finishes in time that
+/// response is copied out, and when it does not the client gets the 503 at once while the endpoint is left to fail or
+/// finish into nothing (this middleware still waits for it before it returns, so the request's services outlive every
+/// use).
 /// </summary>
 public static class ReadDeadline
 {
