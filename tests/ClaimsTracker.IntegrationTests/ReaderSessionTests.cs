@@ -1,5 +1,7 @@
 using System.Net;
 using Alba;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Wolverine;
 
@@ -73,6 +75,15 @@ public sealed class ReaderSessionTests(AppFixture fixture)
 
         // a forged or altered cookie is no session
         (await Send(http, HttpMethod.Get, "/api/claims", cookie: cookie[..^4] + "AAAA")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        // revoking the key ends its sessions on their next request
+        var reader = (await SignIn(http, AppFixture.ReaderKey, "/")).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        (await Send(http, HttpMethod.Get, "/api/claims", cookie: reader)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        configuration["Auth:Keys:2:Revoked"] = "true";
+        configuration.Reload();
+        (await Send(http, HttpMethod.Get, "/api/claims", cookie: reader)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await Send(http, HttpMethod.Get, "/api/claims", cookie: cookie)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // signing out ends it
         var signedOut = await Send(http, HttpMethod.Post, "/signout", cookie: cookie);
