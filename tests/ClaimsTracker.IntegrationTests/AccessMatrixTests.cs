@@ -59,6 +59,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/api/sources/{sourceId}", Access.Read),
         ("POST", "/api/claims", Access.Write),
         ("POST", "/api/claims/{claimId}/statements", Access.Write),
+        ("POST", "/api/claims/{claimId}/statements/batch", Access.Write),
         ("POST", "/api/claims/{claimId}/reports", Access.Write),
         ("POST", "/api/claims/{claimId}/evidence", Access.Write),
         ("POST", "/api/claims/{claimId}/verdicts", Access.Write),

@@ -114,7 +114,7 @@ public sealed record Targets(string Open, string Retracted);
 public sealed record HostileRequest(string Method, string Path, byte[]? Body, string ContentType, (string, string)[] Headers, string Kind,
     string? ClaimId)
 {
-    private static readonly string[] WriteRoutes = ["statements", "reports", "evidence", "verdicts", "corrections", "retraction"];
+    private static readonly string[] WriteRoutes = ["statements", "reports", "evidence", "verdicts", "corrections", "retraction", "statements/batch"];
 
     private static readonly JsonNode?[] HostileValues =
     [
@@ -145,8 +145,8 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
     {
         var onRetracted = route % 7 == 0;
         var claimId = onRetracted ? targets.Retracted : targets.Open;
-        var write = route % 8;   // 0-5 appends, 6 register, 7 reads
-        if (write == 7)
+        var write = route % 9;   // 0-6 appends, 7 register, 8 reads
+        if (write == 8)
         {
             var (path, readKind) = (mutation % 3) switch
             {
@@ -157,7 +157,7 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
             return new HostileRequest("GET", path, null, "", [], readKind, null);
         }
 
-        var register = write == 6;
+        var register = write == 7;
         var target = register ? "/api/claims" : $"/api/claims/{claimId}/{WriteRoutes[write]}";
         var template = register ? RegisterBody() : AppendBody(WriteRoutes[write]);
         var headers = Array.Empty<(string, string)>();
@@ -276,6 +276,7 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
 
     public static JsonObject AppendBody(string route) => route switch
     {
+        "batch" or "statements/batch" => new JsonObject { ["statements"] = new JsonArray(AppendBody("statements")) },
         "statements" => new JsonObject
         {
             ["source"] = new JsonObject { ["name"] = "Dmitry Peskov", ["role"] = "spokesperson", ["party"] = "Russia" },

@@ -20,7 +20,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         document.Status.ShouldBe(HttpStatusCode.OK);
         var paths = document.Json["paths"]!.AsObject().Select(p => p.Key).ToList();
         paths.ShouldBe([
-            "/api/claims", "/api/claims/{claimId}", "/api/claims/{claimId}/statements", "/api/claims/{claimId}/reports",
+            "/api/claims", "/api/claims/{claimId}", "/api/claims/{claimId}/statements", "/api/claims/{claimId}/statements/batch", "/api/claims/{claimId}/reports",
             "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
             "/api/sources", "/api/sources/{sourceId}",

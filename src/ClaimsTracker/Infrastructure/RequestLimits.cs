@@ -15,6 +15,9 @@ public sealed class LimitOptions
     /// <summary>The largest body of an admin import (POST /api/admin/import), an NDJSON export of the whole log.</summary>
     public long MaxImportBodyBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>The largest body of a statement batch (POST /api/claims/{id}/statements/batch), up to 1000 statements.</summary>
+    public long MaxBatchBodyBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>Writes each API key (or, without one, each client address) may make per second, sustained.</summary>
     public int WritesPerSecond { get; set; } = 20;
 
@@ -74,7 +77,10 @@ public static class RequestLimits
     public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         var limits = http.RequestServices.GetRequiredService<LimitOptions>();
-        var limit = http.Request.Path.StartsWithSegments("/api/admin/import") ? limits.MaxImportBodyBytes : limits.MaxRequestBodyBytes;
+        var path = http.Request.Path;
+        var limit = path.StartsWithSegments("/api/admin/import") ? limits.MaxImportBodyBytes
+            : path.Value?.EndsWith("/statements/batch", StringComparison.Ordinal) == true ? limits.MaxBatchBodyBytes
+            : limits.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit)
         {
             return WriteProblem(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large", TooLarge(limit));

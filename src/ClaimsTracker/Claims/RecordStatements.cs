@@ -1,0 +1,91 @@
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClaimsTracker.Claims;
+
+/// <summary>Several statements on one claim, recorded together: all of them or none.</summary>
+public sealed record RecordStatements(RecordStatement[]? Statements, long? ExpectedVersion);
+
+/// <summary>
+/// A wire feed or a newsroom tool posting many statements at once: one transaction, one read and one write of the
+/// claim's summary, one link of the audit ledger, instead of one of each per statement. The statements take
+/// consecutive versions in the order sent; the reply's version is the last one's.
+/// </summary>
+public static class RecordStatementsEndpoint
+{
+    /// <summary>The most statements one request may carry; a larger feed is sent in several requests.</summary>
+    public const int MaxStatements = 1_000;
+
+    public static ProblemDetails Validate(RecordStatements command, TimeProvider clock)
+    {
+        var validation = new Validation();
+        if (command?.Statements is not { Length: > 0 } statements)
+        {
+            return validation.Error("statements", "is required: a list of 1 to 1000 statements").Result();
+        }
+
+        if (statements.Length > MaxStatements)
+        {
+            validation.Error("statements", $"must hold at most {MaxStatements} statements (got {statements.Length}); send the rest in another request");
+        }
+
+        validation.Version("expectedVersion", command.ExpectedVersion);
+        for (var i = 0; i < statements.Length && i < MaxStatements; i++)
+        {
+            var field = $"statements[{i}]";
+            if (statements[i] is not { } statement)
+            {
+                validation.Error(field, "must be a statement, not null");
+                continue;
+            }
+
+            if (statement.ExpectedVersion is not null)
+            {
+                validation.Error($"{field}.expectedVersion", "is not taken per statement: set expectedVersion once, on the batch");
+            }
+
+            if (RecordStatementEndpoint.Validate(statement, clock) is { Extensions: var extensions }
+                && extensions.TryGetValue("errors", out var found) && found is IDictionary<string, string[]> errors)
+            {
+                foreach (var (name, messages) in errors)
+                {
+                    foreach (var message in messages)
+                    {
+                        validation.Error($"{field}.{name}", message);
+                    }
+                }
+            }
+        }
+
+        return validation.Result();
+    }
+
+    [WolverinePost("/api/claims/{claimId}/statements/batch", OperationId = "RecordStatements")]
+    [Tags("Claims")]
+    [EndpointSummary("Record several statements on a claim at once, all or none (at most 1000)")]
+    [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(
+        Guid claimId, RecordStatements command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
+        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+
+    public static Decision Decide(Claim claim, RecordStatements command, DecisionContext context)
+    {
+        var events = new object[command.Statements!.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var decision = RecordStatementEndpoint.Decide(claim, command.Statements[i], context);
+            if (decision.Problem is not null)
+            {
+                return decision;
+            }
+
+            events[i] = decision.Events[0];
+        }
+
+        return Decision.Append(events);
+    }
+}
