@@ -41,19 +41,42 @@ public sealed class HttpLoad(Uri address) : IDisposable
     /// <summary>One statement; the acknowledged version, or null when the service refused it.</summary>
     public async Task<Acknowledged?> Statement(Guid claimId, int n)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            source = new { name = $"Source {n % 97}", role = "spokesperson", party = n % 5 == 0 ? null : Parties[n % 2] },
-            stance = Stances[n % Stances.Length],
-            quote = "On the record.",
-            statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 100_000).ToString("O"),
-        });
+        var body = JsonSerializer.Serialize(StatementBody(n));
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await _http.PostAsync($"/api/claims/{claimId}/statements", content);
         var ack = Stopwatch.GetTimestamp();
         if (!response.IsSuccessStatusCode)
         {
             Interlocked.Increment(ref Errors);
+            return null;
+        }
+
+        var reply = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return new Acknowledged(claimId, reply!["version"]!.GetValue<long>(), ack);
+    }
+
+    private static object StatementBody(int n) => new
+    {
+        source = new { name = $"Source {n % 97}", role = "spokesperson", party = n % 5 == 0 ? null : Parties[n % 2] },
+        stance = Stances[n % Stances.Length],
+        quote = "On the record.",
+        statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 100_000).ToString("O"),
+    };
+
+    /// <summary>
+    /// <paramref name="count"/> statements in one POST /statements/batch; the acknowledged (last) version, or null when
+    /// the service refused the batch.
+    /// </summary>
+    public async Task<Acknowledged?> StatementBatch(Guid claimId, int first, int count)
+    {
+        var body = JsonSerializer.Serialize(new { statements = Enumerable.Range(first, count).Select(StatementBody).ToArray() });
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync($"/api/claims/{claimId}/statements/batch", content);
+        var ack = Stopwatch.GetTimestamp();
+        if (!response.IsSuccessStatusCode)
+        {
+            Interlocked.Increment(ref Errors);
+            Console.Error.WriteLine($"  batch refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             return null;
         }
 

@@ -86,6 +86,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("the service did not answer GET /api/claims within 90 s");
     }
 
+    /// <summary>CPU seconds the service process has used so far.</summary>
+    public double CpuSeconds() => CpuTime.OfProcess(_process.Id);
+
     /// <summary>Resident memory of the service process, in MiB.</summary>
     public double ResidentMiB()
     {

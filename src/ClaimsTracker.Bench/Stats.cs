@@ -66,3 +66,28 @@ public static class Progress
 
     public static void Say(string message) => Console.WriteLine($"[{Clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 }
+
+/// <summary>
+/// CPU time from /proc, in seconds: of one process (user + system), or of the whole machine (every core's busy
+/// time, so two cores fully busy for one second count two). Linux reports both in clock ticks of 1/100 s.
+/// </summary>
+public static class CpuTime
+{
+    private const double TicksPerSecond = 100;
+
+    public static double OfProcess(int pid)
+    {
+        // the fields after the command name, which is in parentheses and may itself hold spaces
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+                + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    public static double OfMachine()
+    {
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (ticks.Sum() - ticks[3] - ticks[4]) / TicksPerSecond;   // all but idle and iowait
+    }
+}
