@@ -10,9 +10,9 @@ public sealed record EarlierSnapshotFacts(string[] Parties);
 /// inline summary keeps those in the same transaction and derives the status a write replies with
 /// (<see cref="ClaimWrites"/>), so a write reads and rewrites one growing document rather than two.
 /// </summary>
-public sealed partial record Claim(Guid Id, long Version, string[] Parties, StatementRef[] Statements, bool Retracted)
+public sealed partial record Claim(Guid Id, long Version, string[] Parties, IReadOnlyList<StatementRef> Statements, bool Retracted)
 {
-    public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, [], false);
+    public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, AppendOnly<StatementRef>.Empty, false);
 
     /// <summary>
     /// Snapshots stored before the claim kept its parties itself carried them only inside their copy of the facts
@@ -48,7 +48,7 @@ public sealed partial record Claim(Guid Id, long Version, string[] Parties, Stat
         return this with
         {
             Version = version,
-            Statements = e is StatementRecorded s ? [.. Statements, new(version, s.Source.Name)] : Statements,
+            Statements = e is StatementRecorded s ? AppendOnly<StatementRef>.Of(Statements).Append(new(version, s.Source.Name)) : Statements,
             Retracted = Retracted || e is ClaimRetracted,
         };
     }

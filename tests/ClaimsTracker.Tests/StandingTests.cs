@@ -1,0 +1,93 @@
+using ClaimsTracker.Claims;
+using static ClaimsTracker.Tests.ClaimStory;
+
+namespace ClaimsTracker.Tests;
+
+/// <summary>
+/// The status followed event by event (<see cref="ConfirmationStatus.Standing"/>, used by the webhook relay) against
+/// the rule itself (<see cref="ConfirmationStatus.At"/> over all facts), and the facts' shared statement list.
+/// </summary>
+public sealed class StandingTests
+{
+    private static readonly Stance[] Stances = Enum.GetValues<Stance>();
+    private static readonly Verdict[] Verdicts = Enum.GetValues<Verdict>();
+
+    [Fact]
+    public void followed_event_by_event_the_status_is_the_rules_after_every_event_of_many_random_claims()
+    {
+        var random = new Random(20240220);
+        var checkedEvents = 0;
+        for (var story = 0; story < 400; story++)
+        {
+            var facts = Facts();
+            var standing = ConfirmationStatus.Standing.Of(facts);
+            var version = 1L;
+            var statementVersions = new List<long>();
+            for (var n = random.Next(1, 40); n > 0; n--)
+            {
+                var e = NextEvent(random, statementVersions);
+                version++;
+                if (e is StatementRecorded)
+                {
+                    statementVersions.Add(version);
+                }
+
+                var before = facts;
+                facts = facts.Then(version, e);
+                standing = standing.Follow(before, facts);
+                standing.Status.ShouldBe(ConfirmationStatus.At(facts).Status, $"story {story}, after event {version}: {e}");
+                checkedEvents++;
+            }
+        }
+
+        checkedEvents.ShouldBeGreaterThan(5_000);
+    }
+
+    [Fact]
+    public void a_statement_appended_to_earlier_facts_leaves_them_and_their_other_successors_as_they_were()
+    {
+        var start = Facts(Said(Russia, Stance.Confirms, Day(21)));
+        var one = start.Then(3, Said(NorthKorea, Stance.Denies, Day(22)));
+        var other = start.Then(3, Said(NorthKorea, Stance.Confirms, Day(23)));
+        var longer = one.Then(4, Said(Russia, Stance.Denies, Day(24)));
+
+        start.Statements.Count.ShouldBe(1);
+        one.Statements.Select(s => s.Stance).ShouldBe([Stance.Confirms, Stance.Denies]);
+        other.Statements.Select(s => s.Stance).ShouldBe([Stance.Confirms, Stance.Confirms]);
+        longer.Statements.Select(s => s.Stance).ShouldBe([Stance.Confirms, Stance.Denies, Stance.Denies]);
+        ConfirmationStatus.At(one).Status.ShouldBe(ClaimStatus.Disputed);
+        ConfirmationStatus.At(other).Status.ShouldBe(ClaimStatus.Confirmed);
+    }
+
+    [Fact]
+    public void the_shared_statement_list_round_trips_through_json_as_a_plain_array()
+    {
+        var facts = Facts(Said(Russia, Stance.Confirms, Day(21)), Said(NorthKorea, Stance.Denies, Day(22)));
+
+        var json = System.Text.Json.JsonSerializer.Serialize(facts, Infrastructure.Json.Options);
+        var read = System.Text.Json.JsonSerializer.Deserialize<ClaimFacts>(json, Infrastructure.Json.Options)!;
+
+        json.ShouldContain("\"statements\":[{");
+        read.Statements.Select(s => (s.Version, s.Party, s.Stance)).ShouldBe([(2L, Russia, Stance.Confirms), (3L, NorthKorea, Stance.Denies)]);
+        read.Then(4, Said(Russia, Stance.Denies, Day(23))).Statements.Count.ShouldBe(3);
+        read.Statements.Count.ShouldBe(2);
+    }
+
+    private static object NextEvent(Random random, List<long> statementVersions)
+    {
+        var at = Day(random.Next(18, 29), random.Next(0, 24));
+        var pick = random.Next(100);
+        return pick switch
+        {
+            < 60 => Said(random.Next(4) switch { 0 => Russia, 1 => NorthKorea, 2 => "north korea", _ => null },
+                Stances[random.Next(Stances.Length)], at),
+            < 75 => Ruled(Verdicts[random.Next(Verdicts.Length)], at),
+            < 80 => Retracted(at),
+            < 95 when statementVersions.Count > 0 => CorrectedStatement(
+                statementVersions[random.Next(statementVersions.Count)],
+                random.Next(2) == 0 ? Stances[random.Next(Stances.Length)] : null,
+                random.Next(2) == 0 ? Day(random.Next(18, 29), random.Next(0, 24)) : null),
+            _ => Evidence(Bearing.Supports, at),
+        };
+    }
+}
