@@ -40,16 +40,18 @@ public static class SummaryAsOf
             .Where(c => c.ClaimId == claimId && c.RecordedAt <= asOf)
             .OrderByDescending(c => c.Version)
             .FirstOrDefaultAsync(ct);
-        return await Fold(session, claimId, checkpoint, long.MaxValue, asOf, ct);
+        // just read for this request, so the fold may change it in place: no copy of a long claim's facts
+        return await Fold(session, claimId, checkpoint, long.MaxValue, asOf, ct, fromIsOwned: true);
     }
 
     /// <summary>Folds the claim's events after <paramref name="from"/>, up to a version and a recorded time.</summary>
     public static async Task<ClaimSummary?> Fold(
-        IQuerySession session, Guid claimId, SummaryCheckpoint? from, long untilVersion, DateTimeOffset asOf, CancellationToken ct)
+        IQuerySession session, Guid claimId, SummaryCheckpoint? from, long untilVersion, DateTimeOffset asOf, CancellationToken ct,
+        bool fromIsOwned = false)
     {
-        // the fold mutates the summary: start from a copy, or a checkpoint taken earlier in the same daemon batch
-        // would be stored with the state of a later one
-        var summary = from is null ? null : Json.Copy(from.Summary);
+        // the fold mutates the summary: unless the caller owns the checkpoint, start from a copy, or a checkpoint taken
+        // earlier in the same daemon batch would be stored with the state of a later one
+        var summary = from is null ? null : fromIsOwned ? from.Summary : Json.Copy(from.Summary);
         var after = from?.Version ?? 0;
         var folded = false;
         while (true)
