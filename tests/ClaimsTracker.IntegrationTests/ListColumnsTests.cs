@@ -37,12 +37,18 @@ public sealed class ListColumnsTests(AppFixture fixture) : IntegrationContext(fi
             firstReport = new { outlet = "KCNA", publishedAt = "2024-02-20T00:00:00Z" },
         });
 
+        // one party of two confirms: a status of two words, which the JSON stores as partially_confirmed
+        var said = await Api.StatementFrom(gift, "Peskov", "Russia", "confirms");
+        said.Field("status").ShouldBe("partially_confirmed");
+        (await Ids("/api/claims?status=partially_confirmed")).ShouldBe([gift]);
+
         // a store of the earlier schema: the summaries without the columns
         await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
         {
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand(
-                "alter table claims.mt_doc_claimsummary drop column parties, drop column topics, drop column statement", connection);
+                "alter table claims.mt_doc_claimsummary drop column status, drop column parties, drop column topics, drop column statement",
+                connection);
             await drop.ExecuteNonQueryAsync();
         }
 
@@ -53,6 +59,14 @@ public sealed class ListColumnsTests(AppFixture fixture) : IntegrationContext(fi
         (await Ids("/api/claims?party=north%20korea&topic=Aurus")).ShouldBe([gift]);
         (await Ids("/api/claims?q=limousine")).ShouldBe([gift]);
         (await Ids("/api/claims?topic=weapons&q=rockets")).ShouldBe([weapons]);
+        (await Ids("/api/claims?status=partially_confirmed")).ShouldBe([gift]);
+        (await Ids("/api/claims?status=unconfirmed&party=russia")).ShouldBe([weapons]);
+
+        // a write after that stores the status as written by the service again: both are found
+        var other = await Api.RegisteredClaim(Scenarios.WeaponsClaim("Another claim about missiles"));
+        (await Api.StatementFrom(other, "Peskov", "Russia", "confirms")).Field("status").ShouldBe("partially_confirmed");
+        (await Ids("/api/claims?status=partially_confirmed")).ShouldBe([other, gift]);
+        (await Ids("/api/claims?status=unconfirmed")).ShouldBe([weapons]);
     }
 
     [Fact]

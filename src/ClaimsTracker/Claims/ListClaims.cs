@@ -48,13 +48,15 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
     {
         var conditions = new List<string>();
         var parameters = new List<object>();
+        // status, parties, topics and statement are columns copied from the document (ClaimSummary.ConfigureMarten);
+        // the status as the enum's name, or as the stored word in rows filled from the JSON
         if (Words.TryParse<ClaimStatus>(Status, out var status))
         {
-            conditions.Add("d.data ->> 'status' = ?");
+            conditions.Add("d.status in (?, ?)");
+            parameters.Add(status.ToString());
             parameters.Add(Words.Of(status));
         }
 
-        // parties, topics and statement are columns copied from the document (ClaimSummary.ConfigureMarten)
         if (!string.IsNullOrWhiteSpace(Party))
         {
             conditions.Add("exists (select 1 from unnest(d.parties) p where lower(p) = lower(?))");
