@@ -100,10 +100,11 @@ public static class BulkStore
         // each claim's summary, as the inline projection would have stored it, so the board and list (P6) can be read
         // before and whatever the rebuild (P4) does: the summary of the claim whose registration was copied, given the
         // new claim's id, version and last change. Its facts are that claim's few, not a hundred: the list reads
-        // summaries without their facts, so the page costs the same.
+        // summaries without their facts, so the page costs the same. Status, parties, topics and statement are the columns
+        // the service copies from each summary it writes (ClaimSummary.ConfigureMarten), for the list's filters.
         var summaries = await Summaries(templateConnection, registered);
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "copy claims.mt_doc_claimsummary (id, data, mt_dotnet_type, last_changed_at) from stdin (format binary)"))
+            "copy claims.mt_doc_claimsummary (id, data, mt_dotnet_type, last_changed_at, status, parties, topics, statement) from stdin (format binary)"))
         {
             var lastSeq = new long[claims];
             for (var group = 0; group < claims; group += 8)
@@ -128,6 +129,10 @@ public static class BulkStore
                 await copy.WriteAsync(summary.ToJsonString(), NpgsqlDbType.Jsonb);
                 await copy.WriteAsync(template.DotnetType, NpgsqlDbType.Varchar);
                 await copy.WriteAsync(lastChanged, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(summary["status"]!.GetValue<string>(), NpgsqlDbType.Text);
+                await copy.WriteAsync(Strings(summary["parties"]), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(Strings(summary["topics"]), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(summary["statement"]!.GetValue<string>(), NpgsqlDbType.Text);
             }
 
             await copy.CompleteAsync();
@@ -146,6 +151,9 @@ public static class BulkStore
 
         return seq;
     }
+
+    private static string[] Strings(System.Text.Json.Nodes.JsonNode? array) =>
+        array!.AsArray().Select(x => x!.GetValue<string>()).ToArray();
 
     private sealed record Template(string ClaimId, string Type, string Data, string DotnetType, string Headers, string Actor);
 

@@ -50,7 +50,7 @@ public static class Page
             </body>
             </html>
             """);
-        return new HtmlResult(document.ToString(), status);
+        return new HtmlResult(document, status);
     }
 
     /// <summary>
@@ -70,13 +70,17 @@ public static class Page
         <p><a href="/">Back to the board</a></p>
         """), status: StatusCodes.Status404NotFound);
 
-    private sealed class HtmlResult(string document, int status) : IResult
+    private sealed class HtmlResult(Html document, int status) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            httpContext.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.Content(document, "text/html; charset=utf-8", Encoding.UTF8, status).ExecuteAsync(httpContext);
+            var response = httpContext.Response;
+            response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.StatusCode = status;
+            response.ContentType = "text/html; charset=utf-8";
+            response.ContentLength = document.ByteCount();
+            return document.WriteTo(response.Body, httpContext.RequestAborted);
         }
     }
 }

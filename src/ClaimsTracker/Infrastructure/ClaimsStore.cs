@@ -71,6 +71,8 @@ public static class ClaimsStore
                 opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
 
                 opts.Schema.For<ClaimSummary>().Duplicate(x => x.LastChangedAt); // an indexed column: board pages sort without unpacking JSON
+                // the summary's status column (ClaimSummary.ConfigureMarten) holds a name, not a number
+                opts.Advanced.DuplicatedFieldEnumStorage = EnumStorage.AsString;
                 opts.Schema.For<IdempotentWrite>();
             })
             .UseLightweightSessions()
