@@ -143,6 +143,19 @@ public static class BulkStore
             await sequence.ExecuteNonQueryAsync();
         }
 
+        // as an established store's daemon would have it: every async projection and subscription caught up, so the
+        // reads (P6) are measured on a service at rest, not one replaying the million events from the first (the
+        // rebuild, P4, replays them from the first whatever this says)
+        await using (var caughtUp = new NpgsqlCommand("""
+            insert into claims.mt_event_progression (name, last_seq_id)
+            select shard, $1 from unnest(array['ClaimTimeline:All', 'SourceProfile:All', 'SummaryCheckpoints:All', 'webhooks:All', 'HighWaterMark']) shard
+            on conflict (name) do update set last_seq_id = excluded.last_seq_id
+            """, connection))
+        {
+            caughtUp.Parameters.Add(new NpgsqlParameter { Value = seq });
+            await caughtUp.ExecuteNonQueryAsync();
+        }
+
         // as an established store's would be: visibility settled, so the first reads do not write hint bits
         await using (var vacuum = new NpgsqlCommand("vacuum analyze claims.mt_doc_claimsummary", connection))
         {
