@@ -16,6 +16,11 @@ builder.Services.AddDemoData(builder.Configuration);
 builder.Host.UseWolverine(opts =>
 {
     ClusterMode.From(builder.Configuration).Configure(opts, builder.Configuration);
+    if (!DatabaseSchema.AppliedOnStart(builder.Configuration))
+    {
+        DatabaseSchema.LeaveToSetup(opts);
+    }
+
     if (DatabaseConnection.ReadsFromReplicas(builder.Configuration))
     {
         ReplicaReads.Configure(opts);
