@@ -62,6 +62,7 @@ public static class DatabaseSchema
         var database = store.Storage.Database;
         var expected = database.AllObjects()
             .Where(o => o is Table or Sequence or Function)
+            .OrderBy(o => o is Table ? 0 : 1)   // the message names tables first
             .Select(o => o.Identifier.QualifiedName.ToLowerInvariant())
             .Distinct()
             .ToList();
