@@ -65,6 +65,13 @@ public sealed class CommandLineTests(AppFixture fixture)
         (await Scalar<bool>(connectionString,
             "select to_regclass('claims.mt_events') is not null and to_regclass('claims.wolverine_incoming_envelopes') is not null")).ShouldBeTrue();
 
+        // one table short, as after deploying a build with a new document type without its setup step
+        await Execute(connectionString, "drop table claims.mt_doc_webhook");
+        var oneShort = await Cli(connectionString, setupFirst, "--urls", "http://127.0.0.1:0");
+        oneShort.ExitCode.ShouldNotBe(0, oneShort.Output);
+        oneShort.Output.ShouldContain("1 table(s)/function(s) missing, e.g. claims.mt_doc_webhook.");
+        (await Cli(connectionString, setupFirst, "resources", "setup")).ExitCode.ShouldBe(0);
+
         using var service = Start(connectionString, ["--urls", "http://127.0.0.1:0"], seed: false, setupFirst);
         var output = new List<string>();
         var listening = new TaskCompletionSource<string>();
