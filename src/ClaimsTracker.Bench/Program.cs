@@ -14,7 +14,8 @@ var output = Arg("--out");
 var plan = quick ? Plan.Quick : Plan.Full;
 var results = new Results(quick ? "quick" : "full", DateTimeOffset.UtcNow);
 var budget = Stopwatch.StartNew();
-var codegen = args.Contains("--pregenerated") ? "pre-generated code (TypeLoadMode.Static)" : "runtime code generation (TypeLoadMode.Dynamic)";
+var codegen = (args.Contains("--pregenerated") ? "pre-generated code (TypeLoadMode.Static)" : "runtime code generation (TypeLoadMode.Dynamic)")
+    + (args.Contains("--ready-to-run") ? ", published with ReadyToRun" : "");
 byte[] export = [];
 var errors = 0;
 
