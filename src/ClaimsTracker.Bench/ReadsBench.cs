@@ -24,7 +24,7 @@ internal static partial class ReadsBench
         var events = await BulkStore.Seed(connectionString, bulk, plan.Claims, plan.EventsPerClaim);
         Progress.Say($"  {events:N0} events copied in {seeding.Elapsed.TotalSeconds:0.0} s");
 
-        await using (var service = await ServiceProcess.Start(serviceDll, bulk, plan.Port + 1))
+        await using (var service = await ServiceProcess.Start(serviceDll, bulk, plan.Port + 1, schemaReady: true))
         {
             Progress.Say($"P6: reads on the bulk store (its service answered {service.Startup.TotalMilliseconds:N0} ms after start)");
             using var load = new HttpLoad(service.Address);

@@ -11,11 +11,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly Process _process;
 
-    private ServiceProcess(Process process, Uri address, TimeSpan startup)
+    private ServiceProcess(Process process, Uri address, TimeSpan startup, TimeSpan schemaSetup)
     {
         _process = process;
         Address = address;
         Startup = startup;
+        SchemaSetup = schemaSetup;
     }
 
     public Uri Address { get; }
@@ -23,8 +24,17 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>From process start to the first answered request of the API (GET /api/claims, a Wolverine endpoint).</summary>
     public TimeSpan Startup { get; }
 
-    public static async Task<ServiceProcess> Start(string serviceDll, string connectionString, int port)
+    /// <summary>The deployment step before the start, <c>resources setup</c> (zero when the caller had run it).</summary>
+    public TimeSpan SchemaSetup { get; }
+
+    /// <summary>
+    /// Starts the service as a deployment does: the schema applied first by its own step (<c>resources setup</c>,
+    /// not part of <see cref="Startup"/>), then the service with <c>Database:ApplySchemaOnStart=false</c>, which
+    /// only checks that the schema is there.
+    /// </summary>
+    public static async Task<ServiceProcess> Start(string serviceDll, string connectionString, int port, bool schemaReady = false)
     {
+        var schemaSetup = schemaReady ? TimeSpan.Zero : await SetupSchema(serviceDll, connectionString);
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(serviceDll);
@@ -32,6 +42,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add(address.ToString().TrimEnd('/'));
         info.Environment["ConnectionStrings__Claims"] = connectionString;
         info.Environment["Demo__Seed"] = "false";
+        info.Environment["Database__ApplySchemaOnStart"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Auth__Keys__0__Name"] = "bench-editor";
         info.Environment["Auth__Keys__0__Role"] = "editor";
@@ -69,7 +80,7 @@ public sealed class ServiceProcess : IAsyncDisposable
                 // not /health: ASP.NET answers it before Wolverine has generated (or loaded) any endpoint's code
                 if ((await probe.GetAsync(new Uri(address, "/api/claims?pageSize=1"))).StatusCode == HttpStatusCode.OK)
                 {
-                    return new ServiceProcess(process, address, clock.Elapsed);
+                    return new ServiceProcess(process, address, clock.Elapsed, schemaSetup);
                 }
             }
             catch (HttpRequestException)
@@ -88,6 +99,28 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>CPU seconds the service process has used so far.</summary>
     public double CpuSeconds() => CpuTime.OfProcess(_process.Id);
+
+    /// <summary><c>dotnet ClaimsTracker.dll resources setup</c>: creates or updates the schema, then exits.</summary>
+    public static async Task<TimeSpan> SetupSchema(string serviceDll, string connectionString)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(serviceDll);
+        info.ArgumentList.Add("resources");
+        info.ArgumentList.Add("setup");
+        info.Environment["ConnectionStrings__Claims"] = connectionString;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"resources setup failed with code {process.ExitCode}: {await output}{await errors}");
+        }
+
+        return clock.Elapsed;
+    }
 
     /// <summary>Resident memory of the service process, in MiB.</summary>
     public double ResidentMiB()

@@ -16,6 +16,11 @@ builder.Services.AddDemoData(builder.Configuration);
 builder.Host.UseWolverine(opts =>
 {
     ClusterMode.From(builder.Configuration).Configure(opts, builder.Configuration);
+    if (!DatabaseSchema.AppliedOnStart(builder.Configuration))
+    {
+        DatabaseSchema.LeaveToSetup(opts);
+    }
+
     if (DatabaseConnection.ReadsFromReplicas(builder.Configuration))
     {
         ReplicaReads.Configure(opts);
@@ -24,6 +29,23 @@ builder.Host.UseWolverine(opts =>
 
 var app = builder.Build();
 app.UseClaimsApi();
+
+// With --urls JasperFx runs the host itself and answers every outcome with exit code 0, a start that failed included
+// (a missing schema, an unreachable database): run it here instead, so a failed start exits with 1 as under `run`.
+if (args.Any(a => a.StartsWith("--urls", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--http", StringComparison.OrdinalIgnoreCase)))
+{
+    try
+    {
+        await app.RunAsync();
+        return 0;
+    }
+    catch (Exception e)
+    {
+        // the host has logged the exception ("Hosting failed to start"); this is the last line an operator sees
+        await Console.Error.WriteLineAsync($"ClaimsTracker stopped: {e.Message}");
+        return 1;
+    }
+}
 
 return await app.RunJasperFxCommands(args);
 

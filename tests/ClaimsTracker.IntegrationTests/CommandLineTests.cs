@@ -39,6 +39,82 @@ public sealed class CommandLineTests(AppFixture fixture)
         codegen.Output.ShouldContain("RecordStatementEndpoint");
     }
 
+    /// <summary>
+    /// Database:ApplySchemaOnStart=false, as ops/bench and docker-compose run the service after their own
+    /// `resources setup` step: on a database without the schema the service must neither create anything nor start
+    /// half-working, but stop at once and say what to run; after `resources setup` (with the same setting, which
+    /// must not stop it from creating the schema) it starts and serves writes and reads on that schema.
+    /// </summary>
+    [Fact]
+    public async Task without_applying_the_schema_at_start_a_missing_schema_stops_the_service_and_resources_setup_lets_it_serve()
+    {
+        var connectionString = await FreshDatabase();
+        var setupFirst = new Dictionary<string, string> { ["Database__ApplySchemaOnStart"] = "false" };
+
+        var refused = await Cli(connectionString, setupFirst, "--urls", "http://127.0.0.1:0");
+
+        refused.ExitCode.ShouldNotBe(0, refused.Output);
+        refused.Output.ShouldContain("The database schema is not set up");
+        refused.Output.ShouldContain("claims.mt_doc_claimsummary");
+        refused.Output.ShouldContain("resources setup");
+        (await Scalar<long>(connectionString,
+            "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'claims'")).ShouldBe(0);
+
+        var setup = await Cli(connectionString, setupFirst, "resources", "setup");
+        setup.ExitCode.ShouldBe(0, setup.Output);
+        (await Scalar<bool>(connectionString,
+            "select to_regclass('claims.mt_events') is not null and to_regclass('claims.wolverine_incoming_envelopes') is not null")).ShouldBeTrue();
+
+        // one table short, as after deploying a build with a new document type without its setup step
+        await Execute(connectionString, "drop table claims.mt_doc_webhook");
+        var oneShort = await Cli(connectionString, setupFirst, "--urls", "http://127.0.0.1:0");
+        oneShort.ExitCode.ShouldNotBe(0, oneShort.Output);
+        oneShort.Output.ShouldContain("1 table(s)/function(s) missing, e.g. claims.mt_doc_webhook.");
+        (await Cli(connectionString, setupFirst, "resources", "setup")).ExitCode.ShouldBe(0);
+
+        using var service = Start(connectionString, ["--urls", "http://127.0.0.1:0"], seed: false, setupFirst);
+        var output = new List<string>();
+        var listening = new TaskCompletionSource<string>();
+        service.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.Add(line.Data);
+            }
+
+            if (System.Text.RegularExpressions.Regex.Match(line.Data, @"Now listening on: (http://\S+)") is { Success: true } match)
+            {
+                listening.TrySetResult(match.Groups[1].Value);
+            }
+        };
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+        try
+        {
+            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            var api = new Api(http);
+            var id = await api.RegisteredClaim();
+            (await api.StatementFrom(id, "Dmitry Peskov", "Russia", "denies")).Field("status").ShouldBe("denied");
+            (await api.Status(id)).ShouldBe("denied");
+            (await api.Get("/api/claims?pageSize=1")).Field("items.0.id").ShouldBe(id);
+            lock (output)
+            {
+                output.ShouldContain(line => line.Contains("Database schema present", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            Process.Start("kill", ["-TERM", service.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+            await service.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     private async Task<string> FreshDatabase()
     {
         var name = $"cli_{Guid.NewGuid():N}";
@@ -66,16 +142,20 @@ public sealed class CommandLineTests(AppFixture fixture)
         await service.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private static async Task<(int ExitCode, string Output)> Cli(string connectionString, params string[] args)
+    private static Task<(int ExitCode, string Output)> Cli(string connectionString, params string[] args) =>
+        Cli(connectionString, new Dictionary<string, string>(), args);
+
+    private static async Task<(int ExitCode, string Output)> Cli(
+        string connectionString, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(connectionString, args, seed: false);
+        using var process = Start(connectionString, args, seed: false, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return (process.ExitCode, await output + await errors);
     }
 
-    private static Process Start(string connectionString, string[] args, bool seed)
+    private static Process Start(string connectionString, string[] args, bool seed, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -96,6 +176,11 @@ public sealed class CommandLineTests(AppFixture fixture)
         }
 
         info.Environment["Demo__Seed"] = seed ? "true" : "false";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         return Process.Start(info)!;
     }
 

@@ -31,6 +31,8 @@ public static class ClaimsStore
             services.AddSingleton(new ReplicaReads(hosts.WithTargetSession(DatabaseConnection.ReadsFrom(configuration))));
         }
 
+        // Database:ApplySchemaOnStart (default true): see DatabaseSchema
+        var applySchema = DatabaseSchema.AppliedOnStart(configuration);
         var marten = services.AddMarten(opts =>
             {
                 if (hosts is not null)
@@ -74,9 +76,22 @@ public static class ClaimsStore
                 // the summary's status column (ClaimSummary.ConfigureMarten) holds a name, not a number
                 opts.Advanced.DuplicatedFieldEnumStorage = EnumStorage.AsString;
                 opts.Schema.For<IdempotentWrite>();
+                if (!applySchema)
+                {
+                    DatabaseSchema.LeaveToSetup(opts);
+                }
             })
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .UseLightweightSessions();
+        if (applySchema)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
+        else
+        {
+            // registered before the projection daemon: a missing schema stops the start here, with its remedy
+            services.AddHostedService<DatabaseSchema.RequireAtStart>();
+        }
+
         if (cluster.Enabled)
         {
             // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon

@@ -1,0 +1,93 @@
+using JasperFx;
+using Marten;
+using Npgsql;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using Weasel.Postgresql.Tables;
+using Wolverine;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// Who owns the database schema. By default (<c>Database:ApplySchemaOnStart=true</c>) the service creates and
+/// updates its tables and functions itself when it starts: Marten compares every configured table and function with
+/// the database and applies the difference, and Wolverine does the same for its envelope tables (about 0.5 s of each
+/// start, most of it the comparison, also when nothing has changed). A deployment that applies the schema as its own
+/// step first (<c>ClaimsTracker resources setup</c>, run by ops/bench and ops/compose before the service) sets it to
+/// <c>false</c>: the service then never changes the schema (Marten and Wolverine with <see cref="AutoCreate.None"/>,
+/// no comparison) and checks only that every table, sequence and function it needs exists, with one catalog query.
+/// When something is missing it refuses to start and names the step to run, rather than start and fail the first
+/// request that touches the missing table. A column changed by a newer build is not noticed there: run
+/// <c>resources setup</c> of the new build before starting it, which is what those scripts do on every start.
+/// </summary>
+public static class DatabaseSchema
+{
+    public const string Setting = "Database:ApplySchemaOnStart";
+
+    public static bool AppliedOnStart(IConfiguration configuration) => configuration.GetValue(Setting, true);
+
+    /// <summary>Marten's half: set with the store (see <see cref="ClaimsStore"/>).</summary>
+    public static void LeaveToSetup(StoreOptions opts) => opts.AutoCreateSchemaObjects = AutoCreate.None;
+
+    /// <summary>
+    /// Wolverine's half: with <see cref="AutoCreate.None"/> its start only asks whether its envelope storage exists
+    /// (a cheap check that fails the start when it does not) instead of comparing and migrating it.
+    /// </summary>
+    public static void LeaveToSetup(WolverineOptions opts) => opts.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+
+    /// <summary>The check at start, before the projection daemon, Wolverine and the data-protection key ring use the store.</summary>
+    public sealed class RequireAtStart(IDocumentStore store, ILogger<RequireAtStart> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var missing = await Missing(store, cancellationToken);
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema is not set up: {missing.Count} table(s)/function(s) missing, e.g. " +
+                    $"{string.Join(", ", missing.Take(5))}. {Setting} is false, so the service does not create them " +
+                    "itself: run `ClaimsTracker resources setup` (or `dotnet ClaimsTracker.dll resources setup`) with the " +
+                    $"same settings first, or remove {Setting}=false to have the service apply the schema when it starts.");
+            }
+
+            logger.LogInformation("Database schema present ({Setting}=false: not compared or changed at start)", Setting);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The configured tables, sequences and functions that the database lacks, by qualified name.</summary>
+    public static async Task<IReadOnlyList<string>> Missing(IDocumentStore store, CancellationToken cancellationToken)
+    {
+        var database = store.Storage.Database;
+        var expected = database.AllObjects()
+            .Where(o => o is Table or Sequence or Function)
+            .OrderBy(o => o is Table ? 0 : 1)   // the message names tables first
+            .Select(o => o.Identifier.QualifiedName.ToLowerInvariant())
+            .Distinct()
+            .ToList();
+        var schemas = database.AllObjects().Select(o => o.Identifier.Schema.ToLowerInvariant()).Distinct().ToArray();
+
+        await using var connection = database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = any(@schemas) and c.relkind in ('r', 'p', 'S')
+            union
+            select n.nspname || '.' || p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+             where n.nspname = any(@schemas)
+            """, connection);
+        command.Parameters.AddWithValue("schemas", schemas);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        return expected.Where(name => !present.Contains(name)).ToList();
+    }
+}
