@@ -52,12 +52,12 @@ public static class BulkStore
         {
             for (var c = 0; c < claims; c++)
             {
-                await streams.StartRowAsync();
-                await streams.WriteAsync(ids[c], NpgsqlDbType.Uuid);
-                await streams.WriteAsync(streamType, NpgsqlDbType.Varchar);
-                await streams.WriteAsync((long)eventsPerClaim, NpgsqlDbType.Bigint);
-                await streams.WriteAsync(start + (step * ((c + 1.0) * eventsPerClaim)), NpgsqlDbType.TimestampTz);
-                await streams.WriteAsync(start + (step * (c * (double)eventsPerClaim)), NpgsqlDbType.TimestampTz);
+                streams.StartRow();
+                streams.Write(ids[c], NpgsqlDbType.Uuid);
+                streams.Write(streamType, NpgsqlDbType.Varchar);
+                streams.Write((long)eventsPerClaim, NpgsqlDbType.Bigint);
+                streams.Write(start + (step * ((c + 1.0) * eventsPerClaim)), NpgsqlDbType.TimestampTz);
+                streams.Write(start + (step * (c * (double)eventsPerClaim)), NpgsqlDbType.TimestampTz);
             }
 
             await streams.CompleteAsync();
@@ -79,17 +79,17 @@ public static class BulkStore
                         var c = group + m;
                         var row = version == 1 ? registered[c % registered.Count] : statements[(c + version) % statements.Count];
                         seq++;
-                        await events.StartRowAsync();
-                        await events.WriteAsync(seq, NpgsqlDbType.Bigint);
-                        await events.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                        await events.WriteAsync(ids[c], NpgsqlDbType.Uuid);
-                        await events.WriteAsync((long)version, NpgsqlDbType.Bigint);
-                        await events.WriteAsync(row.Data.Replace(row.ClaimId, ids[c].ToString(), StringComparison.Ordinal), NpgsqlDbType.Jsonb);
-                        await events.WriteAsync(row.Type, NpgsqlDbType.Varchar);
-                        await events.WriteAsync(start + (step * seq), NpgsqlDbType.TimestampTz);
-                        await events.WriteAsync(row.DotnetType, NpgsqlDbType.Varchar);
-                        await events.WriteAsync(row.Headers, NpgsqlDbType.Jsonb);
-                        await events.WriteAsync(row.Actor, NpgsqlDbType.Varchar);
+                        events.StartRow();
+                        events.Write(seq, NpgsqlDbType.Bigint);
+                        events.Write(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                        events.Write(ids[c], NpgsqlDbType.Uuid);
+                        events.Write((long)version, NpgsqlDbType.Bigint);
+                        events.Write(row.Data.Replace(row.ClaimId, ids[c].ToString(), StringComparison.Ordinal), NpgsqlDbType.Jsonb);
+                        events.Write(row.Type, NpgsqlDbType.Varchar);
+                        events.Write(start + (step * seq), NpgsqlDbType.TimestampTz);
+                        events.Write(row.DotnetType, NpgsqlDbType.Varchar);
+                        events.Write(row.Headers, NpgsqlDbType.Jsonb);
+                        events.Write(row.Actor, NpgsqlDbType.Varchar);
                     }
                 }
             }
@@ -124,15 +124,15 @@ public static class BulkStore
                 var summary = System.Text.Json.Nodes.JsonNode.Parse(template.Data.Replace(template.ClaimId, ids[c].ToString(), StringComparison.Ordinal))!;
                 summary["version"] = eventsPerClaim;
                 summary["lastChangedAt"] = lastChanged.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-                await copy.StartRowAsync();
-                await copy.WriteAsync(ids[c], NpgsqlDbType.Uuid);
-                await copy.WriteAsync(summary.ToJsonString(), NpgsqlDbType.Jsonb);
-                await copy.WriteAsync(template.DotnetType, NpgsqlDbType.Varchar);
-                await copy.WriteAsync(lastChanged, NpgsqlDbType.TimestampTz);
-                await copy.WriteAsync(summary["status"]!.GetValue<string>(), NpgsqlDbType.Text);
-                await copy.WriteAsync(Strings(summary["parties"]), NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await copy.WriteAsync(Strings(summary["topics"]), NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await copy.WriteAsync(summary["statement"]!.GetValue<string>(), NpgsqlDbType.Text);
+                copy.StartRow();
+                copy.Write(ids[c], NpgsqlDbType.Uuid);
+                copy.Write(summary.ToJsonString(), NpgsqlDbType.Jsonb);
+                copy.Write(template.DotnetType, NpgsqlDbType.Varchar);
+                copy.Write(lastChanged, NpgsqlDbType.TimestampTz);
+                copy.Write(summary["status"]!.GetValue<string>(), NpgsqlDbType.Text);
+                copy.Write(Strings(summary["parties"]), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                copy.Write(Strings(summary["topics"]), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                copy.Write(summary["statement"]!.GetValue<string>(), NpgsqlDbType.Text);
             }
 
             await copy.CompleteAsync();

@@ -50,12 +50,12 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     var idle = service.ResidentMiB();
     using var load = new HttpLoad(service.Address);
 
-    Progress.Say($"HTTP ceiling: GET /health/live (no database) from {plan.Clients} clients, {plan.Rounds} × {plan.Burst.TotalSeconds / 2} s");
+    Progress.Say($"HTTP ceiling: GET /health/live (no database) from {plan.Clients} clients, {plan.Rounds} × {plan.Burst.TotalSeconds / 4} s");
     var noOpCpu = 0.0;
     var noOp = Figure.Of(await Rounds(plan.Rounds, async () =>
     {
         var (machine, clock) = (CpuTime.OfMachine(), Stopwatch.StartNew());
-        var answered = await load.Reads("/health/live", int.MaxValue, plan.Clients, plan.Burst / 2);
+        var answered = await load.Reads("/health/live", int.MaxValue, plan.Clients, plan.Burst / 4);
         noOpCpu = (CpuTime.OfMachine() - machine) * 1000 / answered.Count;
         return answered.Count / clock.Elapsed.TotalSeconds;
     }), "requests/s");
@@ -103,9 +103,9 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     var longEvents = await raw.Scalar($"select count(*) from claims.mt_events where stream_id = '{longClaim}'");
     Progress.Say($"  {longEvents:N0} events written in {seeding.Elapsed.TotalSeconds:0.0} s");
     var asOf = Uri.EscapeDataString(middle.ToString("O"));
-    var plain = await load.Reads($"/api/claims/{longClaim}", plan.Reads, 1);
-    var recorded = await load.Reads($"/api/claims/{longClaim}?asOf={asOf}", plan.Reads, 1);
-    var world = await load.Reads($"/api/claims/{longClaim}?worldAt=2024-03-01T00:00:00Z", plan.Reads, 1);
+    var plain = await load.Reads($"/api/claims/{longClaim}", plan.Reads, 1, plan.ReadsLimit);
+    var recorded = await load.Reads($"/api/claims/{longClaim}?asOf={asOf}", plan.Reads, 1, plan.ReadsLimit);
+    var world = await load.Reads($"/api/claims/{longClaim}?worldAt=2024-03-01T00:00:00Z", plan.Reads, 1, plan.ReadsLimit);
     Progress.Say($"  plain p50 {plain.P(0.5):0.00} ms, asOf p50 {recorded.P(0.5):0.00} ms, worldAt p50 {world.P(0.5):0.00} ms");
 
     // exported before the batches below: the import (P2) replays what single writes and P5 left, at a size that fits the run
@@ -248,9 +248,9 @@ internal sealed record Plan(
     int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims,
     int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit)
 {
-    public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 50_000, 300, TimeSpan.FromSeconds(10),
+    public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), 50_000, 300, TimeSpan.FromSeconds(10),
         500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(2));
-    public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
+    public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
         10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(280), TimeSpan.FromSeconds(8));
 }
 
