@@ -178,6 +178,27 @@ public sealed class ReadingClaimsTests(AppFixture fixture) : IntegrationContext(
     }
 
     [Fact]
+    public async Task a_page_read_again_shows_every_write_committed_since_even_when_it_was_kept()
+    {
+        var id = await Api.RegisteredClaim(Scenarios.WeaponsClaim("A claim read over and over"));
+        var first = await Api.Get("/api/claims?pageSize=5");
+        var again = await Api.Get("/api/claims?pageSize=5");
+        again.Text.ShouldBe(first.Text);   // nothing committed in between: the same page, possibly the kept one
+
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+        var afterStatement = await Api.Get("/api/claims?pageSize=5");
+        var newer = await Api.RegisteredClaim(Scenarios.WeaponsClaim("A newer claim"));
+        var afterRegistration = await Api.Get("/api/claims?pageSize=5");
+        var board = await Api.Get("/");
+
+        afterStatement.Field("items.0.id").ShouldBe(id);
+        afterStatement.Field("items.0.status").ShouldBe("partially_confirmed");
+        afterRegistration.Field("items.0.id").ShouldBe(newer);
+        long.Parse(afterRegistration.Field("total")!).ShouldBe(long.Parse(first.Field("total")!) + 1);
+        board.Text.ShouldContain("A newer claim");
+    }
+
+    [Fact]
     public async Task a_corrected_stance_counts_in_the_sources_track_record()
     {
         var id = await Api.RegisteredClaim();

@@ -172,11 +172,21 @@ public static class ClaimListing
 {
     private const string Table = $"{ClaimsStore.Schema}.mt_doc_claimsummary";
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, SnapshotCache> Caches = new();
+
     public static async Task<(List<ClaimListItem> Items, long Total)> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
     {
         var (where, parameters) = filter.Sql();
-        var total = (await session.QueryAsync<long>($"select count(*) from {Table} as d{where}", ct, parameters)).Single();
         var skip = ((long)filter.PageNumber - 1) * filter.Size;
+        var cache = Caches.GetValue(session.DocumentStore, _ => new SnapshotCache());
+        var key = string.Join('\u0001', [where, .. parameters, filter.Size, skip]);
+        var snapshot = (await session.QueryAsync<string>("select pg_current_snapshot()::text", ct)).Single();
+        if (cache.Find(key, snapshot) is { } kept)
+        {
+            return kept;
+        }
+
+        var total = (await session.QueryAsync<long>($"select count(*) from {Table} as d{where}", ct, parameters)).Single();
         var page = skip >= total
             ? []
             : await session.QueryAsync<ClaimSummary>(
@@ -185,6 +195,34 @@ public static class ClaimListing
                 where d.id = any(array(select d.id from {Table} as d{where} order by d.last_changed_at desc, d.id limit {filter.Size} offset {skip}))
                 order by d.last_changed_at desc, d.id
                 """, ct, parameters);
-        return (page.Select(ClaimListItem.Of).ToList(), total);
+        var listing = (page.Select(ClaimListItem.Of).ToList(), total);
+        cache.Keep(key, snapshot, listing);
+        return listing;
+    }
+
+    /// <summary>
+    /// The pages last read, each with the database snapshot (<c>pg_current_snapshot()</c>: xmin, xmax and the
+    /// transactions in progress) taken just before it was read. A page is served again only while a new request sees
+    /// the very same snapshot: then no transaction has begun writing or ended since, so the count and the page read
+    /// after that snapshot saw exactly what a new read would see. Any commit anywhere in the database changes the
+    /// snapshot, so a page is never served stale, on any node; under writes it is simply read again (one more round trip).
+    /// </summary>
+    private sealed class SnapshotCache
+    {
+        private const int Capacity = 256;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Snapshot, (List<ClaimListItem>, long) Listing)> _pages = new();
+
+        public (List<ClaimListItem> Items, long Total)? Find(string key, string snapshot) =>
+            _pages.TryGetValue(key, out var kept) && kept.Snapshot == snapshot ? kept.Listing : null;
+
+        public void Keep(string key, string snapshot, (List<ClaimListItem>, long) listing)
+        {
+            if (_pages.Count >= Capacity)
+            {
+                _pages.Clear();
+            }
+
+            _pages[key] = (snapshot, listing);
+        }
     }
 }
