@@ -70,7 +70,7 @@ public sealed class StatementBatchTests(AppFixture fixture) : IntegrationContext
         var id = await Api.RegisteredClaim();
         var statements = Enumerable.Range(0, 1_000)
             .Select(i => Scenarios.Statement($"Source {i}", i % 2 == 0 ? "Russia" : "North Korea", i % 3 == 0 ? "denies" : "confirms",
-                $"2024-02-20T09:00:00Z", quote: new string('q', 200)))
+                "2024-02-20T09:00:00Z", quote: new string('q', 200)))
             .ToArray();
 
         var reply = await Api.Post($"/api/claims/{id}/statements/batch", Batch(1, statements));

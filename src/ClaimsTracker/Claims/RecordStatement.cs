@@ -12,21 +12,25 @@ public sealed record RecordStatement(
 
 public static class RecordStatementEndpoint
 {
-    public static ProblemDetails Validate(RecordStatement command, TimeProvider clock)
+    public static ProblemDetails Validate(RecordStatement command, TimeProvider clock) =>
+        Check(new Validation(), "", command, clock.GetUtcNow()).Result();
+
+    /// <summary>Checks one statement, its fields named under <paramref name="field"/> ("" for the request itself).</summary>
+    public static Validation Check(Validation validation, string field, RecordStatement? command, DateTimeOffset now)
     {
-        var validation = new Validation();
-        SourceInput.Check(validation, "source", command?.Source);
+        string Name(string member) => field.Length == 0 ? member : $"{field}.{member}";
+        SourceInput.Check(validation, Name("source"), command?.Source);
         if (command is null)
         {
-            return validation.Result();
+            return validation;
         }
 
-        validation.Word<Stance>("stance", command.Stance)
-            .Text("quote", command.Quote, 4000, required: false)
-            .Time("statedAt", command.StatedAt, clock.GetUtcNow())
-            .Version("expectedVersion", command.ExpectedVersion);
-        ArticleInput.Check(validation, "reportedIn", command.ReportedIn, clock.GetUtcNow(), required: false);
-        return validation.Result();
+        validation.Word<Stance>(Name("stance"), command.Stance)
+            .Text(Name("quote"), command.Quote, 4000, required: false)
+            .Time(Name("statedAt"), command.StatedAt, now)
+            .Version(Name("expectedVersion"), command.ExpectedVersion);
+        ArticleInput.Check(validation, Name("reportedIn"), command.ReportedIn, now, required: false);
+        return validation;
     }
 
     [WolverinePost("/api/claims/{claimId}/statements", OperationId = "RecordStatement")]

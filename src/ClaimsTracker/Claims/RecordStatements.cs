@@ -33,6 +33,7 @@ public static class RecordStatementsEndpoint
         }
 
         validation.Version("expectedVersion", command.ExpectedVersion);
+        var now = clock.GetUtcNow();
         for (var i = 0; i < statements.Length && i < MaxStatements; i++)
         {
             var field = $"statements[{i}]";
@@ -47,17 +48,7 @@ public static class RecordStatementsEndpoint
                 validation.Error($"{field}.expectedVersion", "is not taken per statement: set expectedVersion once, on the batch");
             }
 
-            if (RecordStatementEndpoint.Validate(statement, clock) is { Extensions: var extensions }
-                && extensions.TryGetValue("errors", out var found) && found is IDictionary<string, string[]> errors)
-            {
-                foreach (var (name, messages) in errors)
-                {
-                    foreach (var message in messages)
-                    {
-                        validation.Error($"{field}.{name}", message);
-                    }
-                }
-            }
+            RecordStatementEndpoint.Check(validation, field, statement, now);
         }
 
         return validation.Result();
