@@ -166,19 +166,19 @@ public static class ConfirmationStatus
     /// <summary>
     /// The status the facts give now, followed fact by fact as a claim's events arrive in recorded order: a statement
     /// or a ruling is taken in constant time, so following n events costs n rather than n sorts of up to n facts. It
-    /// gives what <see cref="At"/> gives: each party's stance is its latest confirmation or denial in world order, the
-    /// first retraction in world order holds from then on, otherwise the latest ruling.
+    /// gives what <see cref="At"/> gives: each party's stance is its latest confirmation or denial in world order; once
+    /// any retraction is among the facts the claim is retracted, otherwise the latest ruling holds.
     /// </summary>
     public sealed class Standing
     {
         private readonly string[] _parties;
         private readonly Dictionary<string, PartyStatement> _latest = new(StringComparer.OrdinalIgnoreCase);
         private Ruling? _lastRuling;
-        private Ruling? _firstRetraction;
+        private bool _retracted;
 
         private Standing(string[] parties) => _parties = parties;
 
-        public ClaimStatus Status => (_firstRetraction ?? _lastRuling)?.Status
+        public ClaimStatus Status => _retracted ? ClaimStatus.Retracted : _lastRuling?.Status
             ?? Derive(_parties.Select(p => Fold.StanceOf(_latest.GetValueOrDefault(p))).ToArray());
 
         public static Standing Of(ClaimFacts facts)
@@ -240,11 +240,7 @@ public static class ConfirmationStatus
                 _lastRuling = ruling;
             }
 
-            if (ruling.Status == ClaimStatus.Retracted
-                && (_firstRetraction is not { } first || Later(first.At, first.Version, ruling.At, ruling.Version)))
-            {
-                _firstRetraction = ruling;
-            }
+            _retracted |= ruling.Status == ClaimStatus.Retracted;
         }
 
         private static bool Later(DateTimeOffset at, long version, DateTimeOffset thanAt, long thanVersion) =>
