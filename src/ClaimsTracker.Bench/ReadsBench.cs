@@ -19,7 +19,7 @@ internal static partial class ReadsBench
 
         Progress.Say($"P4/P6: a bulk store of {plan.Claims:N0} claims × {plan.EventsPerClaim} events (binary COPY into mt_streams, mt_events and the summaries)");
         var bulk = await BulkStore.Create(connectionString, "claims_bulk");
-        await Command(serviceDll, bulk, TimeSpan.FromMinutes(1), "resources", "setup");
+        await ServiceProcess.SetupSchema(serviceDll, bulk);
         var seeding = Stopwatch.StartNew();
         var events = await BulkStore.Seed(connectionString, bulk, plan.Claims, plan.EventsPerClaim);
         Progress.Say($"  {events:N0} events copied in {seeding.Elapsed.TotalSeconds:0.0} s");
@@ -89,7 +89,7 @@ internal static partial class ReadsBench
     {
         var output = new List<string>();
         var clock = Stopwatch.StartNew();
-        var finished = await Command(serviceDll, connectionString, budget, output, "projections", "rebuild");
+        var finished = await ServiceProcess.Command(serviceDll, connectionString, budget, output, "projections", "rebuild");
         List<string> lines;
         lock (output)
         {
@@ -117,64 +117,6 @@ internal static partial class ReadsBench
 
     [GeneratedRegex(@"Finished rebuild in (\d+) ms")]
     private static partial Regex All();
-
-    private static Task<bool> Command(string serviceDll, string connectionString, TimeSpan limit, params string[] arguments) =>
-        Command(serviceDll, connectionString, limit, [], arguments);
-
-    /// <summary>A JasperFx command of the service; false when it had to be stopped at <paramref name="limit"/>.</summary>
-    private static async Task<bool> Command(string serviceDll, string connectionString, TimeSpan limit, List<string> output, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(serviceDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ConnectionStrings__Claims"] = connectionString;
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is not null)
-            {
-                lock (output)
-                {
-                    output.Add(line.Data);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, line) =>
-        {
-            if (line.Data is not null)
-            {
-                lock (output)
-                {
-                    output.Add(line.Data);
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return false;
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', arguments)} failed ({process.ExitCode}): {string.Join('\n', output.TakeLast(30))}");
-        }
-
-        return true;
-    }
 
     private static async Task<long> Scalar(string connectionString, string sql)
     {

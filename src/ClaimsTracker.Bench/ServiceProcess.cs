@@ -103,23 +103,65 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary><c>dotnet ClaimsTracker.dll resources setup</c>: creates or updates the schema, then exits.</summary>
     public static async Task<TimeSpan> SetupSchema(string serviceDll, string connectionString)
     {
+        var clock = Stopwatch.StartNew();
+        return await Command(serviceDll, connectionString, TimeSpan.FromMinutes(2), [], "resources", "setup")
+            ? clock.Elapsed
+            : throw new TimeoutException("resources setup did not finish within 2 minutes");
+    }
+
+    /// <summary>A JasperFx command of the service; false when it had to be stopped at <paramref name="limit"/>.</summary>
+    public static async Task<bool> Command(string serviceDll, string connectionString, TimeSpan limit, List<string> output, params string[] arguments)
+    {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(serviceDll);
-        info.ArgumentList.Add("resources");
-        info.ArgumentList.Add("setup");
-        info.Environment["ConnectionStrings__Claims"] = connectionString;
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        if (process.ExitCode != 0)
+        foreach (var argument in arguments)
         {
-            throw new InvalidOperationException($"resources setup failed with code {process.ExitCode}: {await output}{await errors}");
+            info.ArgumentList.Add(argument);
         }
 
-        return clock.Elapsed;
+        info.Environment["ConnectionStrings__Claims"] = connectionString;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                lock (output)
+                {
+                    output.Add(line.Data);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                lock (output)
+                {
+                    output.Add(line.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return false;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', arguments)} failed ({process.ExitCode}): {string.Join('\n', output.TakeLast(30))}");
+        }
+
+        return true;
     }
 
     /// <summary>Resident memory of the service process, in MiB.</summary>
