@@ -81,6 +81,21 @@ public sealed class StatementBatchTests(AppFixture fixture) : IntegrationContext
     }
 
     [Fact]
+    public async Task a_batch_body_over_its_4_mib_limit_gets_413_and_records_nothing()
+    {
+        var id = await Api.RegisteredClaim();
+        var statements = Enumerable.Range(0, 1_000)
+            .Select(i => Scenarios.Statement($"Source {i} {new string('n', 190)}", "Russia", "confirms", "2024-02-20T09:00:00Z", quote: new string('q', 4_000)))
+            .ToArray();
+
+        var reply = await Api.Post($"/api/claims/{id}/statements/batch", Batch(null, statements));
+
+        reply.Status.ShouldBe(HttpStatusCode.RequestEntityTooLarge, reply.Text);
+        reply.ContentType.ShouldBe("application/problem+json");
+        (await Api.Get($"/api/claims/{id}")).Field("version").ShouldBe("1");
+    }
+
+    [Fact]
     public async Task a_stale_expected_version_refuses_the_batch_and_a_retry_under_the_same_key_gets_the_first_answer()
     {
         var id = await Api.RegisteredClaim();
