@@ -32,6 +32,9 @@ public static class ReaderSessions
         // the cookie keys live in PostgreSQL, so sessions survive a restart and work on every node of a cluster
         authentication.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>, StoredDataProtectionKeys>();
         authentication.Services.ConfigureMarten(opts => opts.Schema.For<DataProtectionKey>());
+        // the key ring is read when a session cookie is first made or read, not at start: the eager load put XML
+        // parsing, a query and ~4 MiB of resident code into every start, for a dashboard sign-in that may never come
+        authentication.Services.Remove(authentication.Services.First(d => d.ImplementationType?.Name == "DataProtectionHostedService"));
 
         return authentication
             .AddPolicyScheme(KeyOrSession, "API key, or a dashboard session for reads", options =>
