@@ -184,6 +184,8 @@ public sealed class ReadingClaimsTests(AppFixture fixture) : IntegrationContext(
         var first = await Api.Get("/api/claims?pageSize=5");
         var again = await Api.Get("/api/claims?pageSize=5");
         again.Text.ShouldBe(first.Text);   // nothing committed in between: the same page, possibly the kept one
+        var boardBefore = await Api.Get("/");
+        (await Api.Get("/")).Text.ShouldBe(boardBefore.Text);   // the board's rows, kept with the page
 
         await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
         var afterStatement = await Api.Get("/api/claims?pageSize=5");
@@ -195,7 +197,9 @@ public sealed class ReadingClaimsTests(AppFixture fixture) : IntegrationContext(
         afterStatement.Field("items.0.status").ShouldBe("partially_confirmed");
         afterRegistration.Field("items.0.id").ShouldBe(newer);
         long.Parse(afterRegistration.Field("total")!).ShouldBe(long.Parse(first.Field("total")!) + 1);
+        boardBefore.Text.ShouldNotContain("A newer claim");
         board.Text.ShouldContain("A newer claim");
+        board.Text.ShouldContain("version 2");
     }
 
     [Fact]

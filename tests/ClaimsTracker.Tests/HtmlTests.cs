@@ -35,4 +35,22 @@ public sealed class HtmlTests
         page.ByteCount().ShouldBe(expected.Length);
         page.ToString().ShouldContain("<tr><td>1999</td><td>✓ – confirms</td></tr></table><p>éé");
     }
+
+    [Fact]
+    public async Task markup_kept_as_utf8_reads_and_writes_as_the_markup_it_was_made_from_wherever_it_is_nested()
+    {
+        var rows = Enumerable.Range(0, 1_000).Select(i => Html.Of($"<tr><td>{i}</td><td>{"Kim & Putin ✓"}</td></tr>"));
+        var table = Html.Of($"<table>{rows}</table>");
+        var kept = Html.Utf8(table);
+        var around = Html.Of($"<main><h1>{"Claims <all>"}</h1>{kept}<p>é</p>{kept}</main>");
+        var made = Html.Of($"<main><h1>{"Claims <all>"}</h1>{table}<p>é</p>{table}</main>");
+
+        kept.ToString().ShouldBe(table.ToString());
+        kept.ByteCount().ShouldBe(table.ByteCount());
+        around.ToString().ShouldBe(made.ToString());
+        around.ByteCount().ShouldBe(made.ByteCount());
+        using var stream = new MemoryStream();
+        await around.WriteTo(stream, CancellationToken.None);
+        stream.ToArray().ShouldBe(Encoding.UTF8.GetBytes(made.ToString()));
+    }
 }

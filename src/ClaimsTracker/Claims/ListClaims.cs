@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Wolverine.Http;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace ClaimsTracker.Claims;
 
@@ -96,7 +100,8 @@ public static class ListClaimsEndpoint
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<ClaimPage>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(
-        [FromQuery] ClaimFilter filter, [FromQuery] TimeQuery time, IQuerySession session, CancellationToken ct)
+        [FromQuery] ClaimFilter filter, [FromQuery] TimeQuery time, IQuerySession session, IOptions<HttpJsonOptions> json,
+        CancellationToken ct)
     {
         if (filter.Check() is { Status: not null } invalid)
         {
@@ -113,8 +118,11 @@ public static class ListClaimsEndpoint
             return Results.Ok(await At(filter, time.RecordedAt(), time.World(), session, ct));
         }
 
-        var (items, total) = await ClaimListing.Current(session, filter, ct);
-        return Results.Ok(new ClaimPage(items, total, filter.PageNumber, filter.Size));
+        // the page's JSON is made once while the page is kept, not per request
+        var listed = await ClaimListing.Current(session, filter, ct);
+        var body = listed.Rendered("json", page => JsonSerializer.SerializeToUtf8Bytes(
+            new ClaimPage(page.Items, page.Total, filter.PageNumber, filter.Size), json.Value.SerializerOptions));
+        return Results.Bytes(body, "application/json; charset=utf-8");
     }
 
     /// <summary>
@@ -174,7 +182,7 @@ public static class ClaimListing
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, SnapshotCache> Caches = new();
 
-    public static async Task<(List<ClaimListItem> Items, long Total)> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
+    public static async Task<ListedClaims> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
     {
         var (where, parameters) = filter.Sql();
         var skip = ((long)filter.PageNumber - 1) * filter.Size;
@@ -195,7 +203,7 @@ public static class ClaimListing
                 where d.id = any(array(select d.id from {Table} as d{where} order by d.last_changed_at desc, d.id limit {filter.Size} offset {skip}))
                 order by d.last_changed_at desc, d.id
                 """, ct, parameters);
-        var listing = (page.Select(ClaimListItem.Of).ToList(), total);
+        var listing = new ListedClaims(page.Select(ClaimListItem.Of).ToList(), total);
         cache.Keep(key, snapshot, listing);
         return listing;
     }
@@ -210,12 +218,12 @@ public static class ClaimListing
     private sealed class SnapshotCache
     {
         private const int Capacity = 256;
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Snapshot, (List<ClaimListItem>, long) Listing)> _pages = new();
+        private readonly ConcurrentDictionary<string, (string Snapshot, ListedClaims Listing)> _pages = new();
 
-        public (List<ClaimListItem> Items, long Total)? Find(string key, string snapshot) =>
+        public ListedClaims? Find(string key, string snapshot) =>
             _pages.TryGetValue(key, out var kept) && kept.Snapshot == snapshot ? kept.Listing : null;
 
-        public void Keep(string key, string snapshot, (List<ClaimListItem>, long) listing)
+        public void Keep(string key, string snapshot, ListedClaims listing)
         {
             if (_pages.Count >= Capacity)
             {
@@ -224,5 +232,37 @@ public static class ClaimListing
 
             _pages[key] = (snapshot, listing);
         }
+    }
+}
+
+/// <summary>
+/// One page of the live list as read at one database snapshot, and what was made from it for an answer (its JSON, the
+/// board's rows), so a page served again from <see cref="ClaimListing"/>'s kept pages is not serialised or rendered again.
+/// </summary>
+public sealed class ListedClaims(IReadOnlyList<ClaimListItem> items, long total)
+{
+    // the ways one page is shown: the API's JSON, and the board's rows for each spelling of its filters in the links
+    private const int MaxRenderings = 8;
+    private readonly ConcurrentDictionary<string, object> _renderings = new();
+
+    public IReadOnlyList<ClaimListItem> Items { get; } = items;
+
+    public long Total { get; } = total;
+
+    /// <summary>What <paramref name="render"/> makes of this page, made once per <paramref name="key"/> while the page is kept.</summary>
+    public T Rendered<T>(string key, Func<ListedClaims, T> render) where T : notnull
+    {
+        if (_renderings.TryGetValue(key, out var kept))
+        {
+            return (T)kept;
+        }
+
+        var made = render(this);
+        if (_renderings.Count < MaxRenderings)
+        {
+            _renderings.TryAdd(key, made);
+        }
+
+        return made;
     }
 }

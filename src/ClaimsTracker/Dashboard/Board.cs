@@ -53,20 +53,17 @@ public static class BoardPage
                 """), Section.Board);
         }
 
-        var current = await Current(session, filter, ct);
+        // the same listing as GET /api/claims; its rows are rendered once while the page is kept, for each spelling of
+        // the filters that its links repeat
+        var current = await ClaimListing.Current(session, filter, ct);
+        var rows = current.Rendered(string.Join('\u0001', "board", filter.Status, filter.Party, filter.Topic, filter.Q), listed =>
+            Html.Utf8(Listing(new BoardPage<ClaimListItem>(listed.Items, filter.PageNumber, filter.Size, listed.Total), filter, Moments.Now)));
         var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
         return Page.Render("Board", Html.Of($"""
             <h1>Claims</h1>
             {Form(filter, Moments.Now)}
-            {Page.LiveRegion(ClaimChangesListener.Topic, here, Listing(current, filter, Moments.Now))}
+            {Page.LiveRegion(ClaimChangesListener.Topic, here, rows)}
             """), Section.Board);
-    }
-
-    /// <summary>The live board page: the same listing as GET /api/claims.</summary>
-    private static async Task<BoardPage<ClaimListItem>> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
-    {
-        var (items, total) = await ClaimListing.Current(session, filter, ct);
-        return new BoardPage<ClaimListItem>(items, filter.PageNumber, filter.Size, total);
     }
 
     /// <summary>The board's two clocks: as recorded at <see cref="AsOf"/>, statuses at world time <see cref="WorldAt"/>.</summary>

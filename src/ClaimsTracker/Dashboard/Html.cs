@@ -19,7 +19,7 @@ namespace ClaimsTracker.Dashboard;
 /// </remarks>
 public readonly struct Html
 {
-    /// <summary>null (nothing), a string, or a list of these nodes.</summary>
+    /// <summary>null (nothing), a string, markup already encoded as UTF-8 (a byte array), or a list of these nodes.</summary>
     private readonly object? _node;
 
     private Html(object? node) => _node = node;
@@ -29,6 +29,25 @@ public readonly struct Html
     public static Html Of(ref Builder markup) => new(markup.Take());
 
     public static Html When(bool condition, Html markup) => condition ? markup : Empty;
+
+    /// <summary>The same markup encoded once as UTF-8, for markup that is kept and written many times.</summary>
+    public static Html Utf8(Html markup)
+    {
+        var bytes = new byte[markup.ByteCount()];
+        var used = 0;
+        foreach (var piece in Pieces(markup._node))
+        {
+            used += piece is string text ? Encoding.UTF8.GetBytes(text, bytes.AsSpan(used)) : Copy((byte[])piece, bytes.AsSpan(used));
+        }
+
+        return new(bytes);
+
+        static int Copy(byte[] from, Span<byte> to)
+        {
+            from.CopyTo(to);
+            return from.Length;
+        }
+    }
 
     public override string ToString()
     {
@@ -40,7 +59,7 @@ public readonly struct Html
         var text = new StringBuilder();
         foreach (var piece in Pieces(_node))
         {
-            text.Append(piece);
+            text.Append(piece as string ?? Encoding.UTF8.GetString((byte[])piece));
         }
 
         return text.ToString();
@@ -52,7 +71,7 @@ public readonly struct Html
         var count = 0;
         foreach (var piece in Pieces(_node))
         {
-            count += Encoding.UTF8.GetByteCount(piece);
+            count += piece is string text ? Encoding.UTF8.GetByteCount(text) : ((byte[])piece).Length;
         }
 
         return count;
@@ -66,8 +85,21 @@ public readonly struct Html
         try
         {
             var used = 0;
-            foreach (var piece in Pieces(_node))
+            foreach (var node in Pieces(_node))
             {
+                if (node is not string piece)
+                {
+                    // encoded already: written as it is, after what the buffer holds
+                    if (used > 0)
+                    {
+                        await stream.WriteAsync(buffer.AsMemory(0, used), ct);
+                        used = 0;
+                    }
+
+                    await stream.WriteAsync((byte[])node, ct);
+                    continue;
+                }
+
                 var needed = Encoding.UTF8.GetMaxByteCount(piece.Length);
                 if (used + needed > buffer.Length && used > 0)
                 {
@@ -95,15 +127,15 @@ public readonly struct Html
         }
     }
 
-    /// <summary>The markup's strings in order, depth first.</summary>
-    private static IEnumerable<string> Pieces(object? node)
+    /// <summary>The markup's strings and encoded bytes in order, depth first.</summary>
+    private static IEnumerable<object> Pieces(object? node)
     {
         switch (node)
         {
             case null:
                 yield break;
-            case string text:
-                yield return text;
+            case string or byte[]:
+                yield return node;
                 yield break;
         }
 
@@ -114,9 +146,9 @@ public readonly struct Html
             var (nodes, next) = top;
             for (; next < nodes.Count; next++)
             {
-                if (nodes[next] is string text)
+                if (nodes[next] is string or byte[])
                 {
-                    yield return text;
+                    yield return nodes[next];
                     continue;
                 }
 
@@ -195,7 +227,7 @@ public readonly struct Html
             return nodes.Count switch
             {
                 0 => null,
-                1 when nodes[0] is string single => single,
+                1 when nodes[0] is string or byte[] => nodes[0],
                 _ => nodes,
             };
         }
