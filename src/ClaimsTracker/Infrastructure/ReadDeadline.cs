@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.IO;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Infrastructure;
@@ -104,10 +105,21 @@ public static class ReadDeadline
         await body.CompleteAsync();
     }
 
+    /// <summary>
+    /// Buffers of 16 KiB, reused from request to request, at most 8 MiB of them kept free: a plain MemoryStream grew
+    /// through nine arrays (copying each) for every 55 KB board page, about a tenth of the board's CPU time.
+    /// </summary>
+    private static readonly RecyclableMemoryStreamManager Buffers = new(new RecyclableMemoryStreamManager.Options
+    {
+        BlockSize = 16 * 1024,
+        MaximumSmallPoolFreeBytes = 8 * 1024 * 1024,
+        MaximumLargePoolFreeBytes = 8 * 1024 * 1024,
+    });
+
     /// <summary>The endpoint's response, held in memory until it is known to have come in time.</summary>
     private sealed class DetachedResponse(IHttpResponseFeature real) : IHttpResponseFeature, IHttpResponseBodyFeature, IAsyncDisposable
     {
-        private readonly MemoryStream _buffer = new();
+        private readonly RecyclableMemoryStream _buffer = Buffers.GetStream("read");
         private readonly List<(Func<object, Task> Callback, object State)> _onStarting = [];
         private System.IO.Pipelines.PipeWriter? _writer;
 
@@ -163,7 +175,10 @@ public static class ReadDeadline
 
             response.Headers.ContentLength = _buffer.Length;
             await body.StartAsync(token);
-            await body.Stream.WriteAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), token);
+            foreach (var block in _buffer.GetReadOnlySequence())
+            {
+                await body.Stream.WriteAsync(block, token);
+            }
         }
 
         public async ValueTask DisposeAsync()
