@@ -52,7 +52,7 @@ public sealed class ProjectionRebuilds(
             }
 
             var daemon = await local.Get();
-            await daemon.RebuildProjectionAsync(rebuild.Projection, TimeSpan.FromMinutes(5), lifetime.ApplicationStopping);
+            await RebuildAsync(daemon, rebuild.Projection, lifetime.ApplicationStopping);
             // a rebuild on a running daemon leaves the projection's agent stopped: without this it would stop
             // following new events (the projections page showed it falling behind after a rebuild)
             foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == rebuild.Projection))
@@ -79,6 +79,21 @@ public sealed class ProjectionRebuilds(
     /// and stored while holding the claim's stream lock, the same lock every write to that claim takes, so a write
     /// can neither be missed by the rebuild nor overwritten by it.
     /// </summary>
+    /// <summary>
+    /// Marten's rebuild, after the projection's running agent is stopped and drained. The rebuild's own stop does not wait
+    /// for a batch in flight: an agent recording its first progress (a projection that had not run yet) committed that
+    /// row after the rebuild's teardown, and the rebuild then failed on the duplicate.
+    /// </summary>
+    private async Task RebuildAsync(IProjectionDaemon daemon, string projection, CancellationToken ct)
+    {
+        foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == projection))
+        {
+            await daemon.StopAgentAsync(shard.Identity);
+        }
+
+        await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(5), ct);
+    }
+
     private async Task RebuildInline(Rebuild rebuild, CancellationToken ct)
     {
         List<Guid> claims;
