@@ -146,10 +146,19 @@ public sealed class SourcesTests(AppFixture fixture) : IntegrationContext(fixtur
         (await Api.Status(id)).ShouldBe("refuted");
         await TrackRecordIs(confirmations: 1, denials: 0, upheld: 0, contradicted: 1, open: 0);
 
-        // KCNA's denial of the refuted claim is upheld
+        // KCNA's denials: of the refuted claim, and of one only North Korea speaks on (denied), both upheld
+        var denied = await Api.RegisteredClaim(new
+        {
+            statement = "Kim Jong Un visited Moscow in secret", parties = new[] { "North Korea" }, topics = new[] { "diplomacy" },
+            firstReport = new { outlet = "Example Wire", publishedAt = "2024-02-20T00:00:00Z" },
+        });
+        await Api.StatementFrom(denied, "KCNA", "North Korea", "denies");
+        (await Api.Status(denied)).ShouldBe("denied");
+        await ProjectionsCaughtUp();
         var kcna = await Api.Get("/api/sources/kcna");
-        kcna.Field("trackRecord.upheld").ShouldBe("1");
-        kcna.Field("trackRecord.denials").ShouldBe("1");
+        kcna.Field("trackRecord.denials").ShouldBe("2");
+        kcna.Field("trackRecord.upheld").ShouldBe("2");
+        kcna.Field("trackRecord.open").ShouldBe("0");
     }
 
     private async Task TrackRecordIs(int confirmations, int denials, int upheld, int contradicted, int open)
