@@ -188,7 +188,6 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
         private readonly ClaimSummaryProjection _summaries = new();
         private readonly ClaimTimelineProjection _timelines = new();
         private readonly SourceProfileProjection _sources = new();
-        private readonly SourceStatementProjection _statements = new();
         private readonly Dictionary<Guid, ClaimSummary?> _summary = [];
         private readonly Dictionary<Guid, ClaimTimeline?> _timeline = [];
         private readonly Dictionary<Guid, Claim?> _claim = [];
@@ -213,7 +212,7 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
 
             if (SourceStatementProjection.IdOf(e) is { } said)
             {
-                _statement[said] = _statements.Evolve(_statement.GetValueOrDefault(said), said, e);
+                _statement[said] = SourceStatementProjection.Apply(_statement.GetValueOrDefault(said), e);
             }
         }
 

@@ -1,6 +1,8 @@
 using ClaimsTracker.Claims;
 using JasperFx.Events;
+using Marten;
 using Marten.Events.Projections;
+using Marten.Patching;
 using Marten.Schema;
 
 namespace ClaimsTracker.Sources;
@@ -88,16 +90,49 @@ public sealed partial class SourceProfileProjection : MultiStreamProjection<Sour
     }
 }
 
-/// <summary>Each statement as its own document, keyed by claim and version; a correction of it changes what it says.</summary>
-public sealed partial class SourceStatementProjection : MultiStreamProjection<SourceStatement, string>
+/// <summary>
+/// Each statement as its own document, keyed by claim and version, inserted once; a correction of it patches what it
+/// says. Written as inserts, not as an aggregation's upserts, so a rebuild writes the documents by binary COPY
+/// (<c>RebuildWithBulkCopy</c>): as a multi-stream aggregation of one document per statement it wrote each one with an
+/// INSERT of its own, 150 s for the bench's 990,000 statements against 58 s for the profiles.
+/// </summary>
+public sealed partial class SourceStatementProjection : EventProjection
 {
     public SourceStatementProjection()
     {
-        Identity<IEvent<StatementRecorded>>(e => SourceStatement.IdOf(e.Data.ClaimId, e.Version));
-        Identities<ClaimCorrected>(e => e is { SourceName: not null, CorrectsVersion: { } version } ? [SourceStatement.IdOf(e.ClaimId, version)] : []);
+        Name = "SourceStatement";
+        // a rebuild clears the statements' table before it inserts them again
+        RegisterPublishedType(typeof(SourceStatement));
     }
 
-    /// <summary>The statement documents an event touches, as <see cref="SourceStatementProjection"/> declares them.</summary>
+    public void Project(IEvent<StatementRecorded> e, IDocumentOperations ops) => ops.Insert(Apply(null, e)!);
+
+    public void Project(IEvent<ClaimCorrected> e, IDocumentOperations ops)
+    {
+        if (IdOf(e) is not { } id || e.Data is { Stance: null, Quote: null, StatedAt: null })
+        {
+            return;
+        }
+
+        // the change Apply makes, in PostgreSQL: the statement's document may be in the same page of events, not yet written
+        var patch = ops.Patch<SourceStatement>(id);
+        if (e.Data.Stance is { } stance)
+        {
+            patch.Set(s => s.Stance, stance);
+        }
+
+        if (e.Data.Quote is { } quote)
+        {
+            patch.Set(s => s.Quote, quote);
+        }
+
+        if (e.Data.StatedAt is { } statedAt)
+        {
+            patch.Set(s => s.StatedAt, statedAt);
+        }
+    }
+
+    /// <summary>The statement document an event touches: the one it records, or the one it corrects.</summary>
     public static string? IdOf(IEvent e) => e.Data switch
     {
         StatementRecorded statement => SourceStatement.IdOf(statement.ClaimId, e.Version),
@@ -105,15 +140,17 @@ public sealed partial class SourceStatementProjection : MultiStreamProjection<So
         _ => null,
     };
 
-    public override SourceStatement? Evolve(SourceStatement? said, string id, IEvent e)
+    /// <summary>The statement after event <paramref name="e"/>, as the projection stores it (and verify refolds it).</summary>
+    public static SourceStatement? Apply(SourceStatement? said, IEvent e)
     {
         switch (e.Data)
         {
             case StatementRecorded statement:
                 return new SourceStatement
                 {
-                    Id = id, SourceId = SourceId.Of(statement.Source.Name), ClaimId = statement.ClaimId, ClaimVersion = e.Version,
-                    Stance = statement.Stance, Quote = statement.Quote, StatedAt = statement.StatedAt, Party = statement.Source.Party,
+                    Id = SourceStatement.IdOf(statement.ClaimId, e.Version), SourceId = SourceId.Of(statement.Source.Name),
+                    ClaimId = statement.ClaimId, ClaimVersion = e.Version, Stance = statement.Stance, Quote = statement.Quote,
+                    StatedAt = statement.StatedAt, Party = statement.Source.Party,
                 };
             case ClaimCorrected correction when said is not null:
                 // what the statement said is now what the correction says
