@@ -159,9 +159,10 @@ public static class BulkStore
         }
 
         // as an established store's would be: visibility settled, so the first reads do not write hint bits
-        await using (var vacuum = new NpgsqlCommand(
-            "vacuum analyze claims.mt_doc_claimsummary; vacuum analyze claims.mt_doc_sourcestatement; vacuum analyze claims.mt_doc_sourceprofile", connection))
+        // one command each: VACUUM cannot run in a transaction, and Npgsql sends several statements as one batch
+        foreach (var table in new[] { "mt_doc_claimsummary", "mt_doc_sourcestatement", "mt_doc_sourceprofile" })
         {
+            await using var vacuum = new NpgsqlCommand($"vacuum analyze claims.{table}", connection);
             await vacuum.ExecuteNonQueryAsync();
         }
 
