@@ -45,8 +45,8 @@ public sealed class SourceStatement
     public string SourceId { get; set; } = "";
     public Guid ClaimId { get; set; }
     /// <summary>
-    /// The claim's version the statement was recorded as (not named Version: Marten sets a projected document's
-    /// Version to that of the last event applied to it, which for a corrected statement is the correction's).
+    /// The claim's version the statement was recorded as. Not named Version: Marten gives a member of that name a
+    /// meaning of its own (as this document was first projected, an aggregation, it became the correction's version).
     /// </summary>
     public long ClaimVersion { get; set; }
     public Stance Stance { get; set; }
