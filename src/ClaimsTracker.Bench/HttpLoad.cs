@@ -166,6 +166,9 @@ public sealed class HttpLoad(Uri address) : IDisposable
         return latencies;
     }
 
+    /// <summary>The bytes of one GET's body.</summary>
+    public async Task<long> Size(string path) => (await _http.GetByteArrayAsync(path)).LongLength;
+
     /// <summary>The whole log as NDJSON, as an operator would export it.</summary>
     public async Task<byte[]> Export() => await _http.GetByteArrayAsync("/api/audit/events.ndjson");
 

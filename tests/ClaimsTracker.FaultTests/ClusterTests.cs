@@ -20,7 +20,7 @@ namespace ClaimsTracker.FaultTests;
 public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output)
 {
     private const int Writers = 6;
-    private static readonly string[] AsyncShards = ["ClaimTimeline", "SourceProfile", "SummaryCheckpoints", "webhooks"];
+    private static readonly string[] AsyncShards = ["ClaimTimeline", "SourceProfile", "SourceStatement", "SummaryCheckpoints", "webhooks"];
     private static readonly Dictionary<string, string> ClusterSettings = new() { ["Cluster:Enabled"] = "true" };
 
     [Fact]

@@ -10,7 +10,8 @@ public sealed class StoreChecks(string connectionString)
         select coalesce(string_agg(x, E'\n' order by x), '') from (
           select 'summary ' || id || ' ' || data::text as x from claims.mt_doc_claimsummary
           union all select 'timeline ' || id || ' ' || data::text from claims.mt_doc_claimtimeline
-          union all select 'source ' || id || ' ' || data::text from claims.mt_doc_sourceprofile) docs
+          union all select 'source ' || id || ' ' || data::text from claims.mt_doc_sourceprofile
+          union all select 'statement ' || id || ' ' || data::text from claims.mt_doc_sourcestatement) docs
         """;
 
     /// <summary>Acknowledged writes that are not in the store at the version and under the key they were answered with.</summary>
@@ -50,11 +51,11 @@ public sealed class StoreChecks(string connectionString)
         {
             var behind = await Scalar<long>("""
                 select count(*) from claims.mt_event_progression p
-                where p.name in ('ClaimTimeline:All', 'SourceProfile:All')
+                where p.name in ('ClaimTimeline:All', 'SourceProfile:All', 'SourceStatement:All')
                   and p.last_seq_id < (select coalesce(max(seq_id), 0) from claims.mt_events)
                 """);
-            var shards = await Scalar<long>("select count(*) from claims.mt_event_progression where name in ('ClaimTimeline:All', 'SourceProfile:All')");
-            if (behind == 0 && shards == 2)
+            var shards = await Scalar<long>("select count(*) from claims.mt_event_progression where name in ('ClaimTimeline:All', 'SourceProfile:All', 'SourceStatement:All')");
+            if (behind == 0 && shards == 3)
             {
                 return clock.Elapsed;
             }

@@ -20,16 +20,18 @@ public sealed class CommandLineTests(AppFixture fixture)
             select string_agg(x, E'\n' order by x) from (
               select 'summary ' || id || ' ' || data::text as x from claims.mt_doc_claimsummary
               union all select 'timeline ' || id || ' ' || data::text from claims.mt_doc_claimtimeline
-              union all select 'source ' || id || ' ' || data::text from claims.mt_doc_sourceprofile) docs
+              union all select 'source ' || id || ' ' || data::text from claims.mt_doc_sourceprofile
+              union all select 'statement ' || id || ' ' || data::text from claims.mt_doc_sourcestatement) docs
             """;
         var before = await Scalar<string>(connectionString, projected);
-        await Execute(connectionString, "truncate claims.mt_doc_claimtimeline, claims.mt_doc_sourceprofile");
+        await Execute(connectionString, "truncate claims.mt_doc_claimtimeline, claims.mt_doc_sourceprofile, claims.mt_doc_sourcestatement");
 
         var rebuild = await Cli(connectionString, "projections", "rebuild");
 
         rebuild.ExitCode.ShouldBe(0, rebuild.Output);
         before.ShouldContain("timeline ");
         before.ShouldContain("source dmitry-peskov");
+        before.ShouldContain("statement ");
         (await Scalar<string>(connectionString, projected)).ShouldBe(before);
         var verify = await Cli(connectionString, "verify");
         verify.ExitCode.ShouldBe(0, verify.Output);

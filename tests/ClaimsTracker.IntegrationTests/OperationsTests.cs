@@ -79,7 +79,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         var before = await Snapshot();
 
         var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
-        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(Claim) })
+        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(Claim) })
         {
             await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(30), CancellationToken.None);
         }
@@ -88,7 +88,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         var after = await Snapshot();
         after.ShouldBe(before);
         (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
-        before.Keys.Select(k => k.Split('/')[0]).Distinct().Order().ShouldBe(["claim", "source", "summary", "timeline"]);
+        before.Keys.Select(k => k.Split('/')[0]).Distinct().Order().ShouldBe(["claim", "source", "statement", "summary", "timeline"]);
         before.Keys.Count(k => k.StartsWith("summary/", StringComparison.Ordinal)).ShouldBe(5);
     }
 
@@ -110,6 +110,11 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         foreach (var p in await session.Query<SourceProfile>().ToListAsync())
         {
             documents[$"source/{p.Id}"] = JsonSerializer.Serialize(p);
+        }
+
+        foreach (var s in await session.Query<SourceStatement>().ToListAsync())
+        {
+            documents[$"statement/{s.Id}"] = JsonSerializer.Serialize(s);
         }
 
         foreach (var c in await session.Query<Claim>().ToListAsync())

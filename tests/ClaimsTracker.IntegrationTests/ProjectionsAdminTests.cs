@@ -33,7 +33,7 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
         var thisNode = status.Field("thisNode")!;
         status.Field("projections.0.node").ShouldBe(thisNode, status.Text);
         page.Text.ShouldContain($"data-cluster=\"no\" data-this-node=\"{thisNode}\"");
-        foreach (var projection in new[] { "ClaimTimeline", "SourceProfile", "webhooks" })
+        foreach (var projection in new[] { "ClaimTimeline", "SourceProfile", "SourceStatement", "webhooks" })
         {
             var row = page.Text[page.Text.IndexOf($"<tr data-projection=\"{projection}\"", StringComparison.Ordinal)..];
             row[..row.IndexOf("</tr>", StringComparison.Ordinal)].ShouldContain($"<span data-node=\"{thisNode}\">this node</span>");

@@ -192,8 +192,9 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
         private readonly Dictionary<Guid, ClaimTimeline?> _timeline = [];
         private readonly Dictionary<Guid, Claim?> _claim = [];
         private readonly Dictionary<string, SourceProfile?> _source = [];
+        private readonly Dictionary<string, SourceStatement?> _statement = [];
 
-        public long Count => _summary.Count + _timeline.Count + _claim.Count + _source.Count;
+        public long Count => _summary.Count + _timeline.Count + _claim.Count + _source.Count + _statement.Count;
 
         public void Apply(IEvent e)
         {
@@ -203,15 +204,15 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
                 ? Claim.Create(registered)
                 : _claim.GetValueOrDefault(e.StreamId)?.Then(e.Data);
             // the same identities SourceProfileProjection declares; the verify tests fail if the two drift apart
-            var source = e.Data switch
+            if (e.Data is StatementRecorded statement)
             {
-                StatementRecorded statement => SourceId.Of(statement.Source.Name),
-                ClaimCorrected { SourceName: { } name } => SourceId.Of(name),
-                _ => null,
-            };
-            if (source is not null)
-            {
+                var source = SourceId.Of(statement.Source.Name);
                 _source[source] = _sources.Evolve(_source.GetValueOrDefault(source), source, e);
+            }
+
+            if (SourceStatementProjection.IdOf(e) is { } said)
+            {
+                _statement[said] = SourceStatementProjection.Apply(_statement.GetValueOrDefault(said), e);
             }
         }
 
@@ -222,6 +223,7 @@ public sealed class AuditVerifier(IDocumentStore store, IOptions<ChainOptions> o
             Compare("timeline", _timeline, (await session.Query<ClaimTimeline>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
             Compare("claim", _claim, (await session.Query<Claim>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
             Compare("source", _source, (await session.Query<SourceProfile>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
+            Compare("statement", _statement, (await session.Query<SourceStatement>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
             return differences;
         }
 

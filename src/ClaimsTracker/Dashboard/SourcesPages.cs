@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClaimsTracker.Infrastructure;
 using ClaimsTracker.Sources;
 using Marten;
@@ -50,22 +51,31 @@ public static class SourcesPages
     [WolverineGet("/sources/{sourceId}")]
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
-    public static async Task<IResult> Get(string sourceId, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string sourceId, string? page, IQuerySession session, CancellationToken ct)
     {
-        if (await session.LoadAsync<SourceProfile>(sourceId, ct) is not { } profile)
+        var number = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : (int?)null;
+        if (page is not null && number is null)
+        {
+            return Page.Render("Source", Html.Of($"""
+                <h1>Source</h1>
+                {ErrorList(Problems.Invalid("page", "must be a whole number from 1, such as 2"))}
+                """), Section.Sources, StatusCodes.Status400BadRequest);
+        }
+
+        if (await GetSourcesEndpoint.Detail(session, sourceId, number ?? 1, GetSourcesEndpoint.DefaultPageSize, ct) is not { } source)
         {
             return Page.NotFound("Source not found", Html.Of($"No source has the id “{sourceId}”; every source is listed on the sources page."));
         }
 
-        var source = GetSourcesEndpoint.View(profile, await GetSourcesEndpoint.ClaimsOf(session, [profile], ct), withStatements: true);
         return Page.Render(source.Name, Html.Of($"""
             <p class="kicker">Source</p>
             <h1>{source.Name}</h1>
             <p class="meta">{source.Role ?? "role not recorded"} · {source.Party ?? "no party (third party)"}</p>
             <p>Track record: {Record(source.TrackRecord)}</p>
             <h2>Statements</h2>
+            <p class="meta">{source.StatementCount} in all, newest first{Html.When(source.PageCount > 1, Html.Of($"; page {source.Page} of {source.PageCount}"))}.</p>
             <ul class="statements">
-            {(source.Statements ?? []).Select(s => Html.Of($"""
+            {source.Statements.Select(s => Html.Of($"""
                 <li>
                 <p><span class="stance-word">{Spoken(s.Stance)}</span> <a href="/claims/{s.ClaimId}#event-{s.Version}">{s.ClaimStatement}</a> {StatusBadge(s.ClaimStatus)}</p>
                 {Html.When(!string.IsNullOrWhiteSpace(s.Quote), Html.Of($"<blockquote>{s.Quote}</blockquote>"))}
@@ -73,7 +83,25 @@ public static class SourcesPages
                 </li>
                 """))}
             </ul>
+            {Pager(source)}
             """), Section.Sources);
+    }
+
+    private static Html Pager(SourceDetail source)
+    {
+        if (source.PageCount <= 1)
+        {
+            return Html.Empty;
+        }
+
+        var here = $"/sources/{Uri.EscapeDataString(source.Id)}";
+        return Html.Of($"""
+            <nav class="pager" aria-label="Pages">
+            {Html.When(source.Page > 1, Html.Of($"<a href=\"{here}?page={source.Page - 1}\" rel=\"prev\">← Newer</a>"))}
+            <span>Page {source.Page} of {source.PageCount}</span>
+            {Html.When(source.Page < source.PageCount, Html.Of($"<a href=\"{here}?page={source.Page + 1}\" rel=\"next\">Older →</a>"))}
+            </nav>
+            """);
     }
 
     private static Html Record(TrackRecord r) => r.Confirmations + r.Denials == 0

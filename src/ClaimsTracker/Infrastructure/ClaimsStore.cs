@@ -64,6 +64,7 @@ public static class ClaimsStore
                 opts.Projections.Add<ClaimSummaryProjection>(ProjectionLifecycle.Inline, Rebuilds);
                 opts.Projections.Add<ClaimTimelineProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.Add<SourceProfileProjection>(ProjectionLifecycle.Async, Rebuilds);
+                opts.Projections.Add<SourceStatementProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.RebuildWithBulkCopy = true;
                 // The async daemon looks for new events every 50 ms while writes flow, so the timeline, sources and webhooks
                 // follow a write within a fraction of a second, and once a second when a look finds nothing (Marten's
@@ -112,7 +113,7 @@ public static class ClaimsStore
     /// <summary>
     /// How the daemon replays a projection from the first event (measured in ops/bench, P4): larger pages of events,
     /// and during a rebuild each document kept in memory and written once per flush window instead of once per page,
-    /// so a source quoted in thousands of statements is not rewritten on every page (binary COPY for those first writes).
+    /// (binary COPY for those first writes).
     /// </summary>
     public static void Rebuilds(AsyncOptions options)
     {
