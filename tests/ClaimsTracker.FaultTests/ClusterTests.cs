@@ -85,7 +85,7 @@ public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output
             output.WriteLine($"cluster: one node alone {alone:F0} acknowledged writes/s, three nodes {together:F0}/s ({Writers} writers, spread round-robin); " +
                              $"projections spread over the three in {spread.TotalSeconds:F1} s; SIGKILLed node {victimNumber}, which ran {string.Join(", ", orphaned)}; " +
                              $"every projection running again on a survivor {takeover.TotalSeconds:F1} s after the kill ({string.Join(", ", takenOverBy!.Select(r => $"{r.Key} on node {string.Join("+", r.Value)}"))}); " +
-                             $"{sampler.Rounds} sampling rounds of all nodes, overlaps {sampler.Overlaps.Count}; {load.Summary()}; lost {missing.Count}; " +
+                             $"{sampler.Rounds} sampling rounds of all nodes, overlaps {sampler.Overlaps.Count} ({sampler.SeenOnTwo} sightings on two nodes in one round only); {load.Summary()}; lost {missing.Count}; " +
                              $"projections caught up {catchUp.TotalSeconds:F1} s after the load; webhook deliveries {receiver.Deliveries.Count} " +
                              $"({receiver.Deliveries.Count - deliveredBeforeKill} after the kill), durable inbox drained in {deliveriesSettled.TotalSeconds:F1} s; " +
                              $"{killedAt.Elapsed.TotalSeconds:F0} s from kill to end");
@@ -233,8 +233,11 @@ public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output
     }
 
     /// <summary>
-    /// Asks every live node, all at once and over and over, which projections it runs. A projection that two nodes
-    /// report running in the same round is an overlap.
+    /// Asks every live node, all at once and over and over, which projections it runs. A projection that the same
+    /// nodes report running in two rounds in a row is an overlap: each ran from the first round's answer to the
+    /// second's, so for that whole time they ran it together. One round alone proves nothing: the nodes answer at
+    /// different moments, and a move (Wolverine stops the projection on one node, then starts it on the other) that
+    /// falls between two answers of the same round shows it on both.
     /// </summary>
     private sealed class AssignmentSampler(Func<IReadOnlyList<ServiceProcess>> nodes) : IDisposable
     {
@@ -244,26 +247,41 @@ public sealed class ClusterTests(FaultFixture postgres, ITestOutputHelper output
 
         public int Rounds { get; private set; }
 
+        /// <summary>Sightings on two nodes in one round only: moves caught between the nodes' answers.</summary>
+        public int SeenOnTwo { get; private set; }
+
         public Task Stopped { get; private set; } = Task.CompletedTask;
 
         public void Start() => Stopped = Task.Run(async () =>
         {
+            var before = new Dictionary<string, string>();
             while (!_stop.IsCancellationRequested)
             {
                 try
                 {
+                    var shared = new Dictionary<string, string>();
                     foreach (var (name, on) in await Running(nodes()))
                     {
                         if (on.Count > 1)
                         {
-                            Overlaps.Enqueue($"{name} on nodes {string.Join(", ", on)}");
+                            shared[name] = string.Join(", ", on.Order());
+                            if (before.GetValueOrDefault(name) == shared[name])
+                            {
+                                Overlaps.Enqueue($"{name} on nodes {shared[name]}");
+                            }
+                            else
+                            {
+                                SeenOnTwo++;
+                            }
                         }
                     }
 
+                    before = shared;
                     Rounds++;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
+                    before = [];
                 }
 
                 await Task.Delay(200);
