@@ -180,16 +180,20 @@ public static class ClaimListing
 {
     private const string Table = $"{ClaimsStore.Schema}.mt_doc_claimsummary";
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, SnapshotCache> Caches = new();
+    // the audit ledger's head (Audit.EventChain): its position moves in the transaction of every append
+    private const string LedgerPosition =
+        $"select coalesce((select (data ->> 'position')::bigint from {ClaimsStore.Schema}.mt_doc_ledgerhead where id = 'global'), 0)";
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, KeptPages> Caches = new();
 
     public static async Task<ListedClaims> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
     {
         var (where, parameters) = filter.Sql();
         var skip = ((long)filter.PageNumber - 1) * filter.Size;
-        var cache = Caches.GetValue(session.DocumentStore, _ => new SnapshotCache());
+        var cache = Caches.GetValue(session.DocumentStore, _ => new KeptPages());
         var key = string.Join('\u0001', [where, .. parameters, filter.Size, skip]);
-        var snapshot = (await session.QueryAsync<string>("select pg_current_snapshot()::text", ct)).Single();
-        if (cache.Find(key, snapshot) is { } kept)
+        var before = await Ledger(session, ct);
+        if (cache.Find(key, before) is { } kept)
         {
             return kept;
         }
@@ -204,39 +208,56 @@ public static class ClaimListing
                 order by d.last_changed_at desc, d.id
                 """, ct, parameters);
         var listing = new ListedClaims(page.Select(ClaimListItem.Of).ToList(), total);
-        cache.Keep(key, snapshot, listing);
+        // the ledger did not move from before the count to after the page: no append committed in between, so both saw
+        // the summaries as they are at that position of the ledger
+        if (await Ledger(session, ct) == before)
+        {
+            cache.Keep(key, before, listing);
+        }
+
         return listing;
     }
 
+    /// <summary>Drops this node's kept pages: after summaries were rewritten without an append (a rebuild).</summary>
+    public static void Forget(IDocumentStore store) => Caches.GetValue(store, _ => new KeptPages()).Clear();
+
+    private static async Task<long> Ledger(IQuerySession session, CancellationToken ct) =>
+        (await session.QueryAsync<long>(LedgerPosition, ct)).Single();
+
     /// <summary>
-    /// The pages last read, each with the database snapshot (<c>pg_current_snapshot()</c>: xmin, xmax and the
-    /// transactions in progress) taken just before it was read. A page is served again only while a new request sees
-    /// the very same snapshot: then no transaction has begun writing or ended since, so the count and the page read
-    /// after that snapshot saw exactly what a new read would see. Any commit anywhere in the database changes the
-    /// snapshot, so a page is never served stale, on any node; under writes it is simply read again (one more round trip).
+    /// The pages last read, each with the audit ledger's position it was read at. A summary changes only with an
+    /// append (the summary is an inline projection, written in the append's transaction), and every append moves the
+    /// ledger in that same transaction; so while a new request finds the ledger where it was, no append has committed
+    /// since and the kept page is what a new read would return, on any node. Commits that append nothing (the async
+    /// daemon's bookkeeping, several a second even on an idle store; webhook deliveries; sign-ins) leave the pages
+    /// kept. An earlier version compared <c>pg_current_snapshot()</c>, which every one of those commits changed: the
+    /// pages were read again several times a second, and those re-reads set their p99. A rebuild of the summaries,
+    /// which rewrites them without an append, drops the kept pages of the node that ran it (<see cref="Forget"/>).
     /// </summary>
-    private sealed class SnapshotCache
+    private sealed class KeptPages
     {
         private const int Capacity = 256;
-        private readonly ConcurrentDictionary<string, (string Snapshot, ListedClaims Listing)> _pages = new();
+        private readonly ConcurrentDictionary<string, (long Ledger, ListedClaims Listing)> _pages = new();
 
-        public ListedClaims? Find(string key, string snapshot) =>
-            _pages.TryGetValue(key, out var kept) && kept.Snapshot == snapshot ? kept.Listing : null;
+        public ListedClaims? Find(string key, long ledger) =>
+            _pages.TryGetValue(key, out var kept) && kept.Ledger == ledger ? kept.Listing : null;
 
-        public void Keep(string key, string snapshot, ListedClaims listing)
+        public void Keep(string key, long ledger, ListedClaims listing)
         {
             if (_pages.Count >= Capacity)
             {
                 _pages.Clear();
             }
 
-            _pages[key] = (snapshot, listing);
+            _pages[key] = (ledger, listing);
         }
+
+        public void Clear() => _pages.Clear();
     }
 }
 
 /// <summary>
-/// One page of the live list as read at one database snapshot, and what was made from it for an answer (its JSON, the
+/// One page of the live list as read at one position of the audit ledger, and what was made from it for an answer (its JSON, the
 /// board's rows), so a page served again from <see cref="ClaimListing"/>'s kept pages is not serialised or rendered again.
 /// </summary>
 public sealed class ListedClaims(IReadOnlyList<ClaimListItem> items, long total)

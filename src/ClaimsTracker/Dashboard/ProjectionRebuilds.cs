@@ -47,6 +47,7 @@ public sealed class ProjectionRebuilds(
             if (Inline.Contains(rebuild.Projection))
             {
                 await RebuildInline(rebuild, lifetime.ApplicationStopping);
+                ClaimListing.Forget(store);
                 feed.Publish(new LiveChange(DaemonProgressRelay.Topic, "{}"));
                 return;
             }

@@ -66,16 +66,15 @@ public static class ClaimsStore
                 opts.Projections.Add<SourceProfileProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.Add<SourceStatementProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.RebuildWithBulkCopy = true;
-                // The async daemon looks for new events every 50 ms while writes flow, so the timeline, sources and webhooks
-                // follow a write within a fraction of a second, and once a second when a look finds nothing (Marten's
-                // default). Each look commits two small transactions (the high-water mark's stamp and allocation fence):
-                // looking every 100 ms when idle made 20 commits a second on an idle store, of WAL, fsyncs and CPU, and a
-                // new database snapshot each time, which threw away the board's and list's kept pages (ClaimListing) 20
-                // times a second. Not LISTEN/NOTIFY (UseListenNotifyForEventAppends): a NOTIFY holds PostgreSQL's
-                // database-wide notify lock through each write's commit, and waking the daemon on every write doubled
-                // the write latency at half the maximum rate in A/B runs (p50 26-30 vs 7-11 ms).
+                // The async daemon looks again after 50 ms while it is behind, and after 250 ms once it has caught up,
+                // which under a steady trickle of writes is after nearly every look: that interval is what the timeline,
+                // sources and webhooks lag a write by (P3; at Marten's default of 1 s its p99 passed 1 s). Each look
+                // commits two small transactions (the high-water mark's stamp and allocation fence), even on an idle
+                // store: 8 a second here, 20 at the 100 ms used before. Not LISTEN/NOTIFY (UseListenNotifyForEventAppends):
+                // a NOTIFY holds PostgreSQL's database-wide notify lock through each write's commit, and waking the
+                // daemon on every write doubled the write latency at half the maximum rate in A/B runs (p50 26-30 vs 7-11 ms).
                 opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
-                opts.Projections.SlowPollingTime = TimeSpan.FromSeconds(1);
+                opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 opts.Schema.For<ClaimSummary>().Duplicate(x => x.LastChangedAt); // an indexed column: board pages sort without unpacking JSON
                 // the summary's status column (ClaimSummary.ConfigureMarten) holds a name, not a number
                 opts.Advanced.DuplicatedFieldEnumStorage = EnumStorage.AsString;
