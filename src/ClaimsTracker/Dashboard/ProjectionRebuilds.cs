@@ -81,9 +81,11 @@ public sealed class ProjectionRebuilds(
     /// can neither be missed by the rebuild nor overwritten by it.
     /// </summary>
     /// <summary>
-    /// Marten's rebuild, after the projection's running agent is stopped and drained. The rebuild's own stop does not wait
-    /// for a batch in flight: an agent recording its first progress (a projection that had not run yet) committed that
-    /// row after the rebuild's teardown, and the rebuild then failed on the duplicate.
+    /// Marten's rebuild, after the projection's running agent is stopped and drained, and again (up to three times in
+    /// all) when it met that agent recording its first progress. On a store where the projection had not yet run, the
+    /// agent's first batch and the rebuild both insert the projection's progression row, and the rebuild failed on the
+    /// duplicate; stopping the agent first made it rarer but not impossible (the daemon's coordinator may start it
+    /// again meanwhile). A rebuild starts from nothing, so running it again is safe.
     /// </summary>
     private async Task RebuildAsync(IProjectionDaemon daemon, string projection, CancellationToken ct)
     {
@@ -92,7 +94,32 @@ public sealed class ProjectionRebuilds(
             await daemon.StopAgentAsync(shard.Identity);
         }
 
-        await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(5), ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(5), ct);
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && FirstProgressRace(e))
+            {
+                logger.LogWarning("Rebuilding {Projection} met its agent's first progress; starting it again", projection);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+            }
+        }
+    }
+
+    /// <summary>A duplicate progression row: the unique violation, on the progression table (Marten's message names the statement).</summary>
+    internal static bool FirstProgressRace(Exception e)
+    {
+        var chain = new List<Exception>();
+        for (Exception? next = e; next is not null; next = next.InnerException)
+        {
+            chain.Add(next);
+        }
+
+        return chain.OfType<Npgsql.PostgresException>().Any(p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+               && chain.Any(x => x.Message.Contains("mt_event_progression", StringComparison.Ordinal));
     }
 
     private async Task RebuildInline(Rebuild rebuild, CancellationToken ct)
