@@ -76,11 +76,6 @@ public sealed class ProjectionRebuilds(
     }
 
     /// <summary>
-    /// Rebuilds an inline projection while the service takes writes: each claim's document is replayed from its events
-    /// and stored while holding the claim's stream lock, the same lock every write to that claim takes, so a write
-    /// can neither be missed by the rebuild nor overwritten by it.
-    /// </summary>
-    /// <summary>
     /// Marten's rebuild, after the projection's running agent is stopped and drained, and again (up to three times in
     /// all) when it met that agent recording its first progress. On a store where the projection had not yet run, the
     /// agent's first batch and the rebuild both insert the projection's progression row, and the rebuild failed on the
@@ -122,6 +117,11 @@ public sealed class ProjectionRebuilds(
                && chain.Any(x => x.Message.Contains("mt_event_progression", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Rebuilds an inline projection while the service takes writes: each claim's document is replayed from its events
+    /// and stored while holding the claim's stream lock, the same lock every write to that claim takes, so a write
+    /// can neither be missed by the rebuild nor overwritten by it.
+    /// </summary>
     private async Task RebuildInline(Rebuild rebuild, CancellationToken ct)
     {
         List<Guid> claims;
