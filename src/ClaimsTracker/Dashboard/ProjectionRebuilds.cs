@@ -76,19 +76,14 @@ public sealed class ProjectionRebuilds(
     }
 
     /// <summary>
-    /// Marten's rebuild, after the projection's running agent is stopped and drained, and again (up to three times in
-    /// all) when it met that agent recording its first progress. On a store where the projection had not yet run, the
-    /// agent's first batch and the rebuild both insert the projection's progression row, and the rebuild failed on the
-    /// duplicate; stopping the agent first made it rarer but not impossible (the daemon's coordinator may start it
-    /// again meanwhile). A rebuild starts from nothing, so running it again is safe.
+    /// Marten's rebuild, run again (up to three times in all) when it met the projection's agent recording its first
+    /// progress: on a store where the projection had not run yet, the agent's first batch and the rebuild both insert
+    /// the projection's progression row, and the rebuild failed on the duplicate. Stopping and draining the agent
+    /// before the rebuild did not prevent it (the daemon's coordinator can start the agent again meanwhile). A rebuild
+    /// starts from nothing, so running it again is safe.
     /// </summary>
     private async Task RebuildAsync(IProjectionDaemon daemon, string projection, CancellationToken ct)
     {
-        foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == projection))
-        {
-            await daemon.StopAgentAsync(shard.Identity);
-        }
-
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -107,14 +102,15 @@ public sealed class ProjectionRebuilds(
     /// <summary>A duplicate progression row: the unique violation, on the progression table (Marten's message names the statement).</summary>
     internal static bool FirstProgressRace(Exception e)
     {
-        var chain = new List<Exception>();
+        var duplicate = false;
+        var progression = false;
         for (Exception? next = e; next is not null; next = next.InnerException)
         {
-            chain.Add(next);
+            duplicate |= next is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+            progression |= next.Message.Contains("mt_event_progression", StringComparison.Ordinal);
         }
 
-        return chain.OfType<Npgsql.PostgresException>().Any(p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
-               && chain.Any(x => x.Message.Contains("mt_event_progression", StringComparison.Ordinal));
+        return duplicate && progression;
     }
 
     /// <summary>
