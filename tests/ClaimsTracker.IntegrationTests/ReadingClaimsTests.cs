@@ -228,4 +228,27 @@ public sealed class ReadingClaimsTests(AppFixture fixture) : IntegrationContext(
         reply.Status.ShouldBe(HttpStatusCode.OK, reply.Text);
         return reply.Json["items"]!.AsArray().Select(i => i!["id"]!.ToString()).ToArray();
     }
+
+    [Theory]
+    [InlineData("/api/claims/{id}/history")]
+    [InlineData("/api/claims/{id}/replay")]
+    [InlineData("/api/claims?asOf=2100-01-01T00:00:00Z")]
+    [InlineData("/api/claims?worldAt=2024-03-01T00:00:00Z")]
+    [InlineData("/api/claims")]
+    public async Task a_page_past_the_end_is_empty_even_where_page_times_size_overflows(string route)
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
+        await Api.StatementFrom(id, "KCNA", "North Korea", "denies");
+        var url = route.Replace("{id}", id, StringComparison.Ordinal);
+        var separator = url.Contains('?') ? '&' : '?';
+
+        foreach (var page in new[] { 2147483647, 1073741824, 3 })
+        {
+            var reply = await Api.Get($"{url}{separator}page={page}&pageSize=2");
+            reply.Status.ShouldBe(HttpStatusCode.OK, reply.Text);
+            var items = reply.Json["items"] ?? reply.Json["steps"] ?? reply.Json["statements"];
+            items!.AsArray().ShouldBeEmpty($"page {page} of {url}");
+        }
+    }
 }

@@ -30,6 +30,8 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
 
     public int Size => PageSize ?? 50;
 
+    public Paging Paging => new(PageNumber, Size);
+
     public ProblemDetails Check()
     {
         var validation = new Validation()
@@ -161,9 +163,7 @@ public static class ListClaimsEndpoint
             }
         }
 
-        var items = summaries.OrderByDescending(s => s.LastChangedAt)
-            .Skip((filter.PageNumber - 1) * filter.Size).Take(filter.Size)
-            .Select(ClaimListItem.Of).ToList();
+        var items = filter.Paging.Of(summaries.OrderByDescending(s => s.LastChangedAt)).Select(ClaimListItem.Of).ToList();
         return new ClaimPage(items, summaries.Count, filter.PageNumber, filter.Size);
     }
 }
@@ -189,7 +189,7 @@ public static class ClaimListing
     public static async Task<ListedClaims> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
     {
         var (where, parameters) = filter.Sql();
-        var skip = ((long)filter.PageNumber - 1) * filter.Size;
+        var skip = filter.Paging.Offset;
         var cache = Caches.GetValue(session.DocumentStore, _ => new KeptPages());
         var key = string.Join('\u0001', [where, .. parameters, filter.Size, skip]);
         var before = await Ledger(session, ct);

@@ -64,7 +64,7 @@ public static class GetSourcesEndpoint
             return invalid.ToResult();
         }
 
-        return await Detail(session, sourceId, paging.Number, paging.Size(DefaultPageSize), ct) is { } source
+        return await Detail(session, sourceId, paging.Paging(DefaultPageSize).Number, paging.Paging(DefaultPageSize).Size, ct) is { } source
             ? Results.Ok(source)
             : Results.Problem(statusCode: 404, title: "Unknown source",
                 detail: $"No source has the id '{sourceId}'. List the sources with GET /api/sources.");
@@ -81,7 +81,7 @@ public static class GetSourcesEndpoint
             return null;
         }
 
-        var skip = ((long)page - 1) * pageSize;
+        var skip = new Paging(page, pageSize).Offset;
         var statements = skip >= tally.Statements
             ? []
             : await session.Query<SourceStatement>()
