@@ -112,4 +112,47 @@ public sealed class ConcurrencyAndIdempotencyTests(AppFixture fixture) : Integra
         reply.Json["errors"]!["Idempotency-Key"].ShouldNotBeNull();
         (await Api.Get("/api/claims")).Field("total").ShouldBe("0");
     }
+
+    [Theory]
+    [InlineData("upper")]
+    [InlineData("no-dashes")]
+    [InlineData("braces")]
+    [InlineData("upper-path")]
+    [InlineData("trailing-slash")]
+    public async Task an_idempotency_key_holds_however_the_url_spells_the_claim_and_route(string spelling)
+    {
+        var id = await Api.RegisteredClaim();
+        var body = Scenarios.Statement("Peskov", "Russia", "confirms", "2024-02-20T00:00:00Z");
+        var first = await Api.Post($"/api/claims/{id}/statements", body, idempotencyKey: "spelled-" + spelling);
+
+        var url = spelling switch
+        {
+            "upper" => $"/api/claims/{id.ToUpperInvariant()}/statements",
+            "no-dashes" => $"/api/claims/{Guid.Parse(id):N}/statements",
+            "braces" => $"/api/claims/{Guid.Parse(id):B}/statements",
+            "upper-path" => $"/API/CLAIMS/{id}/STATEMENTS",
+            _ => $"/api/claims/{id}/statements/",
+        };
+        var again = await Api.Post(url, body, idempotencyKey: "spelled-" + spelling);
+
+        again.Status.ShouldBe(HttpStatusCode.OK, again.Text);
+        again.Text.ShouldBe(first.Text);
+        again.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
+        (await Api.Get($"/api/claims/{id}")).Field("version").ShouldBe("2");
+    }
+
+    [Fact]
+    public async Task one_idempotency_key_on_two_claims_is_two_writes()
+    {
+        var one = await Api.RegisteredClaim();
+        var two = await Api.RegisteredClaim(Scenarios.WeaponsClaim("Another claim"));
+        var body = Scenarios.Statement("Peskov", "Russia", "confirms", "2024-02-20T00:00:00Z");
+
+        (await Api.Post($"/api/claims/{one}/statements", body, idempotencyKey: "per-claim")).Status.ShouldBe(HttpStatusCode.OK);
+        var other = await Api.Post($"/api/claims/{two}/statements", body, idempotencyKey: "per-claim");
+
+        other.Status.ShouldBe(HttpStatusCode.OK);
+        other.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
+        (await Api.Get($"/api/claims/{two}")).Field("version").ShouldBe("2");
+    }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace ClaimsTracker.Infrastructure;
 
@@ -13,7 +15,40 @@ public sealed record WriteRequest(Actor Actor, string? IdempotencyKey, string Co
         HeaderToken(http, IdempotencyHeader),
         HeaderToken(http, CorrelationHeader) ?? Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
         http.TraceIdentifier,
-        $"{http.Request.Method} {http.Request.Path}");
+        $"{http.Request.Method.ToUpperInvariant()} {RouteIdentity(http)}");
+
+    /// <summary>
+    /// The route's own pattern with each value in its canonical spelling, so that a retry keyed on it is the same write
+    /// however the URL spells the path or the claim id (case, dashes, braces, a trailing slash).
+    /// </summary>
+    public static string RouteIdentity(HttpContext http)
+    {
+        if (http.GetEndpoint() is not RouteEndpoint { RoutePattern: var pattern })
+        {
+            return http.Request.Path.Value ?? "/";
+        }
+
+        var path = new StringBuilder();
+        foreach (var segment in pattern.PathSegments)
+        {
+            path.Append('/');
+            foreach (var part in segment.Parts)
+            {
+                path.Append(part switch
+                {
+                    RoutePatternLiteralPart literal => literal.Content,
+                    RoutePatternSeparatorPart separator => separator.Content,
+                    RoutePatternParameterPart parameter => Canonical(http.Request.RouteValues.GetValueOrDefault(parameter.Name)),
+                    _ => "",
+                });
+            }
+        }
+
+        return path.Length == 0 ? "/" : path.ToString();
+    }
+
+    private static string Canonical(object? value) =>
+        value?.ToString() is not { } text ? "" : Guid.TryParse(text, out var id) ? id.ToString("D") : text;
 
     /// <summary>Header tokens are limited to 200 visible ASCII characters; anything else is refused before any work.</summary>
     public static Microsoft.AspNetCore.Mvc.ProblemDetails CheckHeaders(HttpContext http)
