@@ -3,10 +3,11 @@ using Npgsql;
 namespace ClaimsTracker.Infrastructure;
 
 /// <summary>
-/// Pings PostgreSQL every second on a pool of its own, so that requests can be refused with 503 at once while
-/// the database is unreachable instead of each one waiting for its own connect or command timeout.
+/// Pings PostgreSQL every second, so that requests can be refused with 503 at once while the database is unreachable
+/// instead of each one waiting for its own connect or command timeout. It runs on threads and a connection of its
+/// own: requests that keep the thread pool and the request pool busy must not make a healthy database look down.
 /// </summary>
-public sealed class DatabaseMonitor : BackgroundService
+public sealed class DatabaseMonitor : IHostedService, IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -26,6 +27,7 @@ public sealed class DatabaseMonitor : BackgroundService
             configuration.GetConnectionString("Claims") ?? "", configuration))
         {
             Timeout = 2, CommandTimeout = 2, MaxPoolSize = 2, ApplicationName = "claimstracker-monitor",
+            CancellationTimeout = -1,   // a timed-out ping does not wait for a frozen server to answer its cancellation
         };
         if (DatabaseConnection.IsMultiHost(builder.ConnectionString))
         {
@@ -81,36 +83,61 @@ public sealed class DatabaseMonitor : BackgroundService
         return work.IsCompleted;
     }
 
+    /// <summary>The latest pings' verdict, for the health checks: no request waits on a ping of its own.</summary>
+    public bool Healthy => _reachable && AnsweringNow;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _loop;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = new Thread(Run) { IsBackground = true, Name = "database-monitor", Priority = ThreadPriority.AboveNormal };
+        _loop.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// Null when PostgreSQL answered within two seconds. The wait is cut off by the clock, not by cancelling the
-    /// command: cancelling talks to the server too, and a frozen server does not answer that either.
+    /// command: cancelling talks to the server too, and a frozen server does not answer that either. Each ping
+    /// runs synchronously on a thread of its own, so a starved thread pool cannot delay it.
     /// </summary>
-    public async Task<Exception?> Probe(CancellationToken ct)
+    private Exception? Probe()
     {
-        var ping = Task.Run(Ping, CancellationToken.None);
-        try
+        Exception? failure = null;
+        using var done = new ManualResetEventSlim();
+        var ping = new Thread(() =>
         {
-            await ping.WaitAsync(ProbeTimeout, ct);
-            return null;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            _ = ping.ContinueWith(t => t.Exception, TaskScheduler.Default);   // observed, finishes on its own
-            return e;
-        }
+            try
+            {
+                using var command = _dataSource.CreateCommand("select 1");
+                command.ExecuteScalar();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                // ignore a late answer: the monitor gave up on it already
+                try { done.Set(); } catch (ObjectDisposedException) { }
+            }
+        }) { IsBackground = true, Name = "database-ping" };
+        ping.Start();
+        return done.Wait(ProbeTimeout) ? failure : new TimeoutException($"no answer within {ProbeTimeout.TotalSeconds:0} s");
     }
 
-    private async Task Ping()
+    private void Run()
     {
-        await using var command = _dataSource.CreateCommand("select 1");
-        await command.ExecuteScalarAsync();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
         {
-            var failure = await Probe(stoppingToken);
+            var failure = Probe();
             if (failure is null)
             {
                 if (!_reachable)
@@ -132,13 +159,14 @@ public sealed class DatabaseMonitor : BackgroundService
                 continue;   // one slow answer may be load: ask again at once before refusing requests
             }
 
-            await Task.Delay(Interval, stoppingToken);
+            stopping.WaitHandle.WaitOne(Interval);
         }
     }
 
-    public override void Dispose()
+    public void Dispose()
     {
+        _stopping.Cancel();
         _dataSource.Dispose();
-        base.Dispose();
+        _stopping.Dispose();
     }
 }

@@ -69,16 +69,13 @@ public static class Health
     }
 }
 
-/// <summary>PostgreSQL answers a ping within two seconds, on the monitor's own connection pool.</summary>
+/// <summary>PostgreSQL answered the monitor's pings of the last seconds, on the monitor's own threads and connections.</summary>
 public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var failure = await monitor.Probe(cancellationToken);
-        return failure is null
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(monitor.Healthy
             ? HealthCheckResult.Healthy("PostgreSQL answers")
-            : HealthCheckResult.Unhealthy("PostgreSQL does not answer");
-    }
+            : HealthCheckResult.Unhealthy("PostgreSQL does not answer"));
 }
 
 /// <summary>The async daemon runs its projections, none is paused, and its high-water loop keeps polling.</summary>
