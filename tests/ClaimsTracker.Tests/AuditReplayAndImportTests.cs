@@ -15,9 +15,23 @@ public sealed class AuditReplayAndImportTests
     };
 
     [Fact]
+    public void a_replay_page_folded_on_the_claim_before_it_has_the_steps_of_a_replay_from_the_start()
+    {
+        var events = Stream(
+            Registered(), Said(Russia, Stance.Confirms, Day(21)), Said(null, Stance.Asserts, Day(22), "Reuters"),
+            Said(NorthKorea, Stance.Denies, Day(23)), Said(Russia, Stance.Denies, Day(20)), Said(NorthKorea, Stance.Confirms, Day(24)));
+        var whole = ClaimReplay.Steps(ClaimId, null, events);
+
+        var before = events.Take(3).Aggregate((ClaimSummary?)null, ClaimSummaryProjection.Fold);
+        var page = ClaimReplay.Steps(ClaimId, before, events.Skip(3).ToList());
+
+        JsonSerializer.Serialize(page).ShouldBe(JsonSerializer.Serialize(whole.Skip(3)));
+    }
+
+    [Fact]
     public void replay_names_what_each_event_changed_and_a_third_party_moves_only_the_counts()
     {
-        var steps = ClaimReplay.Steps(ClaimId, Stream(
+        var steps = ClaimReplay.Steps(ClaimId, null, Stream(
             Registered(), Said(Russia, Stance.Confirms, Day(21)), Said(null, Stance.Asserts, Day(22), "Reuters"),
             Said(NorthKorea, Stance.Denies, Day(23))));
 

@@ -13,24 +13,25 @@ public static class AuditPages
 {
     private const int CorrectionsShown = 200;
 
+    [ClaimSizedRead]
+
     [WolverineGet("/claims/{claimId}/replay")]
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Replay(string claimId, string? step, IQuerySession session, CancellationToken ct)
     {
-        if (!Guid.TryParse(claimId, out var id) ||
-            await session.Events.FetchStreamAsync(id, token: ct) is not { Count: > 0 } events)
+        if (!Guid.TryParse(claimId, out var id) || await ClaimStream.Length(session, id, ct) is not { } length)
         {
             return Page.NotFound("Claim not found", Html.Of($"No claim has the id “{claimId}”."));
         }
 
-        var steps = ClaimReplay.Steps(id, events);
-        var number = int.TryParse(step, out var n) ? Math.Clamp(n, 1, steps.Count) : 1;
-        var current = steps[number - 1];
+        var count = (int)Math.Min(length, int.MaxValue);
+        var number = int.TryParse(step, out var n) ? Math.Clamp(n, 1, count) : 1;
+        var current = (await ClaimReplayEndpoint.Page(session, id, new Paging(number, 1), length, ct))[0];
         return Page.Render($"Replay, step {number}", Html.Of($"""
-            <p class="kicker"><a href="/claims/{id}">Claim</a> · replay · step {number} of {steps.Count}</p>
+            <p class="kicker"><a href="/claims/{id}">Claim</a> · replay · step {number} of {count}</p>
             <h1 class="statement">{current.Statement}</h1>
-            {Steps(id, number, steps.Count)}
+            {Steps(id, number, count)}
             <section aria-labelledby="event">
             <h2 id="event">Event {current.Version}: <code>{current.Type}</code></h2>
             <dl class="facts">

@@ -17,18 +17,6 @@ public sealed record HistoryItem(
         e.Headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null, e.Data);
 }
 
-public sealed record PageQuery(int? Page, int? PageSize)
-{
-    public int Number => Page ?? 1;
-
-    public int Size(int byDefault) => PageSize ?? byDefault;
-
-    public ProblemDetails Check(int maxPageSize) => new Validation()
-        .Range("page", Page, 1, int.MaxValue)
-        .Range("pageSize", PageSize, 1, maxPageSize)
-        .Result();
-}
-
 public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, long Total, int Page, int PageSize);
 
 /// <summary>When an event's fact happened in the world, as opposed to when it was recorded here.</summary>
@@ -61,14 +49,14 @@ public static class ClaimHistoryEndpoint
             return invalid.ToResult();
         }
 
-        var events = await session.Events.FetchStreamAsync(claimId, token: ct);
-        if (events.Count == 0)
+        if (await ClaimStream.Length(session, claimId, ct) is not { } length)
         {
             return Problems.UnknownClaim(claimId).ToResult();
         }
 
-        var (number, size) = (paging.Number, paging.Size(100));
-        var items = events.Skip((number - 1) * size).Take(size).Select(HistoryItem.Of).ToList();
-        return Results.Ok(new HistoryPage(items, events.Count, number, size));
+        var page = paging.Paging(100);
+        var (first, last) = page.Positions;
+        var events = await ClaimStream.Versions(session, claimId, first, Math.Min(last, length), ct);
+        return Results.Ok(new HistoryPage(events.Select(HistoryItem.Of).ToList(), length, page.Number, page.Size));
     }
 }

@@ -21,11 +21,17 @@ public sealed record ReplayPage(Guid Id, IReadOnlyList<ReplayStep> Steps, long T
 
 public static class ClaimReplay
 {
-    /// <summary>Folds the stream with the summary projection's own code, noting what each event changed.</summary>
-    public static IReadOnlyList<ReplayStep> Steps(Guid claimId, IReadOnlyList<IEvent> events)
+    /// <summary>
+    /// Folds <paramref name="events"/> onto <paramref name="summary"/> (the claim just before them, or null from the
+    /// start) with the summary projection's own code, noting what each event changed.
+    /// </summary>
+    public static IReadOnlyList<ReplayStep> Steps(Guid claimId, ClaimSummary? summary, IReadOnlyList<IEvent> events) =>
+        Continue(claimId, ref summary, events);
+
+    /// <summary>As <see cref="Steps"/>, leaving <paramref name="summary"/> at the claim after the last event, for the next page.</summary>
+    public static IReadOnlyList<ReplayStep> Continue(Guid claimId, ref ClaimSummary? summary, IReadOnlyList<IEvent> events)
     {
         var projection = new ClaimSummaryProjection();
-        ClaimSummary? summary = null;
         var steps = new List<ReplayStep>(events.Count);
         foreach (var e in events)
         {
@@ -89,6 +95,7 @@ public static class ClaimReplay
 
 public static class ClaimReplayEndpoint
 {
+    [ClaimSizedRead]
     [WolverineGet("/api/claims/{claimId}/replay", OperationId = "ReplayClaim")]
     [Tags("Audit")]
     [EndpointSummary("The claim's state after each event, with what that event changed")]
@@ -101,14 +108,25 @@ public static class ClaimReplayEndpoint
             return invalid.ToResult();
         }
 
-        var events = await session.Events.FetchStreamAsync(claimId, token: ct);
-        if (events.Count == 0)
+        if (await ClaimStream.Length(session, claimId, ct) is not { } length)
         {
             return Problems.UnknownClaim(claimId).ToResult();
         }
 
-        var (number, size) = (paging.Number, paging.Size(100));
-        var steps = ClaimReplay.Steps(claimId, events);
-        return Results.Ok(new ReplayPage(claimId, steps.Skip((number - 1) * size).Take(size).ToList(), steps.Count, number, size));
+        var page = paging.Paging(100);
+        return Results.Ok(new ReplayPage(claimId, await Page(session, claimId, page, length, ct), length, page.Number, page.Size));
+    }
+
+    /// <summary>The steps of one page: folded from the checkpoint before it, so a late page costs what an early one does.</summary>
+    public static async Task<IReadOnlyList<ReplayStep>> Page(IQuerySession session, Guid claimId, Paging page, long length, CancellationToken ct)
+    {
+        var (first, last) = page.Positions;
+        if (first > length)
+        {
+            return [];
+        }
+
+        var before = await ClaimStream.Before(session, claimId, first, ct);
+        return ClaimReplay.Steps(claimId, before, await ClaimStream.Versions(session, claimId, first, Math.Min(last, length), ct));
     }
 }

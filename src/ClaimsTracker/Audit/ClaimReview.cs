@@ -13,64 +13,83 @@ namespace ClaimsTracker.Audit;
 /// </summary>
 public static class ClaimReviewEndpoint
 {
+    private const int PageSize = 500;
+
     [WolverineGet("/api/claims/{claimId}/claimreview", OperationId = "GetClaimReview")]
     [Tags("Audit")]
     [EndpointSummary("The claim's status history as schema.org ClaimReview JSON-LD")]
     [Authorize(Policy = Policies.Read)]
+    [ClaimSizedRead]
     public static async Task<IResult> Get(Guid claimId, HttpRequest request, IQuerySession session, CancellationToken ct)
     {
-        var events = await session.Events.FetchStreamAsync(claimId, token: ct);
-        if (events.Count == 0 || events[0].Data is not ClaimRegistered registered)
+        if (await ClaimStream.Length(session, claimId, ct) is not { } length)
         {
             return Problems.UnknownClaim(claimId).ToResult();
         }
 
         var url = $"{request.Scheme}://{request.Host}/claims/{claimId}";
-        var steps = ClaimReplay.Steps(claimId, events);
         var reviews = new JsonArray();
         var corrections = new List<JsonObject>();
-        foreach (var step in steps)
+        ClaimSummary? summary = null;
+        ClaimRegistered? registered = null;
+        DateTimeOffset published = default;
+        // page by page: what a request holds is one page of events, however long the claim
+        for (long first = 1; first <= length; first += PageSize)
         {
-            if (step.Data is ClaimCorrected corrected)
+            var events = await ClaimStream.Versions(session, claimId, first, first + PageSize - 1, ct);
+            if (registered is null)
             {
-                corrections.Add(new JsonObject
+                if (events is not [{ Data: ClaimRegistered start } firstEvent, ..])
                 {
-                    ["@type"] = "CorrectionComment",
-                    ["text"] = corrected.CorrectsVersion is { } v ? $"Corrects event {v}: {corrected.Reason}" : corrected.Reason,
-                    ["datePublished"] = step.RecordedAt,
+                    return Problems.UnknownClaim(claimId).ToResult();
+                }
+
+                (registered, published) = (start, firstEvent.Timestamp);
+            }
+
+            foreach (var step in ClaimReplay.Continue(claimId, ref summary, events))
+            {
+                if (step.Data is ClaimCorrected corrected)
+                {
+                    corrections.Add(new JsonObject
+                    {
+                        ["@type"] = "CorrectionComment",
+                        ["text"] = corrected.CorrectsVersion is { } v ? $"Corrects event {v}: {corrected.Reason}" : corrected.Reason,
+                        ["datePublished"] = step.RecordedAt,
+                    });
+                }
+
+                if (!step.Changes.Any(c => c.What == "status") && step.Version != 1)
+                {
+                    continue;
+                }
+
+                reviews.Add(new JsonObject
+                {
+                    ["@type"] = "ClaimReview",
+                    ["url"] = url,
+                    ["claimReviewed"] = step.Statement,
+                    ["datePublished"] = published,
+                    ["dateModified"] = step.RecordedAt,
+                    ["author"] = new JsonObject { ["@type"] = "Organization", ["name"] = "ClaimsTracker" },
+                    ["reviewRating"] = new JsonObject
+                    {
+                        ["@type"] = "Rating", ["alternateName"] = Words.Of(step.Status).Replace('_', ' '),
+                        ["description"] = $"Status after event {step.Version} ({step.Type})",
+                    },
+                    ["itemReviewed"] = new JsonObject
+                    {
+                        ["@type"] = "Claim",
+                        ["firstAppearance"] = new JsonObject
+                        {
+                            ["@type"] = "CreativeWork", ["url"] = registered.FirstReport.Url,
+                            ["headline"] = registered.FirstReport.Headline, ["datePublished"] = registered.FirstReport.PublishedAt,
+                            ["publisher"] = new JsonObject { ["@type"] = "Organization", ["name"] = registered.FirstReport.Outlet },
+                        },
+                    },
+                    ["correction"] = new JsonArray(corrections.Select(c => (JsonNode)c.DeepClone()).ToArray()),
                 });
             }
-
-            if (!step.Changes.Any(c => c.What == "status") && step.Version != 1)
-            {
-                continue;
-            }
-
-            reviews.Add(new JsonObject
-            {
-                ["@type"] = "ClaimReview",
-                ["url"] = url,
-                ["claimReviewed"] = step.Statement,
-                ["datePublished"] = steps[0].RecordedAt,
-                ["dateModified"] = step.RecordedAt,
-                ["author"] = new JsonObject { ["@type"] = "Organization", ["name"] = "ClaimsTracker" },
-                ["reviewRating"] = new JsonObject
-                {
-                    ["@type"] = "Rating", ["alternateName"] = Words.Of(step.Status).Replace('_', ' '),
-                    ["description"] = $"Status after event {step.Version} ({step.Type})",
-                },
-                ["itemReviewed"] = new JsonObject
-                {
-                    ["@type"] = "Claim",
-                    ["firstAppearance"] = new JsonObject
-                    {
-                        ["@type"] = "CreativeWork", ["url"] = registered.FirstReport.Url,
-                        ["headline"] = registered.FirstReport.Headline, ["datePublished"] = registered.FirstReport.PublishedAt,
-                        ["publisher"] = new JsonObject { ["@type"] = "Organization", ["name"] = registered.FirstReport.Outlet },
-                    },
-                },
-                ["correction"] = new JsonArray(corrections.Select(c => (JsonNode)c.DeepClone()).ToArray()),
-            });
         }
 
         var document = new JsonObject { ["@context"] = "https://schema.org", ["@graph"] = reviews };

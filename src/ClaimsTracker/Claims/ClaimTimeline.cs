@@ -73,6 +73,7 @@ public sealed record TimelineView(
 
 public static class ClaimTimelineEndpoint
 {
+    [ClaimSizedRead]
     [WolverineGet("/api/claims/{claimId}/timeline", OperationId = "GetClaimTimeline")]
     [Tags("Claims")]
     [EndpointSummary("The claim's status over world time, as known now or as recorded at asOf, up to worldAt")]

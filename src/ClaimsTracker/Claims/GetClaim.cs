@@ -40,6 +40,7 @@ public sealed record TimeQuery(string? AsOf, string? WorldAt)
 
 public static class GetClaimEndpoint
 {
+    [ClaimSizedRead]
     [WolverineGet("/api/claims/{claimId}", OperationId = "GetClaim")]
     [Tags("Claims")]
     [EndpointSummary("The claim now, as recorded at asOf, or at world time worldAt")]

@@ -35,7 +35,7 @@ public static class ActivityPage
                 {rows.Select(r => Html.Of($"""
                     <tr>
                     <td data-label="Recorded">{Time(r.Item.RecordedAt)}</td>
-                    <td data-label="Claim"><a href="/claims/{r.StreamId}#event-{r.Item.Version}">{r.Claim?.Statement ?? "(unknown claim)"}</a>{Html.When(r.Claim is not null, Html.Of($" {StatusBadge(r.Claim!.Status)}"))}</td>
+                    <td data-label="Claim"><a href="{ClaimPage.EventHref(r.StreamId, r.Item.Version)}">{r.Claim?.Statement ?? "(unknown claim)"}</a>{Html.When(r.Claim is not null, Html.Of($" {StatusBadge(r.Claim!.Status)}"))}</td>
                     <td data-label="Event"><code>{r.Item.Type}</code> <span class="version">version {r.Item.Version}</span><div>{ClaimPage.Describe(r.Item.Data)}</div></td>
                     <td data-label="World time">{Time(r.Item.WorldAt, "—")}</td>
                     <td data-label="Actor">{r.Item.Actor ?? "unknown"}</td>

@@ -14,11 +14,15 @@ namespace ClaimsTracker.Dashboard;
 /// <summary>One claim: where it stands, why, how its status moved over world time, and every event behind it.</summary>
 public static class ClaimPage
 {
+    private const int EventsPerPage = 50, ChartMarks = 200, TimelineRows = 200;
+
+    [ClaimSizedRead]
+
     [WolverineGet("/claims/{claimId}")]
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
-        string claimId, string? asOf, string? worldAt, IQuerySession session, CancellationToken ct)
+        string claimId, string? asOf, string? worldAt, string? events, IQuerySession session, CancellationToken ct)
     {
         if (!Guid.TryParse(claimId, out var id))
         {
@@ -35,25 +39,22 @@ public static class ClaimPage
                 """), status: StatusCodes.Status400BadRequest);
         }
 
-        var events = await session.Events.FetchStreamAsync(id, token: ct);
-        if (events.Count == 0)
+        if (await ClaimStream.Length(session, id, ct) is null)
         {
             return Unknown(claimId);
         }
 
         var recordedAt = time.RecordedAt();
-        IReadOnlyList<IEvent> recorded = recordedAt is { } at ? events.Where(e => e.Timestamp <= at).ToList() : events;
-        // the page holds every event already: the summary as recorded then is folded from them, not read again
-        var projection = new ClaimSummaryProjection();
-        var summary = recordedAt is null
-            ? await session.LoadAsync<ClaimSummary>(id, ct)
-            : recorded.Aggregate((ClaimSummary?)null, (folded, e) => projection.Evolve(folded, id, e));
+        var summary = recordedAt is { } at
+            ? await SummaryAsOf.Find(session, id, at, ct)
+            : await session.LoadAsync<ClaimSummary>(id, ct);
         if (summary is null && recordedAt is { } before)
         {
+            var first = (await ClaimStream.Versions(session, id, 1, 1, ct))[0];
             return Page.Render("Claim", Html.Of($"""
                 <h1>Nothing recorded yet</h1>
                 {AsOfForm(id, before, null)}
-                <p>At {Time(before)} nothing about this claim had been recorded: it was first recorded at {Time(events[0].Timestamp)}.</p>
+                <p>At {Time(before)} nothing about this claim had been recorded: it was first recorded at {Time(first.Timestamp)}.</p>
                 """));
         }
 
@@ -62,25 +63,53 @@ public static class ClaimPage
             return Unknown(claimId);
         }
 
+        // every part of the page is bounded: one page of history, the latest periods and marks, the latest verdict
         var world = time.World();
         var claim = ClaimView.Of(summary, recordedAt, world);
-        var intervals = ConfirmationStatus.Timeline(summary.Facts);
+        var intervals = ConfirmationStatus.Timeline(summary.Facts).TakeLast(TimelineRows).ToList();
+        var pages = Math.Max(1, (int)((summary.Version + EventsPerPage - 1) / EventsPerPage));
+        var shownPage = int.TryParse(events, out var p) ? Math.Clamp(p, 1, pages) : pages;
+        var (from, to) = new Paging(shownPage, EventsPerPage).Positions;
+        var history = await ClaimStream.Versions(session, id, from, Math.Min(to, summary.Version), ct);
+        string Link(long version) => version >= from && version <= to ? $"#event-{version}" : EventHref(id, version);
+        var charted = await ChartedEvents(session, id, summary.Version, intervals, ct);
         var content = Html.Of($"""
             {Heading(claim)}
-            {Ruling(claim, recorded)}
+            {Ruling(claim, charted)}
             <div class="columns">
             {FirstReport(claim.FirstReport)}
             {Counts(claim)}
             </div>
-            {Parties(claim)}
-            {Timeline(intervals, recorded)}
-            {History(id, recorded)}
+            {Parties(claim, Link)}
+            {Timeline(intervals, charted, Link)}
+            {History(id, history, shownPage, pages, recordedAt, world)}
             """);
         // a page as recorded at a past moment stays as it was; only the present follows new writes
         return Page.Render(claim.Statement, Html.Of($"""
             {AsOfForm(id, recordedAt, world)}
             {(recordedAt is null && world is null ? Page.LiveRegion(ClaimChangesListener.Topic, $"/claims/{id}", content, id) : content)}
             """));
+    }
+
+    /// <summary>Where an event of a claim is shown: its row on the claim page's history page that holds it.</summary>
+    public static string EventHref(Guid claimId, long version) =>
+        $"/claims/{claimId}?events={(version + EventsPerPage - 1) / EventsPerPage}#event-{version}";
+
+    /// <summary>The events the chart and the ruling name: the latest marked ones, the periods' causes, the latest verdict.</summary>
+    private static async Task<IReadOnlyList<IEvent>> ChartedEvents(
+        IQuerySession session, Guid id, long version, IReadOnlyList<StatusInterval> intervals, CancellationToken ct)
+    {
+        string[] marked = ["statement_recorded", "evidence_attached", "verdict_given", "claim_retracted"];
+        var latest = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == id && e.Version <= version && e.EventTypeName.IsOneOf(marked))
+            .OrderByDescending(e => e.Version).Take(ChartMarks).ToListAsync(ct);
+        var verdict = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == id && e.Version <= version && e.EventTypeName == "verdict_given")
+            .OrderByDescending(e => e.Version).Take(1).ToListAsync(ct);
+        var causes = intervals.Select(i => i.BecauseOf).Except(latest.Select(e => e.Version)).ToArray();
+        var more = causes.Length == 0 ? [] : await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == id && e.Version.IsOneOf(causes)).ToListAsync(ct);
+        return latest.Concat(more).Concat(verdict).DistinctBy(e => e.Version).OrderBy(e => e.Version).ToList();
     }
 
     private static IResult Unknown(string claimId) => Page.NotFound("Claim not found", Html.Of(
@@ -155,7 +184,7 @@ public static class ClaimPage
             """);
     }
 
-    private static Html Parties(ClaimView claim) => Html.Of($"""
+    private static Html Parties(ClaimView claim, Func<long, string> link) => Html.Of($"""
         <section aria-labelledby="parties">
         <h2 id="parties">Parties</h2>
         <table class="parties">
@@ -165,7 +194,7 @@ public static class ClaimPage
             <tr>
             <th scope="row" data-label="Party">{p.Party}</th>
             <td data-label="Stance">{StanceMark(p.Stance)}</td>
-            <td data-label="Because of">{Because(p)}</td>
+            <td data-label="Because of">{Because(p, link)}</td>
             </tr>
             """))}
         </tbody>
@@ -173,17 +202,17 @@ public static class ClaimPage
         </section>
         """);
 
-    private static Html Because(PartyView party) => party.BecauseOf is not { } version
+    private static Html Because(PartyView party, Func<long, string> link) => party.BecauseOf is not { } version
         ? Html.Of($"<span class=\"meta\">No confirmation or denial by a source of {party.Party} yet.</span>")
         : Html.Of($"""
-            <p><strong>{party.Source}</strong>, {Time(party.StatedAt, "time unknown")} (<a href="#event-{version}">version {version}</a>)</p>
+            <p><strong>{party.Source}</strong>, {Time(party.StatedAt, "time unknown")} (<a href="{link(version)}">version {version}</a>)</p>
             {Html.When(!string.IsNullOrWhiteSpace(party.Quote), Html.Of($"<blockquote>{party.Quote}</blockquote>"))}
             """);
 
-    private static Html Timeline(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events) => Html.Of($"""
+    private static Html Timeline(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events, Func<long, string> link) => Html.Of($"""
         <section aria-labelledby="timeline">
         <h2 id="timeline">Status over world time</h2>
-        {StatusChart.Render(intervals, events)}
+        {StatusChart.Render(intervals, events, link)}
         <table class="timeline">
         <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Because of</th></tr></thead>
         <tbody>
@@ -192,7 +221,7 @@ public static class ClaimPage
             <td data-label="From">{Time(i.From)}</td>
             <td data-label="To">{Time(i.To, "now")}</td>
             <td data-label="Status">{StatusBadge(i.Status)}</td>
-            <td data-label="Because of"><a href="#event-{i.BecauseOf}">version {i.BecauseOf}</a></td>
+            <td data-label="Because of"><a href="{link(i.BecauseOf)}">version {i.BecauseOf}</a></td>
             </tr>
             """))}
         </tbody>
@@ -200,9 +229,18 @@ public static class ClaimPage
         </section>
         """);
 
-    private static Html History(Guid id, IReadOnlyList<IEvent> events) => Html.Of($"""
+    private static Html History(Guid id, IReadOnlyList<IEvent> events, int page, int pages, DateTimeOffset? asOf, DateTimeOffset? worldAt)
+    {
+        Html Link(int target, string label, string rel) => target < 1 || target > pages || target == page
+            ? Html.Of($"<span>{label}</span>")
+            : Html.Of($"""<a rel="{rel}" href="/claims/{id}{Query(("asOf", asOf is { } a ? Iso(a) : null), ("worldAt", worldAt is { } w ? Iso(w) : null), ("events", target.ToString(CultureInfo.InvariantCulture)))}#history">{label}</a>""");
+        var pager = pages == 1 ? Html.Empty : Html.Of($"""
+            <nav class="pager" aria-label="Event pages">{Link(1, "First", "first")} {Link(page - 1, "Earlier", "prev")} <span>page {page} of {pages}</span> {Link(page + 1, "Later", "next")} {Link(pages, "Latest", "last")}</nav>
+            """);
+        return Html.Of($"""
         <section aria-labelledby="history">
         <h2 id="history">Event history</h2>
+        {pager}
         <table class="history">
         <thead><tr><th scope="col">Version</th><th scope="col">Event</th><th scope="col">Recorded</th><th scope="col">World time</th><th scope="col">Actor</th><th scope="col">Replay</th></tr></thead>
         <tbody>
@@ -220,6 +258,7 @@ public static class ClaimPage
         </table>
         </section>
         """);
+    }
 
     public static Html Describe(object data) => data switch
     {

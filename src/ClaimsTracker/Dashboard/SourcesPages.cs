@@ -77,7 +77,7 @@ public static class SourcesPages
             <ul class="statements">
             {source.Statements.Select(s => Html.Of($"""
                 <li>
-                <p><span class="stance-word">{Spoken(s.Stance)}</span> <a href="/claims/{s.ClaimId}#event-{s.Version}">{s.ClaimStatement}</a> {StatusBadge(s.ClaimStatus)}</p>
+                <p><span class="stance-word">{Spoken(s.Stance)}</span> <a href="{ClaimPage.EventHref(s.ClaimId, s.Version)}">{s.ClaimStatement}</a> {StatusBadge(s.ClaimStatus)}</p>
                 {Html.When(!string.IsNullOrWhiteSpace(s.Quote), Html.Of($"<blockquote>{s.Quote}</blockquote>"))}
                 <p class="meta">Stated {Time(s.StatedAt)}{Html.When(s.Party is not null, Html.Of($" for {s.Party}"))}.</p>
                 </li>

@@ -29,8 +29,10 @@ public static class StatusChart
         [ClaimStatus.Retracted] = new("#2d3339", "#ffffff", null),
     };
 
-    public static Html Render(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events)
+    /// <param name="link">Where an event's version links to; by default its row in the history on the same page.</param>
+    public static Html Render(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events, Func<long, string>? link = null)
     {
+        link ??= version => $"#event-{version}";
         if (intervals.Count == 0)
         {
             return Html.Empty;
@@ -47,7 +49,7 @@ public static class StatusChart
         double X(DateTimeOffset t) => Left + (Width - Left - Right) * ((t - start) / (end - start));
 
         var byVersion = events.ToDictionary(e => e.Version);
-        var bands = intervals.Select((interval, i) => Band(interval, i, X(interval.From), X(interval.To ?? end), byVersion));
+        var bands = intervals.Select((interval, i) => Band(interval, i, X(interval.From), X(interval.To ?? end), byVersion, link));
         return Html.Of($"""
             <figure class="chart">
             <div class="chart-frame">
@@ -55,7 +57,7 @@ public static class StatusChart
             {Patterns()}
             <g class="bands">{bands}</g>
             <line class="axis" x1="{Num(Left)}" x2="{Num(Width - Right)}" y1="{Num(MarkY)}" y2="{Num(MarkY)}" stroke="#8b939c" stroke-width="1"></line>
-            <g class="marks">{marks.Select(m => Mark(m, X(m.WorldAt!.Value)))}</g>
+            <g class="marks">{marks.Select(m => Mark(m, X(m.WorldAt!.Value), link))}</g>
             <text x="{Num(Left)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b">{Utc(start)}</text>
             <text x="{Num(Width - Right)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b" text-anchor="end">{(intervals[^1].To is null ? "now" : Utc(end))}</text>
             </svg>
@@ -65,7 +67,8 @@ public static class StatusChart
             """);
     }
 
-    private static Html Band(StatusInterval interval, int index, double x1, double x2, IReadOnlyDictionary<long, IEvent> events)
+    private static Html Band(
+        StatusInterval interval, int index, double x1, double x2, IReadOnlyDictionary<long, IEvent> events, Func<long, string> link)
     {
         var style = Styles[interval.Status];
         var width = Math.Max(2, x2 - x1);
@@ -76,7 +79,7 @@ public static class StatusChart
             ? Html.Of($"""<text x="{Num(x1 + 6)}" y="{Num(BandTop + BandHeight / 2 + 5)}" font-size="14" font-weight="600" fill="{style.Ink}">{Spoken(interval.Status)}</text>""")
             : Html.Empty;
         return Html.Of($"""
-            <a class="band" href="#event-{interval.BecauseOf}" data-status="{Words.Of(interval.Status)}" data-index="{index}" aria-label="{label}">
+            <a class="band" href="{link(interval.BecauseOf)}" data-status="{Words.Of(interval.Status)}" data-index="{index}" aria-label="{label}">
             <title>{label}</title>
             <rect x="{Num(x1)}" y="{Num(BandTop)}" width="{Num(width)}" height="{Num(BandHeight)}" fill="{style.Fill}" stroke="#ffffff" stroke-width="1"></rect>
             {Html.When(style.Pattern is not null, Html.Of($"""<rect x="{Num(x1)}" y="{Num(BandTop)}" width="{Num(width)}" height="{Num(BandHeight)}" fill="url(#pattern-{style.Pattern})"></rect>"""))}
@@ -85,7 +88,7 @@ public static class StatusChart
             """);
     }
 
-    private static Html Mark(HistoryItem e, double x)
+    private static Html Mark(HistoryItem e, double x, Func<long, string> link)
     {
         var label = $"Version {e.Version} at {Utc(e.WorldAt!.Value)}: {Describe(e.Data)}";
         var shape = e.Data switch
@@ -95,7 +98,7 @@ public static class StatusChart
             _ => Html.Of($"""<path d="M {Num(x)} {Num(MarkY - 8)} L {Num(x + 8)} {Num(MarkY)} L {Num(x)} {Num(MarkY + 8)} L {Num(x - 8)} {Num(MarkY)} Z" fill="#1c1f23"></path>"""),
         };
         return Html.Of($"""
-            <a class="mark" href="#event-{e.Version}" data-version="{e.Version}" aria-label="{label}">
+            <a class="mark" href="{link(e.Version)}" data-version="{e.Version}" aria-label="{label}">
             <title>{label}</title>
             {shape}
             </a>
