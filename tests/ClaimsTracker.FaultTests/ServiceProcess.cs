@@ -29,6 +29,16 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The service process's resident memory now.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process!.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     public HttpClient Http { get; }
 
     /// <summary>Everything the service wrote to stdout and stderr, over all its runs.</summary>

@@ -50,6 +50,7 @@ public static class ApiSetup
             opts.RejectUnparseableQueryValues = true;
             // a read caught by a database outage gets 503 at the deadline, not at the thaw; streams opt out
             opts.ConfigureEndpoints(ReadDeadline.Apply);
+            opts.ConfigureEndpoints(ClaimSizedReadAttribute.Apply);
             opts.AddMiddleware(typeof(WriteHeadersMiddleware), chain => chain.HttpMethods.Contains("POST"));
         });
         return app;

@@ -51,7 +51,12 @@ public static class RequestLimits
             var limits = configured.Value;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
-                    ? RateLimitPartition.GetNoLimiter("reads")
+                    ? http.GetEndpoint()?.Metadata.GetMetadata<ClaimSizedReadAttribute>() is null
+                        ? RateLimitPartition.GetNoLimiter("reads")
+                        : RateLimitPartition.GetConcurrencyLimiter("claim-sized reads", _ => new ConcurrencyLimiterOptions
+                        {
+                            PermitLimit = Environment.ProcessorCount, QueueLimit = 64,
+                        })
                     : RateLimitPartition.GetTokenBucketLimiter(
                         http.User.Identity?.Name ?? $"address:{http.Connection.RemoteIpAddress}",
                         _ => new TokenBucketRateLimiterOptions
@@ -65,6 +70,14 @@ public static class RequestLimits
             options.OnRejected = async (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
+                if (HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method))
+                {
+                    await WriteProblem(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many reads of whole claims at once",
+                        "Reads that cost a claim's length run as many at a time as the machine has cores, and 64 more wait their turn. " +
+                        "Wait for the time in Retry-After and send the request again.");
+                    return;
+                }
+
                 await WriteProblem(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many writes",
                     $"This key may write {limits.WritesPerSecond} times a second (bursts of {limits.WriteBurst}). " +
                     "Nothing was recorded; wait for the time in Retry-After and send the request again.");
@@ -125,6 +138,19 @@ public static class RequestLimits
 
     private static Task WriteProblem(HttpContext http, int status, string title, string detail) =>
         Results.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail }).ExecuteAsync(http);
+}
+
+/// <summary>Marks a read whose cost grows with one claim's length: only a few run at once, the rest wait their turn.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ClaimSizedReadAttribute : Attribute
+{
+    public static void Apply(Wolverine.Http.HttpChain chain)
+    {
+        if (chain.Method.Method.GetCustomAttributes(typeof(ClaimSizedReadAttribute), false) is [ClaimSizedReadAttribute marker, ..])
+        {
+            chain.Metadata.WithMetadata(marker);
+        }
+    }
 }
 
 /// <summary>A request body that throws 413 once more than the limit has been read (for bodies of unknown length).</summary>
