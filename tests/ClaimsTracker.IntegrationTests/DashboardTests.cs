@@ -99,4 +99,28 @@ public sealed class DashboardTests(AppFixture fixture) : IntegrationContext(fixt
         garbage.Status.ShouldBe(HttpStatusCode.NotFound);
         garbage.Text.ShouldNotContain("<script>");
     }
+
+    [Fact]
+    public async Task a_long_claim_page_shows_one_page_of_events_the_latest_first_and_links_to_the_others()
+    {
+        var id = await Api.RegisteredClaim();
+        var statements = Enumerable.Range(0, 119).Select(i =>
+            Scenarios.Statement($"Source {i}", i == 0 ? "Russia" : null, "confirms", "2024-02-20T00:00:00Z")).ToArray();
+        (await Api.Post($"/api/claims/{id}/statements/batch", new { statements })).Status.ShouldBe(HttpStatusCode.OK);
+
+        var latest = await Api.Get($"/claims/{id}");
+        var first = await Api.Get($"/claims/{id}?events=1");
+        var past = await Api.Get($"/claims/{id}?events=99");
+
+        Rows(latest.Text).ShouldBe(Enumerable.Range(101, 20).Select(v => v.ToString()));
+        Rows(first.Text).ShouldBe(Enumerable.Range(1, 50).Select(v => v.ToString()));
+        Rows(past.Text).ShouldBe(Rows(latest.Text));
+        latest.Text.ShouldContain("page 3 of 3");
+        // Russia's stance comes from version 2, on the first page: the latest page links there
+        latest.Text.ShouldContain($"href=\"/claims/{id}?events=1#event-2\"");
+        first.Text.ShouldContain("href=\"#event-2\"");
+    }
+
+    private static IEnumerable<string> Rows(string html) =>
+        Regex.Matches(html, "<tr id=\"event-(\\d+)\"").Select(m => m.Groups[1].Value);
 }
