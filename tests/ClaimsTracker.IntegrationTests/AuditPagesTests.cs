@@ -46,4 +46,26 @@ public sealed class AuditPagesTests(AppFixture fixture) : IntegrationContext(fix
         log.Text.ShouldContain($"/claims/{id}/replay?step=3");
         log.Text.ShouldContain("test-editor");
     }
+
+    [Fact]
+    public async Task a_late_replay_page_read_from_its_checkpoint_equals_the_same_steps_of_a_replay_from_the_start()
+    {
+        var id = await Api.RegisteredClaim();
+        var statements = Enumerable.Range(0, 259).Select(i => Scenarios.Statement(
+            $"Source {i}", (i % 3) switch { 0 => "Russia", 1 => "North Korea", _ => null }, i % 2 == 0 ? "confirms" : "denies",
+            $"2024-02-{20 + i % 7}T00:00:00Z")).ToArray();
+        (await Api.Post($"/api/claims/{id}/statements/batch", new { statements })).Status.ShouldBe(HttpStatusCode.OK);
+        var beforeCheckpoints = await Api.Get($"/api/claims/{id}/replay?page=5&pageSize=50");
+        await ProjectionsCaughtUp();
+
+        var whole = (await Api.Get($"/api/claims/{id}/replay?pageSize=500")).Json["steps"]!.AsArray();
+        var late = await Api.Get($"/api/claims/{id}/replay?page=5&pageSize=50");
+        var last = await Api.Get($"/api/claims/{id}/replay?page=260&pageSize=1");
+
+        late.Json["total"]!.GetValue<long>().ShouldBe(260);
+        late.Json["steps"]!.ToJsonString().ShouldBe(new System.Text.Json.Nodes.JsonArray(
+            whole.Skip(200).Take(50).Select(s => s!.DeepClone()).ToArray()).ToJsonString());
+        beforeCheckpoints.Json["steps"]!.ToJsonString().ShouldBe(late.Json["steps"]!.ToJsonString());
+        last.Json["steps"]![0]!.ToJsonString().ShouldBe(whole[259]!.ToJsonString());
+    }
 }
