@@ -30,40 +30,21 @@ public static class WebhookTargets
         }
 
         var host = url.IdnHost.TrimEnd('.');
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ||
-            (IPAddress.TryParse(host, out var address) && !IsPublic(address)))
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return $"must not point at a loopback, private or link-local address (set {Setting}=true to allow that)";
+            return $"must not point at a loopback, private or link-local address: {host} is this machine (set {Setting}=true to allow that)";
+        }
+
+        if (IPAddress.TryParse(host, out var address) && SpecialPurposeAddresses.WhyNotPublic(address) is { } reason)
+        {
+            return $"must not point at a loopback, private or link-local address, nor any other special-purpose one: {address} is {reason} " +
+                   $"(set {Setting}=true to allow that)";
         }
 
         return null;
     }
 
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ||
-            address.Equals(IPAddress.None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast)
-        {
-            return false;
-        }
-
-        var b = address.GetAddressBytes();
-        return address.AddressFamily switch
-        {
-            AddressFamily.InterNetwork => !(b[0] is 0 or 10 or 127 || b[0] >= 224 ||
-                                            (b[0] == 169 && b[1] == 254) ||
-                                            (b[0] == 172 && b[1] is >= 16 and <= 31) ||
-                                            (b[0] == 192 && b[1] == 168) ||
-                                            (b[0] == 100 && b[1] is >= 64 and <= 127)),   // carrier-grade NAT
-            AddressFamily.InterNetworkV6 => (b[0] & 0xFE) != 0xFC,                        // unique local fc00::/7
-            _ => false,
-        };
-    }
+    public static bool IsPublic(IPAddress address) => SpecialPurposeAddresses.WhyNotPublic(address) is null;
 
     /// <summary>The delivery client's connect step: resolve, drop the addresses a webhook may not reach, connect.</summary>
     public static async ValueTask<Stream> Connect(DnsEndPoint target, WebhookOptions options, CancellationToken ct)
