@@ -213,4 +213,22 @@ public sealed class WebhookTargetTests
         using var accepted = await listener.AcceptTcpClientAsync();
         accepted.Connected.ShouldBeTrue();
     }
+
+    [Fact]
+    public void a_delivery_never_connects_to_this_machines_own_address_even_when_it_is_public()
+    {
+        IPAddress[] own = [IPAddress.Loopback, IPAddress.Parse("93.184.215.14"), IPAddress.Parse("2606:4700::1111")];
+        IPAddress[] resolved = [IPAddress.Parse("93.184.215.14"), IPAddress.Parse("2606:4700::1111"), IPAddress.Parse("8.8.8.8")];
+
+        WebhookTargets.Reachable(resolved, own).ShouldBe([IPAddress.Parse("8.8.8.8")]);
+    }
+
+    [Fact]
+    public void the_machines_own_addresses_are_those_of_its_network_interfaces()
+    {
+        var own = WebhookTargets.OwnAddresses();
+
+        own.ShouldContain(IPAddress.Loopback);
+        WebhookTargets.Reachable([.. own, IPAddress.Parse("8.8.8.8")], own).ShouldBe([IPAddress.Parse("8.8.8.8")]);
+    }
 }

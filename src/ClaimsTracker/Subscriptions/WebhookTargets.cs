@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace ClaimsTracker.Subscriptions;
@@ -6,8 +7,8 @@ namespace ClaimsTracker.Subscriptions;
 public sealed class WebhookOptions
 {
     /// <summary>
-    /// Lets webhooks reach loopback, private and link-local addresses. Off by default: an admin key must not be a way
-    /// to make the service call into its own network (the database, cloud metadata at 169.254.169.254, admin ports).
+    /// Lets webhooks reach special-purpose addresses (loopback, private, link-local ...) and this machine's own. Off by default:
+    /// an admin key must not be a way to make the service call into its own network (the database, cloud metadata, admin ports).
     /// </summary>
     public bool AllowPrivateTargets { get; set; }
 }
@@ -15,7 +16,7 @@ public sealed class WebhookOptions
 /// <summary>
 /// Where a webhook may point. The URL is checked when it is registered (an address literal or localhost), and every
 /// delivery checks the addresses its host name resolves to at the moment it connects, so a name that resolves to an
-/// internal address, or starts to later, is refused too.
+/// internal address or to this machine, or starts to later, is refused too.
 /// </summary>
 public static class WebhookTargets
 {
@@ -46,15 +47,23 @@ public static class WebhookTargets
 
     public static bool IsPublic(IPAddress address) => SpecialPurposeAddresses.WhyNotPublic(address) is null;
 
+    /// <summary>Of the addresses a host name resolved to, those a delivery may connect to: public, and none of this machine's own.</summary>
+    public static IPAddress[] Reachable(IEnumerable<IPAddress> resolved, IReadOnlyCollection<IPAddress> own) =>
+        resolved.Where(a => IsPublic(a) && !own.Any(o => o.GetAddressBytes().AsSpan().SequenceEqual(a.GetAddressBytes()))).ToArray();
+
+    /// <summary>The addresses of this machine's network interfaces, read at every connect: they change, and deliveries are rare.</summary>
+    public static IReadOnlyList<IPAddress> OwnAddresses() =>
+        NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToList();
+
     /// <summary>The delivery client's connect step: resolve, drop the addresses a webhook may not reach, connect.</summary>
     public static async ValueTask<Stream> Connect(DnsEndPoint target, WebhookOptions options, CancellationToken ct)
     {
         var addresses = await Dns.GetHostAddressesAsync(target.Host, ct);
-        var allowed = options.AllowPrivateTargets ? addresses : addresses.Where(IsPublic).ToArray();
+        var allowed = options.AllowPrivateTargets ? addresses : Reachable(addresses, OwnAddresses());
         if (allowed.Length == 0)
         {
             throw new HttpRequestException(
-                $"webhook host {target.Host} resolves only to addresses a webhook may not reach " +
+                $"webhook host {target.Host} resolves only to addresses a webhook may not reach, special-purpose or this machine's own " +
                 $"({string.Join(", ", addresses.Select(a => a.ToString()))}); set {Setting}=true to allow them");
         }
 
