@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace ClaimsTracker.Subscriptions;
@@ -6,8 +7,8 @@ namespace ClaimsTracker.Subscriptions;
 public sealed class WebhookOptions
 {
     /// <summary>
-    /// Lets webhooks reach loopback, private and link-local addresses. Off by default: an admin key must not be a way
-    /// to make the service call into its own network (the database, cloud metadata at 169.254.169.254, admin ports).
+    /// Lets webhooks reach special-purpose addresses (loopback, private, link-local ...) and this machine's own. Off by default:
+    /// an admin key must not be a way to make the service call into its own network (the database, cloud metadata, admin ports).
     /// </summary>
     public bool AllowPrivateTargets { get; set; }
 }
@@ -15,7 +16,7 @@ public sealed class WebhookOptions
 /// <summary>
 /// Where a webhook may point. The URL is checked when it is registered (an address literal or localhost), and every
 /// delivery checks the addresses its host name resolves to at the moment it connects, so a name that resolves to an
-/// internal address, or starts to later, is refused too.
+/// internal address or to this machine, or starts to later, is refused too.
 /// </summary>
 public static class WebhookTargets
 {
@@ -30,50 +31,39 @@ public static class WebhookTargets
         }
 
         var host = url.IdnHost.TrimEnd('.');
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ||
-            (IPAddress.TryParse(host, out var address) && !IsPublic(address)))
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return $"must not point at a loopback, private or link-local address (set {Setting}=true to allow that)";
+            return $"must not point at a loopback, private or link-local address: {host} is this machine (set {Setting}=true to allow that)";
+        }
+
+        if (IPAddress.TryParse(host, out var address) && SpecialPurposeAddresses.WhyNotPublic(address) is { } reason)
+        {
+            return $"must not point at a loopback, private or link-local address, nor any other special-purpose one: {address} is {reason} " +
+                   $"(set {Setting}=true to allow that)";
         }
 
         return null;
     }
 
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
+    public static bool IsPublic(IPAddress address) => SpecialPurposeAddresses.WhyNotPublic(address) is null;
 
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ||
-            address.Equals(IPAddress.None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast)
-        {
-            return false;
-        }
+    /// <summary>Of the addresses a host name resolved to, those a delivery may connect to: public, and none of this machine's own.</summary>
+    public static IPAddress[] Reachable(IEnumerable<IPAddress> resolved, IReadOnlyCollection<IPAddress> own) =>
+        resolved.Where(a => IsPublic(a) && !own.Any(o => o.GetAddressBytes().AsSpan().SequenceEqual(a.GetAddressBytes()))).ToArray();
 
-        var b = address.GetAddressBytes();
-        return address.AddressFamily switch
-        {
-            AddressFamily.InterNetwork => !(b[0] is 0 or 10 or 127 || b[0] >= 224 ||
-                                            (b[0] == 169 && b[1] == 254) ||
-                                            (b[0] == 172 && b[1] is >= 16 and <= 31) ||
-                                            (b[0] == 192 && b[1] == 168) ||
-                                            (b[0] == 100 && b[1] is >= 64 and <= 127)),   // carrier-grade NAT
-            AddressFamily.InterNetworkV6 => (b[0] & 0xFE) != 0xFC,                        // unique local fc00::/7
-            _ => false,
-        };
-    }
+    /// <summary>The addresses of this machine's network interfaces, read at every connect: they change, and deliveries are rare.</summary>
+    public static IReadOnlyList<IPAddress> OwnAddresses() =>
+        NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToList();
 
     /// <summary>The delivery client's connect step: resolve, drop the addresses a webhook may not reach, connect.</summary>
     public static async ValueTask<Stream> Connect(DnsEndPoint target, WebhookOptions options, CancellationToken ct)
     {
         var addresses = await Dns.GetHostAddressesAsync(target.Host, ct);
-        var allowed = options.AllowPrivateTargets ? addresses : addresses.Where(IsPublic).ToArray();
+        var allowed = options.AllowPrivateTargets ? addresses : Reachable(addresses, OwnAddresses());
         if (allowed.Length == 0)
         {
             throw new HttpRequestException(
-                $"webhook host {target.Host} resolves only to addresses a webhook may not reach " +
+                $"webhook host {target.Host} resolves only to addresses a webhook may not reach, special-purpose or this machine's own " +
                 $"({string.Join(", ", addresses.Select(a => a.ToString()))}); set {Setting}=true to allow them");
         }
 
