@@ -50,6 +50,7 @@ public sealed class ReaderSessionTests(AppFixture fixture)
         wrong.Headers.Contains("Set-Cookie").ShouldBeFalse();
         (await SignIn(http, AppFixture.RevokedKey, "/")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await SignIn(http, AppFixture.ReaderKey, "/", origin: "https://evil.example")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await SignIn(http, AppFixture.ReaderKey, "/", origin: "null")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var elsewhere = await SignIn(http, AppFixture.ReaderKey, "//evil.example/x");
         elsewhere.StatusCode.ShouldBe(HttpStatusCode.Redirect, await elsewhere.Content.ReadAsStringAsync());
         elsewhere.Headers.Location!.ToString().ShouldBe("/");
