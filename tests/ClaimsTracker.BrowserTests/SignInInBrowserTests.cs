@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -26,5 +27,26 @@ public sealed class SignInInBrowserTests(ServiceFixture service, ITestOutputHelp
         await page.GotoAsync("/signin");
         (await page.GetByRole(AriaRole.Status).InnerTextAsync()).ShouldContain("Signed in as browser-editor");
         NoProblems();
+    }
+
+    [Theory]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/\r/x")]
+    [InlineData("/\v/x")]
+    [InlineData("/\u007f")]
+    [InlineData("/é")]
+    [InlineData("/\u202e/x")]
+    public async Task a_hostile_return_address_over_kestrel_sends_the_signed_in_browser_home_not_a_500(string returnUrl)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Service.BaseAddress };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = ServiceFixture.EditorKey, ["returnUrl"] = returnUrl });
+
+        using var signedIn = await http.PostAsync("/signin", form);
+        using var page = await http.GetAsync("/signin?returnUrl=" + Uri.EscapeDataString(returnUrl));
+
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
+        signedIn.Headers.GetValues("Location").ShouldBe(["/"]);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).ShouldContain("""<input type="hidden" name="returnUrl" value="/">""");
     }
 }
