@@ -27,11 +27,13 @@ public static class ApiSetup
         services.ConfigureMarten(opts => opts.Listeners.Add(new Claims.WrittenClaims()));
         services.AddClaimsHealth();
         services.AddRequestLimits();
+        services.AddRequestLog();
         return services;
     }
 
     public static WebApplication UseClaimsApi(this WebApplication app)
     {
+        app.UseRequestLog();
         app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
