@@ -210,6 +210,12 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
 
         using var queryWrite = await service.Http.PostAsync($"/api/claims?api_key={ServiceProcess.AdminKey}",
             new StringContent(Claim(98), Encoding.UTF8, "application/json"));
+        var malformed = new List<int>();
+        foreach (var body in new[] { new string('[', 500) + new string(']', 500), "{\"statement\":", "{\"parties\":\"Russia\"}" })
+        {
+            malformed.Add((int)(await Post(service, "/api/claims", body, ServiceProcess.AdminKey)).StatusCode);
+        }
+
         await service.Stop();
         var logged = string.Join('\n', service.Output);
 
@@ -227,6 +233,7 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         logged.ShouldContain("ApiKey was not authenticated");
         queryStatuses.ShouldAllBe(s => s == 200);
         ((int)queryWrite.StatusCode).ShouldBe(401);
+        malformed.ShouldAllBe(s => s == 400);
         var secrets = forged.Concat([ServiceProcess.EditorKey, ServiceProcess.AdminKey, ServiceProcess.ReaderKey, ServiceProcess.RevokedKey,
             "forged-query-key-0123", "forged-query-key-4567", "forged-query-key-89ab"]);
         foreach (var secret in secrets)
@@ -236,6 +243,11 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
 
         // the request log stays: the path and the harmless parameters, the key's value redacted
         logged.ShouldContain("GET /api/claims?status=confirmed&access_token=[redacted] answered 200");
+
+        // a malformed body is the caller's mistake: no error and no stack trace in the service's log
+        service.Output.Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            .ShouldBeEmpty();
+        logged.ShouldNotContain("JsonException");
     }
 
     /// <summary>Waits (bounded) until the load's first writes are acknowledged, past the service's first-request warm-up.</summary>

@@ -44,6 +44,7 @@ public static class ApiSetup
         app.UseDatabaseGate();
         app.UseReadDeadline();
         app.UseAuthorization();
+        app.UseJsonBodies();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.OpenApiRoutePattern = "/openapi/{documentName}.json");
         app.MapClaimsHealth();
