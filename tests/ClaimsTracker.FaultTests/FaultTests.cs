@@ -194,6 +194,28 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         chunked.Headers.TransferEncodingChunked = true;
         chunked.Headers.TryAddWithoutValidation("Authorization", $"Bearer {ServiceProcess.AdminKey}");
         using var bodyReply = await service.Http.SendAsync(chunked);
+        // keys in the query string, where the service never takes one: refused or ignored, and never logged
+        var inQuery = new[]
+        {
+            $"/api/claims?api_key={ServiceProcess.ReaderKey}", $"/api/claims?status=confirmed&access_token={ServiceProcess.AdminKey}",
+            $"/?KEY={ServiceProcess.EditorKey}", $"/api/claims?Api-Key={ServiceProcess.RevokedKey}",
+            "/api/claims?apiKey=forged-query-key-0123", "/api/claims?x-api-key=forged-query-key-4567&token=forged-query-key-89ab",
+        };
+        var queryStatuses = new List<int>();
+        foreach (var url in inQuery)
+        {
+            using var reply = await service.Http.GetAsync(url);
+            queryStatuses.Add((int)reply.StatusCode);
+        }
+
+        using var queryWrite = await service.Http.PostAsync($"/api/claims?api_key={ServiceProcess.AdminKey}",
+            new StringContent(Claim(98), Encoding.UTF8, "application/json"));
+        var malformed = new List<int>();
+        foreach (var body in new[] { new string('[', 500) + new string(']', 500), "{\"statement\":", "{\"parties\":\"Russia\"}" })
+        {
+            malformed.Add((int)(await Post(service, "/api/claims", body, ServiceProcess.AdminKey)).StatusCode);
+        }
+
         await service.Stop();
         var logged = string.Join('\n', service.Output);
 
@@ -209,10 +231,23 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         headerStatus.ShouldBe(431);
         ((int)bodyReply.StatusCode).ShouldBe(413);
         logged.ShouldContain("ApiKey was not authenticated");
-        foreach (var secret in forged.Append(ServiceProcess.EditorKey).Append(ServiceProcess.AdminKey))
+        queryStatuses.ShouldAllBe(s => s == 200);
+        ((int)queryWrite.StatusCode).ShouldBe(401);
+        malformed.ShouldAllBe(s => s == 400);
+        var secrets = forged.Concat([ServiceProcess.EditorKey, ServiceProcess.AdminKey, ServiceProcess.ReaderKey, ServiceProcess.RevokedKey,
+            "forged-query-key-0123", "forged-query-key-4567", "forged-query-key-89ab"]);
+        foreach (var secret in secrets)
         {
             logged.ShouldNotContain(secret);
         }
+
+        // the request log stays: the path and the harmless parameters, the key's value redacted
+        logged.ShouldContain("GET /api/claims?status=confirmed&access_token=[redacted] answered 200");
+
+        // a malformed body is the caller's mistake: no error and no stack trace in the service's log
+        service.Output.Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            .ShouldBeEmpty();
+        logged.ShouldNotContain("JsonException");
     }
 
     /// <summary>Waits (bounded) until the load's first writes are acknowledged, past the service's first-request warm-up.</summary>

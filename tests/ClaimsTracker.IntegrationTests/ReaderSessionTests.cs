@@ -42,6 +42,9 @@ public sealed class ReaderSessionTests(AppFixture fixture)
         var page = await Send(http, HttpMethod.Get, "/claims/x?asOf=2026", accept: "text/html");
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         page.Headers.Location!.ToString().ShouldBe("/signin?returnUrl=%2Fclaims%2Fx%3FasOf%3D2026");
+        // a key typed into the address is not carried on to the sign-in page's address
+        var keyInAddress = await Send(http, HttpMethod.Get, $"/claims/x?api_key={AppFixture.ReaderKey}&asOf=2026&Token=t0k3n", accept: "text/html");
+        keyInAddress.Headers.Location!.ToString().ShouldBe("/signin?returnUrl=%2Fclaims%2Fx%3FasOf%3D2026");
         (await Send(http, HttpMethod.Get, "/signin?returnUrl=%2F")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // a wrong key, a form from another site, a return address elsewhere: no session, no open redirect
@@ -50,6 +53,7 @@ public sealed class ReaderSessionTests(AppFixture fixture)
         wrong.Headers.Contains("Set-Cookie").ShouldBeFalse();
         (await SignIn(http, AppFixture.RevokedKey, "/")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await SignIn(http, AppFixture.ReaderKey, "/", origin: "https://evil.example")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await SignIn(http, AppFixture.ReaderKey, "/", origin: "null")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var elsewhere = await SignIn(http, AppFixture.ReaderKey, "//evil.example/x");
         elsewhere.StatusCode.ShouldBe(HttpStatusCode.Redirect, await elsewhere.Content.ReadAsStringAsync());
         elsewhere.Headers.Location!.ToString().ShouldBe("/");

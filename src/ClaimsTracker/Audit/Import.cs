@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClaimsTracker.Claims;
@@ -121,7 +122,7 @@ public static class ImportEndpoint
         }
         catch (JsonException e)
         {
-            problems.Add($"is not JSON: {e.Message}");
+            problems.Add($"is not JSON: it {JsonBodies.Describe(e, Encoding.UTF8.GetBytes(line), null, Json.Options).Message}");
             return null;
         }
 
@@ -149,7 +150,8 @@ public static class ImportEndpoint
             }
             catch (JsonException e)
             {
-                problems.Add($"data does not fit {o["type"]}: {e.Message}");
+                var fault = JsonBodies.WrongType(e, type, Json.Options);
+                problems.Add($"data does not fit {o["type"]}: {(fault.Field == "body" ? "data" : $"data.{fault.Field}")} {fault.Message}");
             }
 
             if (data is null && problems.Count == 0)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -55,11 +56,28 @@ public static class SignInPage
         return Results.Redirect("/signin");
     }
 
-    /// <summary>Only a path on this site: "//host" and "/\host" would send the browser elsewhere.</summary>
+    private static readonly SearchValues<char> PathAndQuery =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%");
+
+    /// <summary>Only a plain path and query on this site, in URL characters: browsers drop tabs and read '\\' as '/'.</summary>
     public static string LocalOrHome(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\n')
+        returnUrl is ['/', ..] url && !url.StartsWith("//", StringComparison.Ordinal) &&
+        url.AsSpan().IndexOfAnyExcept(PathAndQuery) < 0 && EscapesAreWhole(url)
             ? url
             : "/";
+
+    private static bool EscapesAreWhole(string url)
+    {
+        for (var i = url.IndexOf('%'); i >= 0; i = url.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= url.Length || !char.IsAsciiHexDigit(url[i + 1]) || !char.IsAsciiHexDigit(url[i + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool SameOrigin(HttpContext http) =>
         !http.Request.Headers.TryGetValue("Origin", out var origin) ||

@@ -100,8 +100,9 @@ public sealed class ApiKeyHandler(
         if (HttpMethods.IsGet(Request.Method) && !Request.Headers.ContainsKey("Authorization") &&
             Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
-            // a page opened in a browser: the sign-in form, then back here
-            Response.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(Request.PathBase + Request.Path + Request.QueryString));
+            // a page opened in a browser: the sign-in form, then back here, without a key typed into the address
+            Response.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(
+                Request.PathBase + Request.Path + RequestLog.WithoutKeys(Request.QueryString, leaveOut: true)));
             return Task.CompletedTask;
         }
 

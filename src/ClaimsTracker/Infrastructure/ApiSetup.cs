@@ -27,11 +27,13 @@ public static class ApiSetup
         services.ConfigureMarten(opts => opts.Listeners.Add(new Claims.WrittenClaims()));
         services.AddClaimsHealth();
         services.AddRequestLimits();
+        services.AddRequestLog();
         return services;
     }
 
     public static WebApplication UseClaimsApi(this WebApplication app)
     {
+        app.UseRequestLog();
         app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
@@ -42,6 +44,7 @@ public static class ApiSetup
         app.UseDatabaseGate();
         app.UseReadDeadline();
         app.UseAuthorization();
+        app.UseJsonBodies();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.OpenApiRoutePattern = "/openapi/{documentName}.json");
         app.MapClaimsHealth();
