@@ -163,10 +163,18 @@ public sealed class DatabaseMonitor : IHostedService, IDisposable
         }
     }
 
+    // the container disposes it twice: once as the singleton, once as the hosted service it also is
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _dataSource.Dispose();
         _stopping.Dispose();
     }
+
+    private int _disposed;
 }
