@@ -39,6 +39,43 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
     }
 
     [Fact]
+    public async Task a_store_imported_from_its_own_export_of_interleaved_claims_verifies_and_reads_the_same()
+    {
+        var (a, b, c) = (await Api.RegisteredClaim(), await Api.RegisteredClaim(), await Api.RegisteredClaim());
+        string[] order = [a, b, a, c, b, a, a, b, c, a];
+        foreach (var (claim, i) in order.Select((claim, i) => (claim, i)))
+        {
+            var (party, stance) = i % 3 == 0 ? ("Russia", "confirms") : i % 3 == 1 ? ("North Korea", "denies") : (null, "asserts");
+            await Api.StatementFrom(claim, $"Source {i}", party, stance, statedAt: $"2024-02-{20 + i}T09:00:00Z");
+        }
+
+        (await Api.Post($"/api/claims/{a}/corrections", new { reason = "Wrong day", correctsVersion = 2, statedAt = "2024-02-19T00:00:00Z" }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/claims/{b}/verdicts", new { verdict = "misleading", rationale = "Out of context" })).Status.ShouldBe(HttpStatusCode.OK);
+        await Api.StatementFrom(a, "Late source", "North Korea", "confirms", statedAt: "2024-03-05T00:00:00Z");
+        (await Api.Post($"/api/claims/{c}/retraction", new { reason = "Withdrawn" })).Status.ShouldBe(HttpStatusCode.OK);
+        await ProjectionsCaughtUp();
+        var export = await Export();
+        var readsBefore = await Reads(a, b, c);
+
+        await Fixture.Host.ResetAllMartenDataAsync();
+        var imported = await Import(export);
+
+        imported.Status.ShouldBe(HttpStatusCode.OK, imported.Text);
+        imported.Field("events").ShouldBe("17");
+        await ProjectionsCaughtUp();
+        var verify = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        verify.Field("ok").ShouldBe("true", verify.Text);
+        foreach (var (claim, version) in new[] { (a, "8"), (b, "5"), (c, "4") })
+        {
+            (await Api.Get($"/api/claims/{claim}")).Field("version").ShouldBe(version, $"claim {claim}");
+        }
+
+        (await Reads(a, b, c)).ShouldBe(readsBefore);
+        (await Export()).Split('\n').ShouldBe(export.Split('\n'));
+    }
+
+    [Fact]
     public async Task bad_lines_are_reported_line_by_line_and_nothing_is_imported()
     {
         var id = await Api.RegisteredClaim();
@@ -70,6 +107,19 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
         (await Import(export)).Status.ShouldBe(HttpStatusCode.Conflict);
         (await Api.Send(HttpMethod.Post, "/api/admin/import", export, AppFixture.EditorKey)).Status.ShouldBe(HttpStatusCode.Forbidden);
         (await Api.Get("/api/claims")).Field("total").ShouldBe("1");
+    }
+
+    /// <summary>What a reader sees of the claims: each one, its timeline, and the list.</summary>
+    private async Task<List<string>> Reads(params string[] claims)
+    {
+        var reads = new List<string> { (await Api.Get("/api/claims?pageSize=100")).Text };
+        foreach (var claim in claims)
+        {
+            reads.Add((await Api.Get($"/api/claims/{claim}")).Text);
+            reads.Add((await Api.Get($"/api/claims/{claim}/timeline")).Text);
+        }
+
+        return reads;
     }
 
     private async Task<string> Export() => await Api.Http.GetStringAsync("/api/audit/events.ndjson");

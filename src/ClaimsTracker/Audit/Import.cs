@@ -221,9 +221,10 @@ public static class ImportEndpoint
 
                 var run = events.GetRange(start, end - start + 1);
                 var datas = run.Select(e => e.Data).ToArray();
+                // with its expected version Marten numbers the run before the inline projections apply it, not from 1
                 var action = run[0].Version == 1
                     ? session.Events.StartStream<Claim>(run[0].StreamId, datas)
-                    : session.Events.Append(run[0].StreamId, datas);
+                    : session.Events.Append(run[0].StreamId, run[^1].Version, datas);
                 for (var i = 0; i < run.Count; i++)
                 {
                     var (target, source) = (action.Events[i], run[i]);
