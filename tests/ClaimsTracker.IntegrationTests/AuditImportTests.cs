@@ -99,6 +99,47 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
     }
 
     [Fact]
+    public async Task an_import_while_another_holds_the_store_is_refused_with_409_and_writes_nothing()
+    {
+        var export = await ExportOfClaimWithStatements(3);
+        await Fixture.Host.ResetAllMartenDataAsync();
+        await using var other = new NpgsqlConnection(Fixture.ConnectionString);
+        await other.OpenAsync();
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({Audit.LedgerLink.LedgerLock})", other))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var importing = Import(export);
+        var answered = await Task.WhenAny(importing, Task.Delay(TimeSpan.FromSeconds(15))) == importing;
+        await using (var release = new NpgsqlCommand($"select pg_advisory_unlock({Audit.LedgerLink.LedgerLock})", other))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        var reply = await importing;
+        answered.ShouldBeTrue($"the import waited for the store's lock instead of answering 409, then answered {(int)reply.Status}");
+        reply.Status.ShouldBe(HttpStatusCode.Conflict, reply.Text);
+        reply.Field("title").ShouldNotBeNullOrWhiteSpace();
+        (await Export()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task of_two_concurrent_imports_into_an_empty_store_exactly_one_goes_in()
+    {
+        var first = await ExportOfClaimWithStatements(1_000);
+        await Fixture.Host.ResetAllMartenDataAsync();
+        var second = await ExportOfClaimWithStatements(1_000);
+        await Fixture.Host.ResetAllMartenDataAsync();
+
+        var replies = await Task.WhenAll(Import(first), Import(second));
+
+        replies.Select(r => (int)r.Status).Order().ToArray().ShouldBe([200, 409], string.Join("\n", replies.Select(r => r.Text)));
+        var winner = replies[0].Status == HttpStatusCode.OK ? first : second;
+        (await Export()).ShouldBe(winner);
+    }
+
+    [Fact]
     public async Task import_needs_an_empty_store_and_an_admin_key()
     {
         await Api.RegisteredClaim();
@@ -107,6 +148,21 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
         (await Import(export)).Status.ShouldBe(HttpStatusCode.Conflict);
         (await Api.Send(HttpMethod.Post, "/api/admin/import", export, AppFixture.EditorKey)).Status.ShouldBe(HttpStatusCode.Forbidden);
         (await Api.Get("/api/claims")).Field("total").ShouldBe("1");
+    }
+
+    private async Task<string> ExportOfClaimWithStatements(int count)
+    {
+        var id = await Api.RegisteredClaim();
+        var statements = Enumerable.Range(0, count)
+            .Select(i => Scenarios.Statement($"Source {i}", i % 2 == 0 ? "Russia" : null, "confirms", "2024-02-20T09:00:00Z"))
+            .ToArray();
+        foreach (var chunk in statements.Chunk(1_000))
+        {
+            var reply = await Api.Post($"/api/claims/{id}/statements/batch", new { statements = chunk });
+            reply.Status.ShouldBe(HttpStatusCode.OK, reply.Text);
+        }
+
+        return await Export();
     }
 
     /// <summary>What a reader sees of the claims: each one, its timeline, and the list.</summary>

@@ -170,7 +170,7 @@ internal sealed record PendingSeal(
 /// </summary>
 internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : ITransactionParticipant
 {
-    private const long LedgerLock = 0x436c61696d4c6467;   // "ClaimLdg"
+    internal const long LedgerLock = 0x436c61696d4c6467;   // "ClaimLdg"
 
     private readonly string _seals = options.Schema.For<EventSeal>();
     private readonly string _head = options.Schema.For<LedgerHead>();

@@ -7,6 +7,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
@@ -38,11 +39,7 @@ public static class ImportEndpoint
         {
             if (await query.Events.QueryAllRawEvents().AnyAsync(ct))
             {
-                return Results.Problem(new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict, Title = "The store is not empty",
-                    Detail = "An import goes only into a store without events, so that nothing is mixed or renumbered. Nothing was imported.",
-                });
+                return NotEmpty.ToResult();
             }
         }
 
@@ -59,9 +56,23 @@ public static class ImportEndpoint
             return Problems.Invalid("body", "has no events: send the lines of an NDJSON export").ToResult();
         }
 
-        await Write(store, events, ct);
-        return Results.Ok(new ImportReport(events.Count, events.Select(e => e.StreamId).Distinct().Count()));
+        return await Write(store, events, ct) is { } refused
+            ? refused.ToResult()
+            : Results.Ok(new ImportReport(events.Count, events.Select(e => e.StreamId).Distinct().Count()));
     }
+
+    private static ProblemDetails NotEmpty => new()
+    {
+        Status = StatusCodes.Status409Conflict, Title = "The store is not empty",
+        Detail = "An import goes only into a store without events, so that nothing is mixed or renumbered. Nothing was imported.",
+    };
+
+    private static ProblemDetails Busy => new()
+    {
+        Status = StatusCodes.Status409Conflict, Title = "The store is taken by another import or write",
+        Detail = "Another import is running, or a write is committing. Nothing was imported; an import goes only into an " +
+                 "empty store, so check that it is still empty before sending the file again.",
+    };
 
     public static (List<ImportedEvent> Events, SortedDictionary<string, List<string>> Errors) Parse(
         string text, IReadOnlyDictionary<string, Type> types)
@@ -191,14 +202,20 @@ public static class ImportEndpoint
     /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
     /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
     /// would otherwise append (and seal) that stream's later events ahead of other streams' earlier ones. So the events
-    /// keep the export's order, sequence numbers and ledger positions. The transaction commits only at the end.
+    /// are stored and sealed in the export's order (with its sequence numbers where the store's sequence is fresh). The
+    /// store is taken first (<see cref="TakeEmptyStore"/>), and the transaction commits only at the end.
     /// </summary>
-    private static async Task Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
+    private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
         const int MaxBatch = 1_000;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await TakeEmptyStore(connection, transaction, store.Options.Events.DatabaseSchemaName, ct) is { } refused)
+        {
+            return refused;
+        }
+
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
             var inBatch = new HashSet<Guid>();
@@ -247,5 +264,26 @@ public static class ImportEndpoint
         }
 
         await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    /// <summary>The ledger lock every write takes to commit, then the check in its transaction: a write committed before is seen, a later one lands after.</summary>
+    private static async Task<ProblemDetails?> TakeEmptyStore(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("select pg_try_advisory_xact_lock($1)") { Parameters = { new() { Value = LedgerLink.LedgerLock } } },
+                new NpgsqlBatchCommand($"select exists (select 1 from {schema}.mt_events)"),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var locked = reader.GetBoolean(0);
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return !locked ? Busy : reader.GetBoolean(0) ? NotEmpty : null;
     }
 }
