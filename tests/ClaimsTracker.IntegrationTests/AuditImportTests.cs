@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using ClaimsTracker.Demo;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -140,6 +141,57 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
     }
 
     [Fact]
+    public async Task an_imported_quote_longer_than_the_api_allows_refuses_the_file_naming_line_and_field()
+    {
+        var lines = Lines(await ExportOfClaimWithStatements(2));
+        await Fixture.Host.ResetAllMartenDataAsync();
+        lines[1] = WithData(lines[1], "quote", new string('q', 20_000_000));
+        lines[2] = WithData(lines[2], "quote", new string('q', 4_001));
+
+        var reply = await Import(string.Join('\n', lines));
+
+        reply.Status.ShouldBe(HttpStatusCode.BadRequest, reply.Text[..Math.Min(reply.Text.Length, 2000)]);
+        var errors = reply.Json["errors"]!.AsObject();
+        errors.Select(e => e.Key).ShouldBe(["line 2", "line 3"]);
+        errors["line 2"]![0]!.ToString().ShouldBe("data.quote must be at most 4000 characters (got 20000000)");
+        errors["line 3"]![0]!.ToString().ShouldBe("data.quote must be at most 4000 characters (got 4001)");
+        (await Export()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task an_imported_stance_word_the_api_does_not_know_refuses_the_file_naming_line_and_field()
+    {
+        var lines = Lines(await ExportOfClaimWithStatements(1));
+        await Fixture.Host.ResetAllMartenDataAsync();
+        lines[1] = WithData(lines[1], "stance", "whispers");
+
+        var reply = await Import(string.Join('\n', lines));
+
+        reply.Status.ShouldBe(HttpStatusCode.BadRequest, reply.Text);
+        reply.Json["errors"]!["line 2"]![0]!.ToString().ShouldBe("data.stance must be one of: confirms, denies, declines_to_comment, asserts");
+        (await Export()).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(0, "firstReport.url", "javascript:alert(1)", "data.firstReport.url must be an absolute http or https URL")]
+    [InlineData(0, "statement", " ", "data.statement is required and must not be blank")]
+    [InlineData(1, "statedAt", "2999-01-01T00:00:00Z", "data.statedAt must not be in the future")]
+    [InlineData(1, "source.name", "", "data.source.name is required and must not be blank")]
+    public async Task an_imported_event_is_held_to_the_field_checks_of_the_api_write_that_records_it(
+        int line, string field, string value, string expected)
+    {
+        var lines = Lines(await ExportOfClaimWithStatements(1));
+        await Fixture.Host.ResetAllMartenDataAsync();
+        lines[line] = WithData(lines[line], field, value);
+
+        var reply = await Import(string.Join('\n', lines));
+
+        reply.Status.ShouldBe(HttpStatusCode.BadRequest, reply.Text);
+        reply.Json["errors"]![$"line {line + 1}"]!.AsArray().Select(m => m!.ToString()).ShouldContain(expected, reply.Text);
+        (await Export()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task import_needs_an_empty_store_and_an_admin_key()
     {
         await Api.RegisteredClaim();
@@ -163,6 +215,23 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
         }
 
         return await Export();
+    }
+
+    private static List<string> Lines(string export) => export.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    /// <summary>The export line with one field of its event data (a dotted path) set to a string.</summary>
+    private static string WithData(string line, string path, string value)
+    {
+        var node = JsonNode.Parse(line)!;
+        var target = node["data"]!;
+        var parts = path.Split('.');
+        foreach (var part in parts[..^1])
+        {
+            target = target[part]!;
+        }
+
+        target[parts[^1]] = value;
+        return node.ToJsonString();
     }
 
     /// <summary>What a reader sees of the claims: each one, its timeline, and the list.</summary>

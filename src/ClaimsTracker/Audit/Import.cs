@@ -33,7 +33,7 @@ public static class ImportEndpoint
     [EndpointSummary("Import an NDJSON export into an empty store, all or nothing")]
     [Authorize(Policy = Policies.Administer)]
     [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(HttpRequest request, IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> Post(HttpRequest request, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         await using (var query = store.QuerySession())
         {
@@ -45,7 +45,7 @@ public static class ImportEndpoint
 
         using var reader = new StreamReader(request.Body);
         var (events, errors) = Parse(await reader.ReadToEndAsync(ct), store.Options.Events.AllKnownEventTypes()
-            .ToDictionary(t => t.EventTypeName, t => t.EventType));
+            .ToDictionary(t => t.EventTypeName, t => t.EventType), clock);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())).ToResult();
@@ -74,8 +74,9 @@ public static class ImportEndpoint
                  "empty store, so check that it is still empty before sending the file again.",
     };
 
+    /// <summary>Every line checked (shape, order, and the API's field checks of its write) before anything is written.</summary>
     public static (List<ImportedEvent> Events, SortedDictionary<string, List<string>> Errors) Parse(
-        string text, IReadOnlyDictionary<string, Type> types)
+        string text, IReadOnlyDictionary<string, Type> types, TimeProvider clock)
     {
         var events = new List<ImportedEvent>();
         var errors = new SortedDictionary<string, List<string>>(Comparer<string>.Create((a, b) =>
@@ -110,7 +111,11 @@ public static class ImportEndpoint
                 else
                 {
                     versions[e.StreamId] = e.Version;
-                    events.Add(e with { Line = i + 1 });
+                    problems.AddRange(ImportChecks.Of(e, clock));
+                    if (problems.Count == 0)
+                    {
+                        events.Add(e with { Line = i + 1 });
+                    }
                 }
             }
 
@@ -160,7 +165,7 @@ public static class ImportEndpoint
             }
             catch (JsonException e)
             {
-                problems.Add($"data does not fit {o["type"]}: {e.Message}");
+                problems.Add(Unfit(type, $"{o["type"]}", e));
             }
 
             if (data is null && problems.Count == 0)
@@ -184,6 +189,29 @@ public static class ImportEndpoint
 
         return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
             o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
+    }
+
+    /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
+    private static string Unfit(Type type, string name, JsonException e)
+    {
+        var path = (e.Path ?? "$").TrimStart('$');
+        return MemberAt(type, path) is { IsEnum: true } words
+            ? $"data{path} {Validation.OneOf(words)}"
+            : $"data{path} does not fit {name}: {e.Message}";
+    }
+
+    /// <summary>The type an event declares at a JSON path such as .source.party or .parties[2].</summary>
+    private static Type? MemberAt(Type type, string path)
+    {
+        Type? member = type;
+        foreach (var step in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = step.Split('[')[0];
+            member = member?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            member = step.Contains('[', StringComparison.Ordinal) ? member?.GetElementType() : member;
+        }
+
+        return member is null ? null : Nullable.GetUnderlyingType(member) ?? member;
     }
 
     private static Guid? ClaimOf(object data) => data switch
