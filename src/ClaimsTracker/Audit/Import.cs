@@ -15,7 +15,7 @@ namespace ClaimsTracker.Audit;
 /// <summary>One line of an NDJSON export, read back and checked.</summary>
 public sealed record ImportedEvent(
     int Line, Guid StreamId, long Version, object Data, DateTimeOffset RecordedAt, string? Actor, string? CorrelationId,
-    string? CausationId, Dictionary<string, object> Headers);
+    string? CausationId, Dictionary<string, object> Headers, long? LedgerPosition = null);
 
 public sealed record ImportReport(int Events, int Claims);
 
@@ -187,8 +187,9 @@ public static class ImportEndpoint
             headers["idempotencyKey"] = key;
         }
 
+        var position = o["seal"]?["position"] is JsonValue s && s.TryGetValue<long>(out var at) ? at : (long?)null;
         return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
-            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
+            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers, position);
     }
 
     /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
@@ -229,9 +230,10 @@ public static class ImportEndpoint
     /// <summary>
     /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
     /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
-    /// would otherwise append (and seal) that stream's later events ahead of other streams' earlier ones. So the events
-    /// are stored and sealed in the export's order (with its sequence numbers where the store's sequence is fresh). The
-    /// store is taken first (<see cref="TakeEmptyStore"/>), and the transaction commits only at the end.
+    /// would otherwise append that stream's later events ahead of other streams' earlier ones. So the events are stored
+    /// in the export's order (with its sequence numbers where the store's sequence is fresh), then sealed at once in its
+    /// ledger order (<see cref="LedgerOrder"/>). The store is taken first (<see cref="TakeEmptyStore"/>), and the
+    /// transaction commits only at the end.
     /// </summary>
     private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
@@ -246,6 +248,7 @@ public static class ImportEndpoint
 
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
+            var seals = EventSealer.Defer(session);
             var inBatch = new HashSet<Guid>();
             var batched = 0;
             var start = 0;
@@ -289,10 +292,24 @@ public static class ImportEndpoint
             }
 
             await session.SaveChangesAsync(ct);
+            await seals.Seal(connection, transaction, store.Options, LedgerOrder(events), ct);
         }
 
         await transaction.CommitAsync(ct);
         return null;
+    }
+
+    /// <summary>
+    /// The export's own ledger order where the file carries all of it (positions 1 to n, rising with each claim's
+    /// versions): concurrent writes seal in commit order, not sequence order. Otherwise, as for one claim's export, the
+    /// file's order.
+    /// </summary>
+    private static Func<Guid, long, long> LedgerOrder(List<ImportedEvent> events)
+    {
+        var whole = events.Select(e => e.LedgerPosition ?? 0).Order().SequenceEqual(Enumerable.Range(1, events.Count).Select(i => (long)i))
+            && events.GroupBy(e => e.StreamId).All(stream => stream.Zip(stream.Skip(1)).All(p => p.First.LedgerPosition < p.Second.LedgerPosition));
+        var rank = events.Select((e, i) => (e, i)).ToDictionary(x => (x.e.StreamId, x.e.Version), x => whole ? x.e.LedgerPosition!.Value : x.i);
+        return (stream, version) => rank[(stream, version)];
     }
 
     /// <summary>The ledger lock every write takes to commit, then the check in its transaction: a write committed before is seen, a later one lands after.</summary>
