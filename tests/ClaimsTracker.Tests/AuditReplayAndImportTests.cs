@@ -12,6 +12,7 @@ public sealed class AuditReplayAndImportTests
     private static readonly Dictionary<string, Type> Types = new()
     {
         ["claim_registered"] = typeof(ClaimRegistered), ["statement_recorded"] = typeof(StatementRecorded),
+        ["verdict_given"] = typeof(VerdictGiven), ["claim_reported"] = typeof(ClaimReported), ["claim_corrected"] = typeof(ClaimCorrected),
     };
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class AuditReplayAndImportTests
             "[1, 2]",
             Line(3, "statement_whispered", Said(Russia, Stance.Denies, Day(22))));
 
-        var (events, errors) = ImportEndpoint.Parse(text, Types);
+        var (events, errors) = ImportEndpoint.Parse(text, Types, TimeProvider.System);
 
         events.Select(e => (e.Line, e.Version)).ShouldBe([(1, 1L), (3, 2L)]);
         events[0].Actor.ShouldBe("desk-editor");
@@ -65,6 +66,29 @@ public sealed class AuditReplayAndImportTests
         errors["line 5"].Single().ShouldBe("data.claimId differs from streamId");
         errors["line 6"].Single().ShouldBe("must be a JSON object");
         errors["line 7"].Single().ShouldStartWith("type 'statement_whispered' is not an event this service knows");
+    }
+
+    [Fact]
+    public void import_holds_each_event_to_the_field_checks_of_the_api_write_that_records_it()
+    {
+        var registered = Registered();
+        var text = string.Join('\n',
+            Line(1, "claim_registered", registered with { FirstReport = registered.FirstReport with { Url = "ftp://example.org/weapons" } }),
+            Line(2, "statement_recorded", Said(Russia, Stance.Confirms, Day(21)) with { Quote = new string('q', 4_001) }),
+            Line(3, "verdict_given", Ruled(Verdict.False, DateTimeOffset.UtcNow.AddDays(1))),
+            Line(4, "claim_reported", Reported(Day(22)) with { Article = Reported(Day(22)).Article with { Outlet = " " } }),
+            Line(5, "claim_corrected", CorrectedStatement(2, statedAt: Day(23)) with { CorrectsVersion = null }),
+            Line(6, "statement_recorded", Said(Russia, Stance.Denies, Day(24))).Replace("\"denies\"", "\"shrugs\"", StringComparison.Ordinal));
+
+        var (events, errors) = ImportEndpoint.Parse(text, Types, TimeProvider.System);
+
+        events.ShouldBeEmpty();
+        errors["line 1"].ShouldBe(["data.firstReport.url must be an absolute http or https URL"]);
+        errors["line 2"].ShouldBe(["data.quote must be at most 4000 characters (got 4001)"]);
+        errors["line 3"].ShouldBe(["data.givenAt must not be in the future"]);
+        errors["line 4"].ShouldBe(["data.article.outlet is required and must not be blank"]);
+        errors["line 5"].ShouldBe(["data.correctsVersion is required to correct a statement's stance, statedAt or quote"]);
+        errors["line 6"].ShouldBe(["data.stance must be one of: confirms, denies, declines_to_comment, asserts"]);
     }
 
     private static List<IEvent> Stream(params object[] data) => data.Select((d, i) => (IEvent)new Event<object>(d)

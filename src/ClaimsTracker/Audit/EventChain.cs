@@ -117,6 +117,10 @@ public static class ChainFormula
 public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentSession, LedgerLink> Links = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentSession, DeferredSeals> Deferred = new();
+
+    /// <summary>The session's events are kept from its saves and sealed once, in the caller's order (<see cref="DeferredSeals"/>).</summary>
+    internal static DeferredSeals Defer(IDocumentSession session) => Deferred.GetValue(session, _ => new DeferredSeals());
 
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
@@ -146,6 +150,12 @@ public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
             }
         }
 
+        if (Deferred.TryGetValue(session, out var deferred))
+        {
+            deferred.Keep(key, pending);
+            return Task.CompletedTask;
+        }
+
         var link = Links.GetValue(session, s =>
         {
             var created = new LedgerLink(key, s.DocumentStore.Options);
@@ -156,6 +166,40 @@ public sealed class EventSealer(byte[] key) : DocumentSessionListenerBase
         // the last statements of Marten's own batch take the lock and read the head: no round trip of their own
         session.QueueOperation(link.LockAndRead());
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A session's events stored over several saves and sealed together before the commit, in an order of the caller's:
+/// the import keeps the export's ledger order, which concurrent writes may have made differ from its sequence order.
+/// </summary>
+internal sealed class DeferredSeals
+{
+    private readonly List<PendingSeal> _pending = [];
+    private byte[]? _key;
+
+    internal void Keep(byte[] key, IEnumerable<PendingSeal> pending)
+    {
+        _key = key;
+        _pending.AddRange(pending);
+    }
+
+    /// <summary>Links the kept events under the ledger lock, ordered by <paramref name="rank"/> of each (stream, version).</summary>
+    public async Task Seal(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyStoreOptions options,
+        Func<Guid, long, long> rank, CancellationToken token)
+    {
+        if (_key is null)
+        {
+            return;
+        }
+
+        // one round trip per chunk, as a large write has; each reads the head and the seals the chunk before left
+        var link = new LedgerLink(_key, options);
+        foreach (var chunk in _pending.OrderBy(p => rank(p.StreamId, p.Event.Version)).Chunk(1_000))
+        {
+            link.Pending = chunk;
+            await link.BeforeCommitAsync(connection, transaction, token);
+        }
     }
 }
 
@@ -170,7 +214,7 @@ internal sealed record PendingSeal(
 /// </summary>
 internal sealed class LedgerLink(byte[] key, IReadOnlyStoreOptions options) : ITransactionParticipant
 {
-    private const long LedgerLock = 0x436c61696d4c6467;   // "ClaimLdg"
+    internal const long LedgerLock = 0x436c61696d4c6467;   // "ClaimLdg"
 
     private readonly string _seals = options.Schema.For<EventSeal>();
     private readonly string _head = options.Schema.For<LedgerHead>();

@@ -8,6 +8,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
@@ -15,7 +16,7 @@ namespace ClaimsTracker.Audit;
 /// <summary>One line of an NDJSON export, read back and checked.</summary>
 public sealed record ImportedEvent(
     int Line, Guid StreamId, long Version, object Data, DateTimeOffset RecordedAt, string? Actor, string? CorrelationId,
-    string? CausationId, Dictionary<string, object> Headers);
+    string? CausationId, Dictionary<string, object> Headers, long? LedgerPosition = null);
 
 public sealed record ImportReport(int Events, int Claims);
 
@@ -33,23 +34,19 @@ public static class ImportEndpoint
     [EndpointSummary("Import an NDJSON export into an empty store, all or nothing")]
     [Authorize(Policy = Policies.Administer)]
     [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(HttpRequest request, IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> Post(HttpRequest request, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         await using (var query = store.QuerySession())
         {
             if (await query.Events.QueryAllRawEvents().AnyAsync(ct))
             {
-                return Results.Problem(new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict, Title = "The store is not empty",
-                    Detail = "An import goes only into a store without events, so that nothing is mixed or renumbered. Nothing was imported.",
-                });
+                return NotEmpty.ToResult();
             }
         }
 
         using var reader = new StreamReader(request.Body);
         var (events, errors) = Parse(await reader.ReadToEndAsync(ct), store.Options.Events.AllKnownEventTypes()
-            .ToDictionary(t => t.EventTypeName, t => t.EventType));
+            .ToDictionary(t => t.EventTypeName, t => t.EventType), clock);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())).ToResult();
@@ -60,12 +57,27 @@ public static class ImportEndpoint
             return Problems.Invalid("body", "has no events: send the lines of an NDJSON export").ToResult();
         }
 
-        await Write(store, events, ct);
-        return Results.Ok(new ImportReport(events.Count, events.Select(e => e.StreamId).Distinct().Count()));
+        return await Write(store, events, ct) is { } refused
+            ? refused.ToResult()
+            : Results.Ok(new ImportReport(events.Count, events.Select(e => e.StreamId).Distinct().Count()));
     }
 
+    private static ProblemDetails NotEmpty => new()
+    {
+        Status = StatusCodes.Status409Conflict, Title = "The store is not empty",
+        Detail = "An import goes only into a store without events, so that nothing is mixed or renumbered. Nothing was imported.",
+    };
+
+    private static ProblemDetails Busy => new()
+    {
+        Status = StatusCodes.Status409Conflict, Title = "The store is taken by another import or write",
+        Detail = "Another import is running, or a write is committing. Nothing was imported; an import goes only into an " +
+                 "empty store, so check that it is still empty before sending the file again.",
+    };
+
+    /// <summary>Every line checked (shape, order, and the API's field checks of its write) before anything is written.</summary>
     public static (List<ImportedEvent> Events, SortedDictionary<string, List<string>> Errors) Parse(
-        string text, IReadOnlyDictionary<string, Type> types)
+        string text, IReadOnlyDictionary<string, Type> types, TimeProvider clock)
     {
         var events = new List<ImportedEvent>();
         var errors = new SortedDictionary<string, List<string>>(Comparer<string>.Create((a, b) =>
@@ -100,7 +112,11 @@ public static class ImportEndpoint
                 else
                 {
                     versions[e.StreamId] = e.Version;
-                    events.Add(e with { Line = i + 1 });
+                    problems.AddRange(ImportChecks.Of(e, clock));
+                    if (problems.Count == 0)
+                    {
+                        events.Add(e with { Line = i + 1 });
+                    }
                 }
             }
 
@@ -150,8 +166,7 @@ public static class ImportEndpoint
             }
             catch (JsonException e)
             {
-                var fault = JsonBodies.WrongType(e, type, Json.Options);
-                problems.Add($"data does not fit {o["type"]}: {(fault.Field == "body" ? "data" : $"data.{fault.Field}")} {fault.Message}");
+                problems.Add(Unfit(type, $"{o["type"]}", e));
             }
 
             if (data is null && problems.Count == 0)
@@ -173,8 +188,36 @@ public static class ImportEndpoint
             headers["idempotencyKey"] = key;
         }
 
+        var position = o["seal"]?["position"] is JsonValue s && s.TryGetValue<long>(out var at) ? at : (long?)null;
         return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
-            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
+            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers, position);
+    }
+
+    /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
+    private static string Unfit(Type type, string name, JsonException e)
+    {
+        var path = (e.Path ?? "$").TrimStart('$');
+        if (MemberAt(type, path) is { IsEnum: true } words)
+        {
+            return $"data{path} {Validation.OneOf(words)}";
+        }
+
+        var fault = JsonBodies.WrongType(e, type, Json.Options);
+        return $"data does not fit {name}: {(fault.Field == "body" ? "data" : $"data.{fault.Field}")} {fault.Message}";
+    }
+
+    /// <summary>The type an event declares at a JSON path such as .source.party or .parties[2].</summary>
+    private static Type? MemberAt(Type type, string path)
+    {
+        Type? member = type;
+        foreach (var step in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = step.Split('[')[0];
+            member = member?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            member = step.Contains('[', StringComparison.Ordinal) ? member?.GetElementType() : member;
+        }
+
+        return member is null ? null : Nullable.GetUnderlyingType(member) ?? member;
     }
 
     private static Guid? ClaimOf(object data) => data switch
@@ -192,17 +235,25 @@ public static class ImportEndpoint
     /// <summary>
     /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
     /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
-    /// would otherwise append (and seal) that stream's later events ahead of other streams' earlier ones. So the events
-    /// keep the export's order, sequence numbers and ledger positions. The transaction commits only at the end.
+    /// would otherwise append that stream's later events ahead of other streams' earlier ones. So the events are stored
+    /// in the export's order (with its sequence numbers where the store's sequence is fresh), then sealed at once in its
+    /// ledger order (<see cref="LedgerOrder"/>). The store is taken first (<see cref="TakeEmptyStore"/>), and the
+    /// transaction commits only at the end.
     /// </summary>
-    private static async Task Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
+    private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
         const int MaxBatch = 1_000;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await TakeEmptyStore(connection, transaction, store.Options.Events.DatabaseSchemaName, ct) is { } refused)
+        {
+            return refused;
+        }
+
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
+            var seals = EventSealer.Defer(session);
             var inBatch = new HashSet<Guid>();
             var batched = 0;
             var start = 0;
@@ -223,9 +274,10 @@ public static class ImportEndpoint
 
                 var run = events.GetRange(start, end - start + 1);
                 var datas = run.Select(e => e.Data).ToArray();
+                // with its expected version Marten numbers the run before the inline projections apply it, not from 1
                 var action = run[0].Version == 1
                     ? session.Events.StartStream<Claim>(run[0].StreamId, datas)
-                    : session.Events.Append(run[0].StreamId, datas);
+                    : session.Events.Append(run[0].StreamId, run[^1].Version, datas);
                 for (var i = 0; i < run.Count; i++)
                 {
                     var (target, source) = (action.Events[i], run[i]);
@@ -245,8 +297,43 @@ public static class ImportEndpoint
             }
 
             await session.SaveChangesAsync(ct);
+            await seals.Seal(connection, transaction, store.Options, LedgerOrder(events), ct);
         }
 
         await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    /// <summary>
+    /// The export's own ledger order where the file carries all of it (positions 1 to n, rising with each claim's
+    /// versions): concurrent writes seal in commit order, not sequence order. Otherwise, as for one claim's export, the
+    /// file's order.
+    /// </summary>
+    private static Func<Guid, long, long> LedgerOrder(List<ImportedEvent> events)
+    {
+        var whole = events.Select(e => e.LedgerPosition ?? 0).Order().SequenceEqual(Enumerable.Range(1, events.Count).Select(i => (long)i))
+            && events.GroupBy(e => e.StreamId).All(stream => stream.Zip(stream.Skip(1)).All(p => p.First.LedgerPosition < p.Second.LedgerPosition));
+        var rank = events.Select((e, i) => (e, i)).ToDictionary(x => (x.e.StreamId, x.e.Version), x => whole ? x.e.LedgerPosition!.Value : x.i);
+        return (stream, version) => rank[(stream, version)];
+    }
+
+    /// <summary>The ledger lock every write takes to commit, then the check in its transaction: a write committed before is seen, a later one lands after.</summary>
+    private static async Task<ProblemDetails?> TakeEmptyStore(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("select pg_try_advisory_xact_lock($1)") { Parameters = { new() { Value = LedgerLink.LedgerLock } } },
+                new NpgsqlBatchCommand($"select exists (select 1 from {schema}.mt_events)"),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var locked = reader.GetBoolean(0);
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return !locked ? Busy : reader.GetBoolean(0) ? NotEmpty : null;
     }
 }

@@ -29,6 +29,8 @@ public sealed record ArticleInput(string? Outlet, string? Url, string? Headline,
 
 public sealed record SourceInput(string? Name, string? Role, string? Party)
 {
+    public const int MaxNameLength = 200;
+
     public static void Check(Validation validation, string field, SourceInput? source)
     {
         if (source is null)
@@ -37,7 +39,7 @@ public sealed record SourceInput(string? Name, string? Role, string? Party)
             return;
         }
 
-        validation.Text($"{field}.name", source.Name, 200)
+        validation.Text($"{field}.name", source.Name, MaxNameLength)
             .Text($"{field}.role", source.Role, 200, required: false)
             .Text($"{field}.party", source.Party, 100, required: false);
     }

@@ -18,8 +18,9 @@ public static class Words
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>
         JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    public static IEnumerable<string> All<TEnum>() where TEnum : struct, Enum =>
-        Enum.GetValues<TEnum>().Select(Of);
+    public static IEnumerable<string> All<TEnum>() where TEnum : struct, Enum => All(typeof(TEnum));
+
+    public static IEnumerable<string> All(Type enumType) => Enum.GetNames(enumType).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName);
 
     public static bool TryParse<TEnum>(string? word, out TEnum value) where TEnum : struct, Enum
     {

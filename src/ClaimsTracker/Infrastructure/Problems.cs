@@ -14,6 +14,12 @@ public static class Problems
         Extensions = { ["errors"] = errors },
     };
 
+    /// <summary>The field errors of an <see cref="Invalid(IDictionary{string, string[]})"/> answer; none for any other.</summary>
+    public static IReadOnlyDictionary<string, string[]> ErrorsOf(ProblemDetails problem) =>
+        problem.Extensions.TryGetValue("errors", out var errors) && errors is IReadOnlyDictionary<string, string[]> fields
+            ? fields
+            : new Dictionary<string, string[]>();
+
     public static ProblemDetails Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
@@ -104,11 +110,13 @@ public sealed class Validation
     {
         if (!Claims.Words.TryParse<TEnum>(value, out _))
         {
-            Error(field, $"must be one of: {string.Join(", ", Claims.Words.All<TEnum>())}");
+            Error(field, OneOf(typeof(TEnum)));
         }
 
         return this;
     }
+
+    public static string OneOf(Type enumType) => $"must be one of: {string.Join(", ", Claims.Words.All(enumType))}";
 
     public Validation Time(string field, DateTimeOffset? value, DateTimeOffset now, bool required = true)
     {

@@ -9,6 +9,8 @@ public sealed record WriteRequest(Actor Actor, string? IdempotencyKey, string Co
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const string CorrelationHeader = "X-Correlation-Id";
+    public const int MaxTokenLength = 200;
+    public static string TokenRule => $"1 to {MaxTokenLength} visible ASCII characters";
 
     public static WriteRequest From(HttpContext http) => new(
         Actor.From(http.User),
@@ -57,14 +59,17 @@ public sealed record WriteRequest(Actor Actor, string? IdempotencyKey, string Co
         foreach (var name in new[] { IdempotencyHeader, CorrelationHeader })
         {
             if (http.Request.Headers.TryGetValue(name, out var raw) &&
-                (raw.Count != 1 || raw[0] is not { Length: > 0 and <= 200 } value || value.Any(c => c is < '!' or > '~')))
+                (raw.Count != 1 || !IsToken(raw[0])))
             {
-                validation.Error(name, "must be one value of 1 to 200 visible ASCII characters");
+                validation.Error(name, $"must be one value of {TokenRule}");
             }
         }
 
         return validation.Result();
     }
+
+    public static bool IsToken(string? value) =>
+        value is { Length: > 0 and <= MaxTokenLength } && !value.Any(c => c is < '!' or > '~');
 
     private static string? HeaderToken(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var value) && value.Count == 1 ? value[0] : null;
