@@ -99,6 +99,7 @@ public sealed class DatabaseMonitor : IHostedService, IDisposable
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping.Cancel();
+        _loop?.Join(ProbeTimeout + Interval);   // so that nothing of the loop runs once the monitor is disposed
         return Task.CompletedTask;
     }
 
@@ -172,8 +173,7 @@ public sealed class DatabaseMonitor : IHostedService, IDisposable
         }
 
         _stopping.Cancel();
-        _dataSource.Dispose();
-        _stopping.Dispose();
+        _dataSource.Dispose();   // the token source stays undisposed: a ping still running may yet look at it
     }
 
     private int _disposed;
