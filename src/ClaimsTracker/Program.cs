@@ -5,6 +5,12 @@ using ClaimsTracker.Infrastructure;
 using JasperFx;
 using Wolverine;
 
+// the outsider's verifier needs no database, no secret and no host
+if (args is ["audit", .. var audit])
+{
+    return await ClaimsTracker.Audit.PublicLog.OfflineVerifier.Run(audit, Console.Out);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddClaimsStore(builder.Configuration);

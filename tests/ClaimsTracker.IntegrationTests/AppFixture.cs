@@ -89,9 +89,13 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
 
     protected Api Api { get; } = new(fixture.Host.Server.CreateClient());
 
-    public virtual async Task InitializeAsync() => await Fixture.Host.ResetAllMartenDataAsync();
+    public virtual async Task InitializeAsync() => await Fixture.ResetStore();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    protected Task ProjectionsCaughtUp() => Fixture.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+    protected async Task ProjectionsCaughtUp()
+    {
+        await Fixture.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await Fixture.LogCaughtUp();
+    }
 }

@@ -13,6 +13,7 @@ public sealed class AuditCommandLineTests(AppFixture fixture) : IntegrationConte
         await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
         await ProjectionsCaughtUp();
 
+        await Fixture.LogCaughtUp();
         var sound = await Verify();
         await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
         {
@@ -26,7 +27,7 @@ public sealed class AuditCommandLineTests(AppFixture fixture) : IntegrationConte
         var tampered = await Verify();
 
         sound.ExitCode.ShouldBe(0, sound.Output);
-        sound.Output.ShouldContain("verify: OK: 2 events, 2 seals");
+        sound.Output.ShouldContain("verify: OK: 2 events, 2 leaves under the signed checkpoint");
         tampered.ExitCode.ShouldNotBe(0, tampered.Output);
         tampered.Output.ShouldContain($"altered: stream {id} version 2");
     }

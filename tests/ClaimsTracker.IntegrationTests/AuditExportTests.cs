@@ -6,10 +6,11 @@ namespace ClaimsTracker.IntegrationTests;
 public sealed class AuditExportTests(AppFixture fixture) : IntegrationContext(fixture)
 {
     [Fact]
-    public async Task the_claim_export_is_one_event_a_line_with_metadata_and_a_seal_chained_to_the_previous_line()
+    public async Task the_claim_export_is_one_event_a_line_with_metadata_its_leaf_and_the_entry_that_hashes_to_it()
     {
         var id = await ClaimWithHistory();
         var other = await Api.RegisteredClaim(Scenarios.WeaponsClaim("Another claim"));
+        await ProjectionsCaughtUp();
 
         var (status, contentType, export) = await Raw($"/api/claims/{id}/events.ndjson");
         var (_, _, log) = await Raw("/api/audit/events.ndjson");
@@ -22,17 +23,26 @@ public sealed class AuditExportTests(AppFixture fixture) : IntegrationContext(fi
         lines.ShouldAllBe(l => l["actor"]!.ToString() == "test-editor" && l["correlationId"] != null && l["recordedAt"] != null);
         lines[1]["data"]!["source"]!["name"]!.ToString().ShouldBe("Peskov");
         lines[1]["worldAt"]!.ToString().ShouldStartWith("2024-02-22T00:00:00");
-        lines[0]["seal"]!["streamPrevious"]!.ToString().ShouldBe("genesis");
-        for (var i = 1; i < lines.Count; i++)
-        {
-            lines[i]["seal"]!["streamPrevious"]!.ToString().ShouldBe(lines[i - 1]["seal"]!["hash"]!.ToString());
-        }
+        lines.Select(l => l["leafIndex"]!.GetValue<long>()).ShouldBe([0L, 1, 2, 3]);
+        lines[1]["entry"]!["claimId"]!.ToString().ShouldBe(id);
+        lines[1]["entry"]!["data"]!["source"]!["name"]!.ToString().ShouldBe("Peskov");
 
         var all = Lines(log);
         all.Count.ShouldBe(5);
-        all.Select(l => l["seal"]!["position"]!.GetValue<long>()).ShouldBe([1L, 2, 3, 4, 5]);
+        all.Select(l => l["leafIndex"]!.GetValue<long>()).ShouldBe([0L, 1, 2, 3, 4]);
         all[^1]["streamId"]!.ToString().ShouldBe(other);
-        all[^1]["seal"]!["ledgerPrevious"]!.ToString().ShouldBe(all[^2]["seal"]!["hash"]!.ToString());
+        foreach (var line in all)
+        {
+            // an outsider's check: the entry's JCS bytes hash to the leaf the log proves under its signed root
+            var leaf = line["leafIndex"]!.GetValue<long>();
+            var proof = await Api.Get($"/api/audit/log/proof/inclusion?leafIndex={leaf}&treeSize=5");
+            proof.Status.ShouldBe(HttpStatusCode.OK, proof.Text);
+            var leafHash = Audit.PublicLog.Merkle.LeafHash(Audit.PublicLog.Jcs.Canonicalize(line["entry"]!.ToJsonString()));
+            Convert.ToBase64String(leafHash).ShouldBe(proof.Field("leafHash"));
+            Audit.PublicLog.Merkle.VerifyInclusion(leaf, 5, leafHash,
+                proof.Json["hashes"]!.AsArray().Select(h => Convert.FromBase64String(h!.ToString())).ToList(),
+                Convert.FromBase64String(proof.Field("rootHash")!)).ShouldBeTrue();
+        }
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Text;
-using ClaimsTracker.Audit;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Sources;
 using ClaimsTracker.Infrastructure;
@@ -41,7 +39,7 @@ public sealed class AuditUpcastingTests(AppFixture fixture) : IntegrationContext
         (await Api.Get($"/api/claims/{id}")).Field("counts.reports").ShouldBe("2");
     }
 
-    /// <summary>Writes the row the way the first release did, sealing it as that release's service would have.</summary>
+    /// <summary>Writes the row the way the first release did.</summary>
     private async Task StoredByTheFirstRelease(Guid id, string json)
     {
         var recordedAt = Json.Stored(DateTimeOffset.UtcNow);
@@ -61,18 +59,5 @@ public sealed class AuditUpcastingTests(AppFixture fixture) : IntegrationContext
             stream.Parameters.AddWithValue(id);
             await stream.ExecuteNonQueryAsync();
         }
-
-        await using var session = Fixture.Store.LightweightSession();
-        var head = (await session.LoadAsync<LedgerHead>(LedgerHead.Global))!;
-        var previous = (await session.LoadAsync<EventSeal>(EventSeal.IdOf(id, 1)))!;
-        var content = new SealedContent(id, 2, LegacyEvents.ClaimRereported, recordedAt, json, "legacy-editor", "legacy-correlation", null, null);
-        var hash = ChainFormula.Link(Encoding.UTF8.GetBytes(ChainOptions.DevelopmentKey), content, head.Position + 1, previous.Hash, head.Hash);
-        session.Store(new EventSeal
-        {
-            Id = EventSeal.IdOf(id, 2), StreamId = id, Version = 2, Position = head.Position + 1, Type = LegacyEvents.ClaimRereported,
-            StreamPrevious = previous.Hash, LedgerPrevious = head.Hash, Hash = hash,
-        });
-        session.Store(new LedgerHead { Position = head.Position + 1, Hash = hash });
-        await session.SaveChangesAsync();
     }
 }

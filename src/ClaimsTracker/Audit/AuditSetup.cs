@@ -1,4 +1,4 @@
-using System.Text;
+using ClaimsTracker.Audit.PublicLog;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -6,24 +6,24 @@ namespace ClaimsTracker.Audit;
 
 public static class AuditSetup
 {
-    /// <summary>The tamper-evident chain (sealed in each write's transaction) and the verifier.</summary>
+    /// <summary>The public log (integrated off the write path by one sequencer), its verifier, and the audit reads.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ChainOptions>(configuration.GetSection("Audit"));
-        var key = Encoding.UTF8.GetBytes(configuration["Audit:ChainKey"] is { Length: > 0 } configured
-            ? configured
-            : ChainOptions.DevelopmentKey);
+        services.Configure<LogOptions>(configuration.GetSection("Audit"));
         services.ConfigureMarten(opts =>
         {
-            opts.Listeners.Add(new EventSealer(key));
             LegacyEvents.Register(opts);
-            opts.Schema.For<EventSeal>().Index(s => s.StreamId).Index(s => s.Position);
-            opts.Schema.For<LedgerHead>();
+            LogTables.Register(opts);
             // columns, not JSON fields: finding a claim's checkpoint then never unpacks the others, each as large as
             // the claim's summary (a long claim has one every 100 events)
             opts.Schema.For<SummaryCheckpoint>().Duplicate(c => c.ClaimId).Duplicate(c => c.Version).Duplicate(c => c.RecordedAt);
             opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", Infrastructure.ClaimsStore.Rebuilds);
         });
+        services.AddSingleton<LogKeys>();
+        services.AddSingleton<LogReader>();
+        services.AddSingleton<LogStatus>();
+        services.AddHostedService<LogSequencer>();
+        services.AddHealthChecks().AddCheck<LogHealthCheck>("public-log", tags: [Infrastructure.Health.ReadyTag]);
         services.AddSingleton<AuditVerifier>();
         return services;
     }

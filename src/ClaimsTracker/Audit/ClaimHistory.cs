@@ -1,3 +1,4 @@
+using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
@@ -15,6 +16,9 @@ public sealed record HistoryItem(
     public static HistoryItem Of(IEvent e) => new(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, WorldTime.Of(e.Data),
         e.UserName, e.CorrelationId, e.CausationId,
         e.Headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null, e.Data);
+
+    /// <summary>The event's leaf in the public log; null until the sequencer has integrated it.</summary>
+    public long? LeafIndex { get; init; }
 }
 
 public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, long Total, int Page, int PageSize);
@@ -42,7 +46,7 @@ public static class ClaimHistoryEndpoint
     [EndpointSummary("Every event of the claim, with both times and who recorded it")]
     [Authorize(Policy = Policies.Read)]
     [ProducesResponseType<HistoryPage>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid claimId, [FromQuery] PageQuery paging, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(Guid claimId, [FromQuery] PageQuery paging, IQuerySession session, LogReader log, CancellationToken ct)
     {
         if (paging.Check(500) is { Status: not null } invalid)
         {
@@ -57,6 +61,9 @@ public static class ClaimHistoryEndpoint
         var page = paging.Paging(100);
         var (first, last) = page.Positions;
         var events = await ClaimStream.Versions(session, claimId, first, Math.Min(last, length), ct);
-        return Results.Ok(new HistoryPage(events.Select(HistoryItem.Of).ToList(), length, page.Number, page.Size));
+        var leaves = await log.LeafIndexes(session.Connection, events.Select(e => e.Sequence).ToArray(), ct);
+        return Results.Ok(new HistoryPage(
+            events.Select(e => HistoryItem.Of(e) with { LeafIndex = leaves.TryGetValue(e.Sequence, out var leaf) ? leaf : null }).ToList(),
+            length, page.Number, page.Size));
     }
 }

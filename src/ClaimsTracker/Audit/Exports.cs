@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using Marten;
@@ -10,20 +11,23 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>One exported event: everything an auditor needs to read it alone, and its seal to check it.</summary>
+/// <summary>
+/// One exported event: everything an auditor needs to read it alone, its leaf in the public log (null until
+/// integrated), and <see cref="Entry"/>, the object whose JCS bytes are that leaf's entry.
+/// </summary>
 public sealed record ExportedEvent(
     long Sequence, Guid StreamId, long Version, string Type, DateTimeOffset RecordedAt, DateTimeOffset? WorldAt,
-    string? Actor, string? CorrelationId, string? CausationId, string? IdempotencyKey, JsonNode? Data, ExportedSeal? Seal,
-    Dictionary<string, object>? Headers = null)
+    string? Actor, string? CorrelationId, string? CausationId, string? IdempotencyKey, JsonNode? Data, long? LeafIndex,
+    JsonObject? Entry, Dictionary<string, object>? Headers = null)
 {
-    public static ExportedEvent Of(IEvent e, EventSeal? seal) => new(e.Sequence, e.StreamId, e.Version, e.EventTypeName,
-        e.Timestamp, WorldTime.Of(e.Data), e.UserName, e.CorrelationId, e.CausationId, SealedContent.IdempotencyKeyOf(e.Headers),
-        JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options),
-        seal is null ? null : new ExportedSeal(seal.Position, seal.StreamPrevious, seal.LedgerPrevious, seal.Hash),
-        e.Headers is null ? null : new Dictionary<string, object>(e.Headers));
-}
+    public static ExportedEvent Of(IEvent e, long? leafIndex, StoredEvent? stored) => new(e.Sequence, e.StreamId, e.Version,
+        e.EventTypeName, e.Timestamp, WorldTime.Of(e.Data), e.UserName, e.CorrelationId, e.CausationId, IdempotencyKeyOf(e.Headers),
+        JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options), leafIndex,
+        stored is null ? null : LogEntry.Object(stored), e.Headers is null ? null : new Dictionary<string, object>(e.Headers));
 
-public sealed record ExportedSeal(long Position, string StreamPrevious, string LedgerPrevious, string Hash);
+    public static string? IdempotencyKeyOf(IReadOnlyDictionary<string, object>? headers) =>
+        headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null;
+}
 
 /// <summary>The log, or one claim's part of it, as NDJSON (one event a line) or CSV, streamed in sequence order.</summary>
 public static class ExportEndpoints
@@ -33,7 +37,7 @@ public static class ExportEndpoints
     [NoReadDeadline] // streamed: its own pace, not the read deadline
     [WolverineGet("/api/audit/events.ndjson", OperationId = "ExportLogNdjson")]
     [Tags("Audit")]
-    [EndpointSummary("The whole event log as NDJSON, one event a line with its metadata and seal")]
+    [EndpointSummary("The whole event log as NDJSON, one event a line with its metadata, leaf index and leaf entry")]
     [Authorize(Policy = Policies.Read)]
     public static IResult Log(IDocumentStore store) => Ndjson(store, null, "claims-log.ndjson");
 
@@ -47,7 +51,7 @@ public static class ExportEndpoints
     [NoReadDeadline]
     [WolverineGet("/api/claims/{claimId}/events.ndjson", OperationId = "ExportClaimNdjson")]
     [Tags("Audit")]
-    [EndpointSummary("One claim's events as NDJSON with metadata and seals")]
+    [EndpointSummary("One claim's events as NDJSON with metadata and leaves")]
     [Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Claim(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
         await Exists(session, claimId, ct) ? Ndjson(store, claimId, $"claim-{claimId}.ndjson") : Problems.UnknownClaim(claimId).ToResult();
@@ -64,6 +68,7 @@ public static class ExportEndpoints
         IDocumentStore store, Guid? claimId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var session = store.QuerySession();
+        var log = new LogReader(store);
         long after = 0;
         while (true)
         {
@@ -73,11 +78,12 @@ public static class ExportEndpoints
                     .OrderBy(e => e.Version).Take(ClaimPageSize).ToListAsync(ct)
                 : await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after)
                     .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(ct);
-            var ids = page.Select(e => EventSeal.IdOf(e.StreamId, e.Version)).ToArray();
-            var seals = ids.Length == 0 ? [] : (await session.LoadManyAsync<EventSeal>(ct, ids)).ToDictionary(s => s.Id);
+            var sequences = page.Select(e => e.Sequence).ToArray();
+            var leaves = await log.LeafIndexes(session.Connection, sequences, ct);
+            var rows = await Rows(session.Connection, log.Tables, sequences, ct);
             foreach (var e in page)
             {
-                yield return ExportedEvent.Of(e, seals.GetValueOrDefault(EventSeal.IdOf(e.StreamId, e.Version)));
+                yield return ExportedEvent.Of(e, leaves.TryGetValue(e.Sequence, out var leaf) ? leaf : null, rows.GetValueOrDefault(e.Sequence));
             }
 
             if (page.Count < (claimId is null ? PageSize : ClaimPageSize))
@@ -87,6 +93,24 @@ public static class ExportEndpoints
 
             after = claimId is null ? page[^1].Sequence : page[^1].Version;
         }
+    }
+
+    private static async Task<Dictionary<long, StoredEvent>> Rows(
+        Npgsql.NpgsqlConnection connection, LogTables tables, long[] sequences, CancellationToken ct)
+    {
+        var rows = new Dictionary<long, StoredEvent>(sequences.Length);
+        await using var command = new Npgsql.NpgsqlCommand($"select {StoredEvent.Columns} from {tables.Events} where seq_id = any($1)", connection)
+        {
+            Parameters = { new() { Value = sequences } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var row = StoredEvent.Read(reader);
+            rows[row.Sequence] = row;
+        }
+
+        return rows;
     }
 
     private static IResult Ndjson(IDocumentStore store, Guid? claimId, string fileName) => Results.Stream(async body =>
@@ -102,14 +126,14 @@ public static class ExportEndpoints
     private static IResult Csv(IDocumentStore store, Guid? claimId, string fileName) => Results.Stream(async body =>
     {
         await using var writer = new StreamWriter(body, new UTF8Encoding(false));
-        await writer.WriteAsync("sequence,stream_id,version,type,recorded_at,world_at,actor,correlation_id,causation_id,idempotency_key,hash,data\r\n");
+        await writer.WriteAsync("sequence,stream_id,version,type,recorded_at,world_at,actor,correlation_id,causation_id,idempotency_key,leaf_index,data\r\n");
         await foreach (var e in Events(store, claimId, CancellationToken.None))
         {
             string[] cells =
             [
                 e.Sequence.ToString(CultureInfo.InvariantCulture), e.StreamId.ToString(), e.Version.ToString(CultureInfo.InvariantCulture),
                 e.Type, Iso(e.RecordedAt), e.WorldAt is { } w ? Iso(w) : "", e.Actor ?? "", e.CorrelationId ?? "",
-                e.CausationId ?? "", e.IdempotencyKey ?? "", e.Seal?.Hash ?? "", e.Data?.ToJsonString() ?? "",
+                e.CausationId ?? "", e.IdempotencyKey ?? "", e.LeafIndex?.ToString(CultureInfo.InvariantCulture) ?? "", e.Data?.ToJsonString() ?? "",
             ];
             await writer.WriteAsync(string.Join(',', cells.Select(Cell)) + "\r\n");
         }

@@ -16,14 +16,14 @@ namespace ClaimsTracker.Audit;
 /// <summary>One line of an NDJSON export, read back and checked.</summary>
 public sealed record ImportedEvent(
     int Line, Guid StreamId, long Version, object Data, DateTimeOffset RecordedAt, string? Actor, string? CorrelationId,
-    string? CausationId, Dictionary<string, object> Headers, long? LedgerPosition = null);
+    string? CausationId, Dictionary<string, object> Headers);
 
 public sealed record ImportReport(int Events, int Claims);
 
 /// <summary>
 /// Reads an NDJSON export into an empty store: every line is checked before anything is written, and the whole
 /// file goes in one transaction, in its original order, with each event's own recorded time and metadata, so the
-/// projections and the seals come out as they were (with the same Audit:ChainKey).
+/// projections and the public log's leaves come out as they were.
 /// </summary>
 public static class ImportEndpoint
 {
@@ -188,9 +188,8 @@ public static class ImportEndpoint
             headers["idempotencyKey"] = key;
         }
 
-        var position = o["seal"]?["position"] is JsonValue s && s.TryGetValue<long>(out var at) ? at : (long?)null;
         return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
-            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers, position);
+            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
     }
 
     /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
@@ -236,9 +235,8 @@ public static class ImportEndpoint
     /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
     /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
     /// would otherwise append that stream's later events ahead of other streams' earlier ones. So the events are stored
-    /// in the export's order (with its sequence numbers where the store's sequence is fresh), then sealed at once in its
-    /// ledger order (<see cref="LedgerOrder"/>). The store is taken first (<see cref="TakeEmptyStore"/>), and the
-    /// transaction commits only at the end.
+    /// in the export's order, and the log integrates them as the original had them. The store is taken first
+    /// (<see cref="TakeEmptyStore"/>), and the transaction commits only at the end.
     /// </summary>
     private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
@@ -253,7 +251,6 @@ public static class ImportEndpoint
 
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
-            var seals = EventSealer.Defer(session);
             var inBatch = new HashSet<Guid>();
             var batched = 0;
             var start = 0;
@@ -297,27 +294,13 @@ public static class ImportEndpoint
             }
 
             await session.SaveChangesAsync(ct);
-            await seals.Seal(connection, transaction, store.Options, LedgerOrder(events), ct);
         }
 
         await transaction.CommitAsync(ct);
         return null;
     }
 
-    /// <summary>
-    /// The export's own ledger order where the file carries all of it (positions 1 to n, rising with each claim's
-    /// versions): concurrent writes seal in commit order, not sequence order. Otherwise, as for one claim's export, the
-    /// file's order.
-    /// </summary>
-    private static Func<Guid, long, long> LedgerOrder(List<ImportedEvent> events)
-    {
-        var whole = events.Select(e => e.LedgerPosition ?? 0).Order().SequenceEqual(Enumerable.Range(1, events.Count).Select(i => (long)i))
-            && events.GroupBy(e => e.StreamId).All(stream => stream.Zip(stream.Skip(1)).All(p => p.First.LedgerPosition < p.Second.LedgerPosition));
-        var rank = events.Select((e, i) => (e, i)).ToDictionary(x => (x.e.StreamId, x.e.Version), x => whole ? x.e.LedgerPosition!.Value : x.i);
-        return (stream, version) => rank[(stream, version)];
-    }
-
-    /// <summary>The ledger lock every write takes to commit, then the check in its transaction: a write committed before is seen, a later one lands after.</summary>
+    /// <summary>The events table locked against every other append until the commit, then the check: a write committed before is seen, a later one waits.</summary>
     private static async Task<ProblemDetails?> TakeEmptyStore(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, CancellationToken ct)
     {
@@ -325,15 +308,38 @@ public static class ImportEndpoint
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("select pg_try_advisory_xact_lock($1)") { Parameters = { new() { Value = LedgerLink.LedgerLock } } },
+                new NpgsqlBatchCommand($"select pg_try_advisory_xact_lock($1)") { Parameters = { new() { Value = ImportLock } } },
                 new NpgsqlBatchCommand($"select exists (select 1 from {schema}.mt_events)"),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var locked = reader.GetBoolean(0);
+        if (!reader.GetBoolean(0))
+        {
+            return Busy;
+        }
+
         await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
-        return !locked ? Busy : reader.GetBoolean(0) ? NotEmpty : null;
+        if (reader.GetBoolean(0))
+        {
+            return NotEmpty;
+        }
+
+        await reader.DisposeAsync();
+        try
+        {
+            await using var exclusive = new NpgsqlCommand($"lock table {schema}.mt_events in exclusive mode nowait", connection, transaction);
+            await exclusive.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return Busy;
+        }
+
+        await using var recheck = new NpgsqlCommand($"select exists (select 1 from {schema}.mt_events)", connection, transaction);
+        return await recheck.ExecuteScalarAsync(ct) is true ? NotEmpty : null;
     }
+
+    private const long ImportLock = 0x436c61696d496d70;   // "ClaimImp"
 }

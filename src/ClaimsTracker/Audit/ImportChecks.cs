@@ -15,7 +15,7 @@ public static class ImportChecks
         var now = clock.GetUtcNow();
         var envelope = new Validation().Time("recordedAt", e.RecordedAt, now);
         Token(envelope, "correlationId", e.CorrelationId);
-        Token(envelope, "idempotencyKey", SealedContent.IdempotencyKeyOf(e.Headers));
+        Token(envelope, "idempotencyKey", ExportedEvent.IdempotencyKeyOf(e.Headers));
         return Named(null, envelope.Result()).Concat(OfData(e.Data, clock, now));
     }
 

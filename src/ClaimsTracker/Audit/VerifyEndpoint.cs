@@ -12,7 +12,7 @@ public static class VerifyEndpoint
     [NoReadDeadline] // recomputes the whole log: minutes on a large store
     [WolverineGet("/api/admin/verify", OperationId = "Verify")]
     [Tags("Audit")]
-    [EndpointSummary("Recompute every event's seal and both chains, rebuild the projections into a shadow copy and compare")]
+    [EndpointSummary("Check the public log against the events (checkpoint, every leaf, every stream), rebuild the projections into a shadow copy and compare")]
     [Authorize(Policy = Policies.Administer)]
     [ProducesResponseType<VerifyReport>(StatusCodes.Status200OK)]
     public static async Task<VerifyReport> Get(AuditVerifier verifier, IDocumentStore store, CancellationToken ct)

@@ -180,9 +180,8 @@ public static class ClaimListing
 {
     private const string Table = $"{ClaimsStore.Schema}.mt_doc_claimsummary";
 
-    // the audit ledger's head (Audit.EventChain): its position moves in the transaction of every append
-    private const string LedgerPosition =
-        $"select coalesce((select (data ->> 'position')::bigint from {ClaimsStore.Schema}.mt_doc_ledgerhead where id = 'global'), 0)";
+    // the sum of every stream's version grows with each committed append, whatever order appends commit in
+    private const string AppendsCommitted = $"select coalesce(sum(version), 0)::bigint from {ClaimsStore.Schema}.mt_streams";
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, KeptPages> Caches = new();
 
@@ -208,8 +207,7 @@ public static class ClaimListing
                 order by d.last_changed_at desc, d.id
                 """, ct, parameters);
         var listing = new ListedClaims(page.Select(ClaimListItem.Of).ToList(), total);
-        // the ledger did not move from before the count to after the page: no append committed in between, so both saw
-        // the summaries as they are at that position of the ledger
+        // no append committed from before the count to after the page, so both saw the summaries as they are at that mark
         if (await Ledger(session, ct) == before)
         {
             cache.Keep(key, before, listing);
@@ -222,13 +220,13 @@ public static class ClaimListing
     public static void Forget(IDocumentStore store) => Caches.GetValue(store, _ => new KeptPages()).Clear();
 
     private static async Task<long> Ledger(IQuerySession session, CancellationToken ct) =>
-        (await session.QueryAsync<long>(LedgerPosition, ct)).Single();
+        (await session.QueryAsync<long>(AppendsCommitted, ct)).Single();
 
     /// <summary>
-    /// The pages last read, each with the audit ledger's position it was read at. A summary changes only with an
-    /// append (the summary is an inline projection, written in the append's transaction), and every append moves the
-    /// ledger in that same transaction; so while a new request finds the ledger where it was, no append has committed
-    /// since and the kept page is what a new read would return, on any node. Commits that append nothing (the async
+    /// The pages last read, each with the appends-committed mark it was read at. A summary changes only with an
+    /// append (the summary is an inline projection, written in the append's transaction), and every append raises its
+    /// stream's version in that same transaction; so while a new request finds the mark where it was, no append has
+    /// committed since and the kept page is what a new read would return, on any node. Commits that append nothing (the async
     /// daemon's bookkeeping, several a second even on an idle store; webhook deliveries; sign-ins) leave the pages
     /// kept. An earlier version compared <c>pg_current_snapshot()</c>, which every one of those commits changed: the
     /// pages were read again several times a second, and those re-reads set their p99. A rebuild of the summaries,
@@ -257,7 +255,7 @@ public static class ClaimListing
 }
 
 /// <summary>
-/// One page of the live list as read at one position of the audit ledger, and what was made from it for an answer (its JSON, the
+/// One page of the live list as read at one appends-committed mark, and what was made from it for an answer (its JSON, the
 /// board's rows), so a page served again from <see cref="ClaimListing"/>'s kept pages is not serialised or rendered again.
 /// </summary>
 public sealed class ListedClaims(IReadOnlyList<ClaimListItem> items, long total)

@@ -11,7 +11,7 @@ public sealed record RecordStatements(RecordStatement[]? Statements, long? Expec
 
 /// <summary>
 /// A wire feed or a newsroom tool posting many statements at once: one transaction, one read and one write of the
-/// claim's summary, one link of the audit ledger, instead of one of each per statement. The statements take
+/// claim's summary, instead of one of each per statement. The statements take
 /// consecutive versions in the order sent; the reply's version is the last one's.
 /// </summary>
 public static class RecordStatementsEndpoint

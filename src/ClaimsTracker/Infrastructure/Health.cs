@@ -13,15 +13,15 @@ namespace ClaimsTracker.Infrastructure;
 public static class Health
 {
     public const string RetryAfterSeconds = "5";
-    private const string Ready = "ready";
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddClaimsHealth(this IServiceCollection services)
     {
         services.AddSingleton<DatabaseMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMonitor>());
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("postgresql", tags: [Ready])
-            .AddCheck<DaemonHealthCheck>("projection-daemon", tags: [Ready]);
+            .AddCheck<DatabaseHealthCheck>("postgresql", tags: [ReadyTag])
+            .AddCheck<DaemonHealthCheck>("projection-daemon", tags: [ReadyTag]);
         return services;
     }
 
@@ -35,7 +35,7 @@ public static class Health
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains(Ready),
+            Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReport,
         });
         return app;

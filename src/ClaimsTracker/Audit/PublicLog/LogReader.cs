@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Marten;
+using Npgsql;
+
+namespace ClaimsTracker.Audit.PublicLog;
+
+/// <summary>The log's head as the sequencer last committed it; <see cref="Checkpoint"/> is null before the first batch.</summary>
+public sealed record LogHead(long Size, long LastSequence, byte[] Root, string? Checkpoint, DateTimeOffset? SignedAt)
+{
+    public static readonly LogHead Empty = new(0, 0, Merkle.EmptyRoot, null, null);
+}
+
+/// <summary>A leaf, the event sequence it stands for, and that event as stored (null when it is gone).</summary>
+public sealed record LogLeaf(long Leaf, long Sequence, StoredEvent? Event);
+
+/// <summary>Reads of the log's tables for proofs, tiles and leaf numbers: each costs O(log n) rows at most.</summary>
+public sealed class LogReader(IDocumentStore store)
+{
+    private const int CachedTiles = 8192;   // full tiles never change: 8 KiB each, 64 MiB at most
+    private readonly LogTables _tables = LogTables.Of(store.Options);
+    private readonly ConcurrentDictionary<(int, long), byte[]> _fullTiles = new();
+
+    public LogTables Tables => _tables;
+
+    public async Task<LogHead> Head(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select tree_size, last_sequence, root, checkpoint, signed_at from {_tables.State} where id = 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var head = await reader.ReadAsync(ct)
+            ? new LogHead(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4))
+            : LogHead.Empty;
+        if (head.Size < Interlocked.Exchange(ref _largestSize, head.Size))
+        {
+            _fullTiles.Clear();   // a log never shrinks unless its store was emptied and started again
+        }
+
+        return head;
+    }
+
+    private long _largestSize;
+
+    /// <summary>The stored hashes of a tile (32 bytes each), full or as far as the log has grown; null when absent.</summary>
+    public async Task<byte[]?> Tile(NpgsqlConnection connection, int level, long index, CancellationToken ct)
+    {
+        if (_fullTiles.TryGetValue((level, index), out var cached))
+        {
+            return cached;
+        }
+
+        await using var command = new NpgsqlCommand($"select hashes from {_tables.Tiles} where level = $1 and idx = $2", connection)
+        {
+            Parameters = { new() { Value = level }, new() { Value = index } },
+        };
+        if (await command.ExecuteScalarAsync(ct) is not byte[] hashes)
+        {
+            return null;
+        }
+
+        if (hashes.Length == TilePath.Width * 32)
+        {
+            if (_fullTiles.Count >= CachedTiles)
+            {
+                _fullTiles.Clear();
+            }
+
+            _fullTiles[(level, index)] = hashes;
+        }
+
+        return hashes;
+    }
+
+    /// <summary>Complete-subtree hashes of a tree of <paramref name="size"/> leaves, read from the tiles.</summary>
+    public IHashReader Nodes(NpgsqlConnection connection, long size) => new TileHashes(this, connection, size);
+
+    /// <summary>The leaf index of each event sequence that the log has integrated.</summary>
+    public async Task<Dictionary<long, long>> LeafIndexes(NpgsqlConnection connection, IReadOnlyCollection<long> sequences, CancellationToken ct)
+    {
+        var found = new Dictionary<long, long>();
+        if (sequences.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            select s.seq, r.first_leaf + (s.seq - r.first_sequence)
+            from unnest($1::bigint[]) as s(seq)
+            cross join lateral (select first_leaf, first_sequence, count from {_tables.Runs}
+                                where first_sequence <= s.seq order by first_sequence desc limit 1) r
+            where s.seq < r.first_sequence + r.count
+            """, connection)
+        {
+            Parameters = { new() { Value = sequences.ToArray() } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            found[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return found;
+    }
+
+    /// <summary>The stored events of leaves [<paramref name="first"/>, <paramref name="end"/>), in leaf order; a removed event is absent.</summary>
+    public async Task<List<LogLeaf>> Leaves(NpgsqlConnection connection, long first, long end, CancellationToken ct)
+    {
+        var leaves = new List<LogLeaf>((int)Math.Min(end - first, 100_000));
+        await using var command = new NpgsqlCommand($"""
+            with leaves as (
+              select r.first_leaf + g.i as leaf, r.first_sequence + g.i as seq
+              from {_tables.Runs} r, generate_series(greatest($1 - r.first_leaf, 0), least($2 - r.first_leaf, r.count) - 1) as g(i)
+              where r.first_leaf < $2 and r.first_leaf + r.count > $1)
+            select l.leaf, {StoredEvent.Columns.Replace("seq_id", "l.seq", StringComparison.Ordinal)}, l.seq
+            from leaves l left join {_tables.Events} e on e.seq_id = l.seq
+            order by l.leaf
+            """, connection)
+        {
+            Parameters = { new() { Value = first }, new() { Value = end } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            leaves.Add(new LogLeaf(reader.GetInt64(0), reader.GetInt64(11), reader.IsDBNull(2) ? null : StoredEvent.Read(reader, offset: 1)));
+        }
+
+        return leaves;
+    }
+
+    private sealed class TileHashes(LogReader log, NpgsqlConnection connection, long size) : IHashReader
+    {
+        public async ValueTask<byte[]> Node(int level, long index, CancellationToken ct)
+        {
+            if ((index + 1) << level > size)
+            {
+                throw new InvalidOperationException($"node {level}/{index} is not complete in a tree of {size}");
+            }
+
+            var tileLevel = level / TilePath.Height;
+            var span = 1 << (level % TilePath.Height);
+            var first = index * span;
+            var tile = await log.Tile(connection, tileLevel, first / TilePath.Width, ct);
+            var offset = (int)(first % TilePath.Width);
+            if (tile is null || tile.Length < (offset + span) * 32)
+            {
+                throw new InvalidOperationException($"tile {tileLevel}/{first / TilePath.Width} lacks node {level}/{index}");
+            }
+
+            return TilePath.NodeFromTile(tile, offset, span);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace ClaimsTracker.Audit.PublicLog;
+
+/// <summary>What this node's sequencer last did, for the projections page, health and metrics.</summary>
+public sealed class LogStatus
+{
+    private readonly object _gate = new();
+    private readonly Queue<TimeSpan> _delays = new();
+
+    public bool IsLeader { get; private set; }
+    public long Size { get; private set; }
+    public DateTimeOffset? SignedAt { get; private set; }
+
+    /// <summary>How long the oldest committed event has waited behind a hole in the sequence; null when none waits.</summary>
+    public TimeSpan? Waiting { get; internal set; }
+
+    /// <summary>The integration delays of the last 1,000 batches: oldest event of a batch to its signed checkpoint.</summary>
+    public IReadOnlyList<TimeSpan> RecentDelays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _delays.ToList();
+            }
+        }
+    }
+
+    public event Action<long, TimeSpan>? BatchIntegrated;
+
+    internal void Leading(bool leading) => IsLeader = leading;
+
+    internal void Integrated(long size, DateTimeOffset? signedAt, TimeSpan? delay)
+    {
+        (Size, SignedAt) = (size, signedAt);
+        if (delay is not { } d)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _delays.Enqueue(d);
+            if (_delays.Count > 1_000)
+            {
+                _delays.Dequeue();
+            }
+        }
+
+        BatchIntegrated?.Invoke(size, d);
+    }
+}
