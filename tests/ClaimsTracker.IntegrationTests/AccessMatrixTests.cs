@@ -26,6 +26,13 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/signin", Access.Public),
         ("POST", "/signin", Access.Anyone),
         ("POST", "/signout", Access.Anyone),
+        // the public log needs no key; without the sizes a proof is a 400 and an unknown tile a 404, for every caller
+        ("GET", "/log/checkpoint", Access.Public),
+        ("GET", "/api/audit/log/key", Access.Public),
+        ("GET", "/api/audit/log/keys", Access.Public),
+        ("GET", "/log/tile/{*path}", Access.Anyone),
+        ("GET", "/api/audit/log/proof/inclusion", Access.Anyone),
+        ("GET", "/api/audit/log/proof/consistency", Access.Anyone),
         ("GET", "/", Access.Read),
         ("GET", "/claims/{claimId}", Access.Read),
         ("GET", "/activity", Access.Read),

@@ -31,11 +31,13 @@ public sealed class StuckTransactionTests(AppFixture fixture, ITestOutputHelper 
         await Task.Delay(PastTheStaleThreshold);
 
         var heldAt = await Scalar<long>("select last_seq_id from claims.mt_event_progression where name = 'ClaimTimeline:All'");
+        var logHeldAt = await Scalar<long>("select last_sequence from claims.log_state");
         await stuck.Transaction.CommitAsync();
         var clock = Stopwatch.StartNew();
         await ProjectionsCaughtUp();
 
         heldAt.ShouldBeLessThan(stuck.Sequence, "the daemon skipped a gap whose writer was still alive");
+        logHeldAt.ShouldBeLessThan(stuck.Sequence, "the public log skipped a gap whose writer was still alive");
         (await TimelinesOf([stuck.ClaimId, .. later])).ShouldBe(later.Length + 1);
         output.WriteLine($"stuck insert: held at {heldAt} below seq {stuck.Sequence} for {PastTheStaleThreshold.TotalSeconds} s; " +
                          $"caught up {clock.ElapsedMilliseconds} ms after the commit; {later.Length + 1} events verified, 0 skipped");

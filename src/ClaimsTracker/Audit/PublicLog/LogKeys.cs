@@ -51,14 +51,14 @@ public sealed class LogKeys
                     "Each Audit:Keys entry needs a SigningKey (PRIVATE+KEY+...) or, once retired, its VerifierKey")))
             .OrderBy(k => k.Item1)
             .ToList();
-        if (_keys.Count == 0 || _keys[0].From != 0)
-        {
-            throw new FormatException("Audit:Keys must have a key with FromTreeSize 0: every checkpoint needs a signer");
-        }
-
         if (_keys.Select(k => k.From).Distinct().Count() != _keys.Count)
         {
             throw new FormatException("Two Audit:Keys entries share a FromTreeSize: say which key signs which sizes");
+        }
+
+        if (_keys.Count == 0 || _keys[0].From != 0)
+        {
+            throw new FormatException("Audit:Keys must have a key with FromTreeSize 0: every checkpoint needs a signer");
         }
 
         IsDevelopment = _keys.Any(k => k.Signer?.VerifierKey == NoteSigner.FromPrivateKey(DevelopmentKey).VerifierKey);

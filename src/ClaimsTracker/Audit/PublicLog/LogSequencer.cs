@@ -23,7 +23,7 @@ public sealed class LogSequencer(
     private Gap? _gap;
 
     /// <summary>A hole in the sequence before a visible event: filled once a transaction that may hold it commits.</summary>
-    private sealed record Gap(long From, DateTimeOffset Observed, long Since);
+    private sealed record Gap(long From, DateTime Observed, long Since);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -184,13 +184,14 @@ public sealed class LogSequencer(
         if (_gap is not { } gap || gap.From != from)
         {
             await using var clock = new NpgsqlCommand("select clock_timestamp()", connection);
-            _gap = new Gap(from, (DateTimeOffset)(await clock.ExecuteScalarAsync(ct))!, Stopwatch.GetTimestamp());
+            _gap = new Gap(from, (DateTime)(await clock.ExecuteScalarAsync(ct))!, Stopwatch.GetTimestamp());
             return false;
         }
 
         await using var older = new NpgsqlCommand("""
             select pid from pg_stat_activity
-            where backend_type = 'client backend' and pid <> pg_backend_pid() and xact_start <= $1 limit 1
+            where backend_type = 'client backend' and datname = current_database() and pid <> pg_backend_pid() and xact_start <= $1
+            limit 1
             """, connection) { Parameters = { new() { Value = gap.Observed } } };
         if (await older.ExecuteScalarAsync(ct) is int pid)
         {
