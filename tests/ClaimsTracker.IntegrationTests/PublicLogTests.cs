@@ -26,6 +26,18 @@ public sealed class PublicLogTests(AppFixture fixture) : IntegrationContext(fixt
     }
 
     [Fact]
+    public async Task readiness_reports_the_sequencer_and_the_size_it_has_signed()
+    {
+        await Api.RegisteredClaim();
+        await Fixture.LogCaughtUp();
+
+        var ready = await Api.Get("/health/ready");
+
+        ready.Field("checks.public-log.status").ShouldBe("Healthy", ready.Text);
+        ready.Field("checks.public-log.description")!.ShouldStartWith("this node integrates the public log: 1 leaves");
+    }
+
+    [Fact]
     public async Task a_checkpoint_from_before_more_writes_is_consistent_with_the_one_after_and_every_leaf_is_proved_included()
     {
         var id = await Api.RegisteredClaim();
@@ -148,6 +160,52 @@ public sealed class PublicLogTests(AppFixture fixture) : IntegrationContext(fixt
         var forged = rewritten.Checkpoint + ".forged";
         await File.WriteAllTextAsync(forged, (await File.ReadAllTextAsync(grown.Checkpoint)).Replace("\n4\n", "\n5\n", StringComparison.Ordinal));
         (await OfflineVerify("--log", grown.Log, "--key", key, "--checkpoint", forged)).ShouldContain("no signature by the given key(s) verifies");
+    }
+
+    [Theory]
+    [InlineData("data", "update claims.mt_events set data = jsonb_set(data, '{quote}', '\"Never said.\"') where stream_id = '{id}' and version = 2")]
+    [InlineData("recorded time", "update claims.mt_events set timestamp = timestamp - interval '3 days' where stream_id = '{id}' and version = 2")]
+    [InlineData("actor", "update claims.mt_events set user_name = 'someone-else' where stream_id = '{id}' and version = 2")]
+    [InlineData("type", "update claims.mt_events set type = 'claim_reported' where stream_id = '{id}' and version = 2")]
+    [InlineData("delete", "delete from claims.mt_events where stream_id = '{id}' and version = 2")]
+    [InlineData("reorder", "swap")]
+    public async Task every_rewrite_of_an_integrated_event_fails_the_outsiders_check_and_the_services_own(string rewrite, string sql)
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
+        await Api.StatementFrom(id, "KCNA", "North Korea", "denies");
+        await Fixture.LogCaughtUp();
+        var folder = Directory.CreateTempSubdirectory("claims-log-").FullName;
+        var key = await Api.Http.GetStringAsync("/api/audit/log/key");
+        var saved = await Save(folder, "saved");
+        (await OfflineVerify("--log", saved.Log, "--key", key, "--checkpoint", saved.Checkpoint)).ShouldStartWith("verify-log: OK");
+
+        await Rewrite(sql == "swap" ? $"swap {id}" : sql.Replace("{id}", id, StringComparison.Ordinal));
+        var after = await Save(folder, "after");
+
+        (await OfflineVerify("--log", after.Log, "--key", key, "--checkpoint", saved.Checkpoint)).ShouldStartWith("verify-log: FAILED", customMessage: rewrite);
+        var report = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        report.Field("ok").ShouldBe("false", $"{rewrite}: {report.Text}");
+        report.Json["log"]!.AsArray().ShouldContain(f => f!["leaf"] != null, $"{rewrite}: the finding names the leaf: {report.Text}");
+    }
+
+    private async Task Rewrite(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        if (sql.StartsWith("swap", StringComparison.Ordinal))
+        {
+            // versions 2 and 3 trade places in the sequence, through negative numbers since seq_id is the key
+            sql = """
+                update claims.mt_events set seq_id = -seq_id where stream_id = '{id}' and version in (2, 3);
+                update claims.mt_events set seq_id = case when version = 2 then (select -seq_id from claims.mt_events where stream_id = '{id}' and version = 3)
+                                                          else (select -seq_id from claims.mt_events where stream_id = '{id}' and version = 2) end
+                where stream_id = '{id}' and version in (2, 3)
+                """.Replace("{id}", sql[5..], StringComparison.Ordinal);
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        (await command.ExecuteNonQueryAsync()).ShouldBeGreaterThan(0, sql);
     }
 
     private async Task<(string Log, string Checkpoint)> Save(string folder, string name)
