@@ -56,7 +56,7 @@ public sealed class LogSequencer(
                     if (alive.Elapsed > Retry)
                     {
                         // the lock lives as long as this connection: once it breaks, another node may lead
-                        await using var ping = new NpgsqlCommand("select 1", leader);
+                        await using var ping = new NpgsqlCommand("select 1", leader.Connection);
                         await ping.ExecuteScalarAsync(stopping);
                         alive.Restart();
                     }
@@ -94,17 +94,38 @@ public sealed class LogSequencer(
     }
 
     /// <summary>A connection holding the log's session lock, or null while another node holds it.</summary>
-    private async Task<NpgsqlConnection?> Lead(CancellationToken ct)
+    private async Task<Lease?> Lead(CancellationToken ct)
     {
         var connection = await Open(ct);
         await using var take = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = LeaderLock } } };
         if (await take.ExecuteScalarAsync(ct) is true)
         {
-            return connection;
+            return new Lease(connection);
         }
 
         await connection.DisposeAsync();
         return null;
+    }
+
+    /// <summary>The lock's connection; released explicitly, since a pooled connection would keep the lock until its reuse.</summary>
+    private sealed class Lease(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public NpgsqlConnection Connection => connection;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = LeaderLock } } };
+                await release.ExecuteScalarAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // a broken connection released the lock with its session
+            }
+
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>Signs the stored head again when no checkpoint exists yet or its key has been rotated out.</summary>
