@@ -184,7 +184,9 @@ public sealed class LogSequencer(
         if (_gap is not { } gap || gap.From != from)
         {
             await using var clock = new NpgsqlCommand("select clock_timestamp()", connection);
-            _gap = new Gap(from, (DateTimeOffset)(await clock.ExecuteScalarAsync(ct))!, Stopwatch.GetTimestamp());
+            // Npgsql reads a timestamptz as a UTC DateTime; unboxing it as a DateTimeOffset threw, and the sequencer restarted on every hole
+            var observed = (DateTime)(await clock.ExecuteScalarAsync(ct))!;
+            _gap = new Gap(from, new DateTimeOffset(observed, TimeSpan.Zero), Stopwatch.GetTimestamp());
             return false;
         }
 
