@@ -37,6 +37,13 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/corrections", Access.Read),
         ("GET", "/api/claims/{claimId}/replay", Access.Read),
         ("GET", "/api/claims/{claimId}/claimreview", Access.Read),
+        ("GET", "/log/checkpoint", Access.Anyone),
+        ("GET", "/log/tile/{*path}", Access.Anyone),
+        ("GET", "/api/audit/log/key", Access.Anyone),
+        ("GET", "/api/audit/log/keys", Access.Anyone),
+        ("GET", "/api/audit/log/entry", Access.Anyone),
+        ("GET", "/api/audit/log/proof/inclusion", Access.Anyone),
+        ("GET", "/api/audit/log/proof/consistency", Access.Anyone),
         ("GET", "/api/audit/events.ndjson", Access.Read),
         ("GET", "/api/audit/events.csv", Access.Read),
         ("GET", "/api/claims/{claimId}/events.ndjson", Access.Read),
@@ -113,6 +120,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
                     .Replace("{documentName}.json", "v1.json", StringComparison.Ordinal)
                     .Replace("{documentName?}", "", StringComparison.Ordinal)
                     .Replace("{name}", "NoSuchProjection", StringComparison.Ordinal)
+                    .Replace("{*path}", "entries/000.p/1", StringComparison.Ordinal)
                     .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
                 var body = (method, access) switch
                 {

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace ClaimsTracker.BrowserTests;
+
+public sealed class LogVerifyInBrowserTests(ServiceFixture service, ITestOutputHelper output) : BrowserContext(service, output)
+{
+    [Fact]
+    public async Task an_event_verifies_in_the_readers_browser_and_fails_there_once_its_stored_data_is_changed()
+    {
+        var id = await RegisteredClaim($"Logged claim {Guid.NewGuid():N}");
+        // text JSON.stringify and RFC 8785 must escape alike: quotes, a backslash, a control character, non-ASCII
+        await Statement(id, "Dmitry Peskov", "Russia", "confirms", "2024-02-21T09:00:00Z", "«Мы подтверждаем» \"quoted\" \\ tab\there 🚀");
+        await Statement(id, "Kim Yo Jong", "North Korea", "denies", "2024-02-22T09:00:00Z");
+        var size = await CheckpointCovering(id, versions: 3);
+
+        var page = await Open($"/claims/{id}");
+        var verified = await Verify(page, version: 2);
+        await Screenshot(page, "claim-log-verified", fullPage: false);
+
+        verified.State.ShouldBe("yes", verified.Text);
+        verified.Text.ShouldStartWith("Verified in your browser against checkpoint of size ");
+        long.Parse(verified.Text.Split(" ")[8], CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(size);
+        verified.Text.ShouldContain("signed by claimstracker.local/log (key id ");
+
+        // the tests share the service's store: the event's own data goes back afterwards, so later audits still pass
+        var original = await Sql<string>($"select data::text from claims.mt_events where stream_id = '{id}' and version = 2");
+        (string State, string Text) tampered, untouched;
+        try
+        {
+            (await Sql<int>($$"""
+                with changed as (update claims.mt_events set data = jsonb_set(data, '{quote}', '"We never said that."')
+                                 where stream_id = '{{id}}' and version = 2 returning 1) select count(*)::int from changed
+                """)).ShouldBe(1);
+            await page.ReloadAsync();
+            (await page.Locator("#event-2 q").InnerTextAsync()).ShouldBe("We never said that.");
+            tampered = await Verify(page, version: 2);
+            untouched = await Verify(page, version: 3);
+            await Screenshot(page, "claim-log-tampered", fullPage: false);
+        }
+        finally
+        {
+            await Sql<int>($"with restored as (update claims.mt_events set data = '{original.Replace("'", "''", StringComparison.Ordinal)}'::jsonb where stream_id = '{id}' and version = 2 returning 1) select count(*)::int from restored");
+        }
+
+        tampered.State.ShouldBe("no", tampered.Text);
+        tampered.Text.ShouldContain("does not hash to leaf");
+        tampered.Text.ShouldContain("it was changed after the log took it in");
+        untouched.State.ShouldBe("yes", untouched.Text);
+        NoProblems();
+    }
+
+    private async Task<T> Sql<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Service.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Clicks the event's verify control and waits for the browser's own verdict.</summary>
+    private static async Task<(string State, string Text)> Verify(IPage page, long version)
+    {
+        await page.Locator($"#event-{version} button.verify").ClickAsync();
+        var result = page.Locator($"#verified-{version}");
+        await page.Locator($"#verified-{version}[data-verified='yes'], #verified-{version}[data-verified='no']").WaitForAsync();
+        return ((await result.GetAttributeAsync("data-verified"))!, await result.InnerTextAsync());
+    }
+
+    /// <summary>Waits until every event of the claim has a leaf and the signed checkpoint covers them; its size.</summary>
+    private async Task<long> CheckpointCovering(string claimId, int versions)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            using var history = JsonDocument.Parse(await Service.Api.GetStringAsync($"/api/claims/{claimId}/history"));
+            var leaves = history.RootElement.GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("leafIndex")).Where(l => l.ValueKind == JsonValueKind.Number).Select(l => l.GetInt64()).ToList();
+            using var reply = await Service.Api.GetAsync("/log/checkpoint");
+            var size = reply.IsSuccessStatusCode
+                ? long.Parse((await reply.Content.ReadAsStringAsync()).Split('\n')[1], CultureInfo.InvariantCulture)
+                : 0;
+            if (leaves.Count == versions && size > leaves.Max())
+            {
+                return size;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"the log did not take in the claim's {versions} events within 15 s");
+            await Task.Delay(50);
+        }
+    }
+}
