@@ -46,10 +46,22 @@ public sealed class LogVerifyInBrowserTests(ServiceFixture service, ITestOutputH
             await Sql<int>($"with restored as (update claims.mt_events set data = '{original.Replace("'", "''", StringComparison.Ordinal)}'::jsonb where stream_id = '{id}' and version = 2 returning 1) select count(*)::int from restored");
         }
 
+        // a checkpoint that claims one leaf more than its signature covers, as a server lying to the reader would serve it
+        await page.RouteAsync("**/log/checkpoint", async route =>
+        {
+            var served = await route.FetchAsync();
+            var lines = (await served.TextAsync()).Split('\n');
+            lines[1] = (long.Parse(lines[1], CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture);
+            await route.FulfillAsync(new() { Response = served, Body = string.Join('\n', lines) });
+        });
+        var forged = await Verify(page, version: 3);
+
         tampered.State.ShouldBe("no", tampered.Text);
         tampered.Text.ShouldContain("does not hash to leaf");
         tampered.Text.ShouldContain("it was changed after the log took it in");
         untouched.State.ShouldBe("yes", untouched.Text);
+        forged.State.ShouldBe("no", forged.Text);
+        forged.Text.ShouldContain("the checkpoint's signature by claimstracker.local/log does not verify");
         NoProblems();
     }
 

@@ -31,6 +31,9 @@ public sealed partial class PublicLogDashboardTests(AppFixture fixture) : Integr
         WebUtility.HtmlDecode(Between(page.Text, "<code id=\"log-key\">", "</code>")).ShouldBe(key.Text);
         var delay = WebUtility.HtmlDecode(StripTags(Between(page.Text, "<dd id=\"log-delay\">", "</dd>")));
         delay.ShouldMatch(@"^p50 \d+(\.\d)? ms, p99 \d+(\.\d)? ms over the last \d+ batch(es)? · allowed: 1000 ms \(Audit:MaxIntegrationDelay\)$");
+        // the test host signs with the published development key, and the page says what that means
+        page.Text.ShouldContain("the published development key: anyone can forge these checkpoints; set Audit:SigningKey");
+        status.Field("log.developmentKey").ShouldBe("true", status.Text);
         status.Field("log.treeSize").ShouldBe("2", status.Text);
         status.Field("log.sequencer").ShouldBe("this_node", status.Text);
         status.Field("log.checkpoint").ShouldBe(checkpoint.Text);

@@ -70,7 +70,7 @@ public static class ProjectionsPage
         <dt>Sequencer</dt><dd id="log-sequencer">{Sequencer(log.Sequencer)}</dd>
         <dt>Integration delay</dt><dd id="log-delay">{Delay(log)}</dd>
         <dt>Latest checkpoint</dt><dd>{(log.Checkpoint is { } note ? Html.Of($"signed {Time(log.SignedAt, "")} <a href=\"/log/checkpoint\">/log/checkpoint</a><pre id=\"log-checkpoint\">{note}</pre>") : Html.Of($"<span class=\"meta\">none signed yet</span>"))}</dd>
-        <dt>Signing key</dt><dd><code id="log-key">{log.SignedBy}</code> <span class="meta">(<a href="/api/audit/log/keys">every key</a>)</span></dd>
+        <dt>Signing key</dt><dd><code id="log-key">{log.SignedBy}</code> <span class="meta">(<a href="/api/audit/log/keys">every key</a>)</span>{Html.When(log.DevelopmentKey, Html.Of($"<br><span class=\"error\" id=\"log-development-key\">the published development key: anyone can forge these checkpoints; set Audit:SigningKey</span>"))}</dd>
         </dl>
         </section>
         """);

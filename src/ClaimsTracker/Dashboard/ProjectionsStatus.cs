@@ -151,7 +151,7 @@ public sealed record ProjectionsStatus(
 /// <param name="Sequencer"><see cref="ThisNode"/>, <see cref="AnotherNode"/> or <see cref="NoNode"/>.</param>
 /// <param name="EventsBehind">Stored events the log has not integrated yet (sequence numbers, so a rolled-back write counts until passed).</param>
 public sealed record PublicLogProgress(
-    long TreeSize, long EventsBehind, string? Checkpoint, DateTimeOffset? SignedAt, string SignedBy, string Sequencer,
+    long TreeSize, long EventsBehind, string? Checkpoint, DateTimeOffset? SignedAt, string SignedBy, bool DevelopmentKey, string Sequencer,
     double? DelayP50Ms, double? DelayP99Ms, int DelaysMeasured, double MaxIntegrationDelayMs)
 {
     public const string ThisNode = "this_node", AnotherNode = "another_node", NoNode = "none";
@@ -179,7 +179,7 @@ public sealed class PublicLogWatch(LogReader log, LogStatus status, LogKeys keys
             : await SomeNodeLeads(connection, ct) ? PublicLogProgress.AnotherNode : PublicLogProgress.NoNode;
         var delays = status.IsLeader ? status.RecentDelays : [];
         var signedBy = keys.Published.Last(k => k.FromTreeSize <= head.Size).VerifierKey;
-        return new PublicLogProgress(head.Size, Math.Max(0, latestEvent - head.LastSequence), head.Checkpoint, head.SignedAt, signedBy, sequencer,
+        return new PublicLogProgress(head.Size, Math.Max(0, latestEvent - head.LastSequence), head.Checkpoint, head.SignedAt, signedBy, keys.IsDevelopment, sequencer,
             PublicLogProgress.Percentile(delays, 0.50), PublicLogProgress.Percentile(delays, 0.99), delays.Count,
             options.Value.MaxIntegrationDelay.TotalMilliseconds);
     }
