@@ -65,6 +65,36 @@ public sealed class LogVerifyInBrowserTests(ServiceFixture service, ITestOutputH
         NoProblems();
     }
 
+    [Fact]
+    public async Task an_event_drawn_before_the_log_took_it_in_verifies_once_it_is_in()
+    {
+        var id = await RegisteredClaim($"Late leaf claim {Guid.NewGuid():N}");
+        await CheckpointCovering(id, versions: 1);
+        await using var holder = new NpgsqlConnection(Service.ConnectionString);
+        await holder.OpenAsync();
+        // a writer that took the next sequence number and has not committed: the log waits for it
+        await using var held = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("select nextval('claims.mt_events_sequence')", holder, held))
+        {
+            await take.ExecuteScalarAsync();
+        }
+
+        await Statement(id, "Dmitry Peskov", "Russia", "confirms", "2024-02-21T09:00:00Z");
+        var page = await Open($"/claims/{id}");
+        var label = await page.Locator("#event-2 [data-leaf]").InnerTextAsync();
+        var early = await Verify(page, version: 2);
+        await held.RollbackAsync();
+        await CheckpointCovering(id, versions: 2);
+        var late = await Verify(page, version: 2);
+
+        label.ShouldBe("not yet in the log");
+        early.State.ShouldBe("no", early.Text);
+        early.Text.ShouldContain("the event is not in the log yet");
+        late.State.ShouldBe("yes", late.Text);
+        (await page.Locator("#event-2 [data-leaf]").InnerTextAsync()).ShouldMatch(@"^leaf \d+$");
+        NoProblems();
+    }
+
     private async Task<T> Sql<T>(string sql)
     {
         await using var connection = new NpgsqlConnection(Service.ConnectionString);
@@ -76,9 +106,9 @@ public sealed class LogVerifyInBrowserTests(ServiceFixture service, ITestOutputH
     /// <summary>Clicks the event's verify control and waits for the browser's own verdict.</summary>
     private static async Task<(string State, string Text)> Verify(IPage page, long version)
     {
-        await page.Locator($"#event-{version} button.verify").ClickAsync();
         var result = page.Locator($"#verified-{version}");
-        await page.Locator($"#verified-{version}[data-verified='yes'], #verified-{version}[data-verified='no']").WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Verify version {version} in your browser" }).ClickAsync();
+        await result.And(page.Locator("[data-verified='yes'], [data-verified='no']")).WaitForAsync();
         return ((await result.GetAttributeAsync("data-verified"))!, await result.InnerTextAsync());
     }
 

@@ -85,10 +85,10 @@ public sealed partial class PublicLogDashboardTests(AppFixture fixture) : Integr
 
         waiting.Text.ShouldContain("<script src=\"/logverify.js\" defer></script>");
         Row(waiting.Text, 1).ShouldContain($"data-verify-leaf=\"0\" data-claim=\"{id}\" data-version=\"1\"");
-        Row(waiting.Text, 2).ShouldContain("not yet in the log");
-        Row(waiting.Text, 2).ShouldNotContain("data-verify-leaf");
+        Row(waiting.Text, 2).ShouldContain("<span class=\"meta\" data-leaf=\"\">not yet in the log</span>");
+        Row(waiting.Text, 2).ShouldContain($"data-verify-leaf=\"\" data-claim=\"{id}\" data-version=\"2\"");
         history.Field("items.1.leafIndex").ShouldBe("1", history.Text);
-        Row(integrated.Text, 2).ShouldContain("leaf <span class=\"number\">1</span>");
+        Row(integrated.Text, 2).ShouldContain("<span data-leaf=\"1\">leaf 1</span>");
         Row(integrated.Text, 2).ShouldContain($"<button type=\"button\" class=\"verify\" data-verify-leaf=\"1\" data-claim=\"{id}\" data-version=\"2\"");
         var script = await Api.Get("/logverify.js");
         script.Status.ShouldBe(HttpStatusCode.OK);

@@ -266,14 +266,17 @@ public static class ClaimPage
         """);
     }
 
-    /// <summary>The event's leaf, and the control that checks it in the reader's browser (wwwroot/logverify.js).</summary>
-    private static Html LogLeaf(Guid id, long version, long? leaf) => leaf is not { } index
-        ? Html.Of($"<span class=\"meta\" data-leaf=\"none\">not yet in the log</span>")
-        : Html.Of($"""
-            <span data-leaf="{index}">leaf <span class="number">{index}</span></span>
-            <button type="button" class="verify" data-verify-leaf="{index}" data-claim="{id}" data-version="{version}" aria-describedby="verified-{version}">Verify</button>
-            <span class="verified" id="verified-{version}" data-verified="" role="status"></span>
-            """);
+    /// <summary>
+    /// The event's leaf, and the control that checks it in the reader's browser (wwwroot/logverify.js). An event not yet
+    /// integrated gets the control too: the log takes it in within a second, and the script looks its leaf up then.
+    /// </summary>
+    private static Html LogLeaf(Guid id, long version, long? leaf) => Html.Of($"""
+        {(leaf is { } index
+            ? Html.Of($"<span data-leaf=\"{index}\">leaf {index}</span>")
+            : Html.Of($"<span class=\"meta\" data-leaf=\"\">not yet in the log</span>"))}
+        <button type="button" class="verify" data-verify-leaf="{leaf}" data-claim="{id}" data-version="{version}" aria-label="Verify version {version} in your browser" aria-describedby="verified-{version}">Verify</button>
+        <span class="verified" id="verified-{version}" data-verified="" role="status"></span>
+        """);
 
     public static Html Describe(object data) => data switch
     {
