@@ -30,6 +30,9 @@ public sealed partial class ServiceFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The service's database, for tests that change the store behind its back.</summary>
+    public string ConnectionString => _postgres.GetConnectionString();
+
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public static string Artifacts(string folder) =>

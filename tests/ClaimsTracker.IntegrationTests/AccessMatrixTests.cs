@@ -44,6 +44,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/corrections", Access.Read),
         ("GET", "/api/claims/{claimId}/replay", Access.Read),
         ("GET", "/api/claims/{claimId}/claimreview", Access.Read),
+        ("GET", "/api/audit/log/entry", Access.Anyone),
         ("GET", "/api/audit/events.ndjson", Access.Read),
         ("GET", "/api/audit/events.csv", Access.Read),
         ("GET", "/api/claims/{claimId}/events.ndjson", Access.Read),
@@ -120,6 +121,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
                     .Replace("{documentName}.json", "v1.json", StringComparison.Ordinal)
                     .Replace("{documentName?}", "", StringComparison.Ordinal)
                     .Replace("{name}", "NoSuchProjection", StringComparison.Ordinal)
+                    .Replace("{*path}", "entries/000.p/1", StringComparison.Ordinal)
                     .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
                 var body = (method, access) switch
                 {

@@ -29,7 +29,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             "/api/admin/verify", "/api/audit/events.ndjson", "/api/audit/events.csv",
             "/api/claims/{claimId}/events.ndjson", "/api/claims/{claimId}/events.csv", "/api/claims/{claimId}/replay",
             "/api/claims/{claimId}/claimreview", "/api/admin/import",
-            "/log/checkpoint", "/log/tile/{path}", "/api/audit/log/key", "/api/audit/log/keys",
+            "/log/checkpoint", "/log/tile/{path}", "/api/audit/log/key", "/api/audit/log/keys", "/api/audit/log/entry",
             "/api/audit/log/proof/inclusion", "/api/audit/log/proof/consistency",
         ], ignoreOrder: true);
         document.Field("components.securitySchemes.apiKey.scheme").ShouldBe("bearer");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClaimsTracker.Audit;
+using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
@@ -15,6 +16,7 @@ namespace ClaimsTracker.Dashboard;
 public static class ClaimPage
 {
     private const int EventsPerPage = 50, ChartMarks = 200, TimelineRows = 200;
+    private const string LogVerifyScript = "/logverify.js";
 
     [ClaimSizedRead]
 
@@ -22,7 +24,7 @@ public static class ClaimPage
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
-        string claimId, string? asOf, string? worldAt, string? events, IQuerySession session, CancellationToken ct)
+        string claimId, string? asOf, string? worldAt, string? events, IQuerySession session, LogReader log, CancellationToken ct)
     {
         if (!Guid.TryParse(claimId, out var id))
         {
@@ -71,6 +73,7 @@ public static class ClaimPage
         var shownPage = int.TryParse(events, out var p) ? Math.Clamp(p, 1, pages) : pages;
         var (from, to) = new Paging(shownPage, EventsPerPage).Positions;
         var history = await ClaimStream.Versions(session, id, from, Math.Min(to, summary.Version), ct);
+        var leaves = await log.LeafIndexes(session.Connection, history.Select(e => e.Sequence).ToArray(), ct);
         string Link(long version) => version >= from && version <= to ? $"#event-{version}" : EventHref(id, version);
         var charted = await ChartedEvents(session, id, summary.Version, intervals, ct);
         var content = Html.Of($"""
@@ -82,13 +85,13 @@ public static class ClaimPage
             </div>
             {Parties(claim, Link)}
             {Timeline(intervals, charted, Link)}
-            {History(id, history, shownPage, pages, recordedAt, world)}
+            {History(id, history, leaves, shownPage, pages, recordedAt, world)}
             """);
         // a page as recorded at a past moment stays as it was; only the present follows new writes
         return Page.Render(claim.Statement, Html.Of($"""
             {AsOfForm(id, recordedAt, world)}
             {(recordedAt is null && world is null ? Page.LiveRegion(ClaimChangesListener.Topic, $"/claims/{id}", content, id) : content)}
-            """));
+            """), scripts: [LogVerifyScript]);
     }
 
     /// <summary>Where an event of a claim is shown: its row on the claim page's history page that holds it.</summary>
@@ -229,7 +232,8 @@ public static class ClaimPage
         </section>
         """);
 
-    private static Html History(Guid id, IReadOnlyList<IEvent> events, int page, int pages, DateTimeOffset? asOf, DateTimeOffset? worldAt)
+    private static Html History(
+        Guid id, IReadOnlyList<IEvent> events, IReadOnlyDictionary<long, long> leaves, int page, int pages, DateTimeOffset? asOf, DateTimeOffset? worldAt)
     {
         Html Link(int target, string label, string rel) => target < 1 || target > pages || target == page
             ? Html.Of($"<span>{label}</span>")
@@ -240,18 +244,20 @@ public static class ClaimPage
         return Html.Of($"""
         <section aria-labelledby="history">
         <h2 id="history">Event history</h2>
+        <p class="meta">Every event is a leaf of the <a href="/log/checkpoint">public log</a>. “Verify” checks in your browser, with the log's public key alone, that the latest signed checkpoint holds the event as it is stored now; compare the key it names with the one the newsroom publishes.</p>
         {pager}
         <table class="history">
-        <thead><tr><th scope="col">Version</th><th scope="col">Event</th><th scope="col">Recorded</th><th scope="col">World time</th><th scope="col">Actor</th><th scope="col">Replay</th></tr></thead>
+        <thead><tr><th scope="col">Version</th><th scope="col">Event</th><th scope="col">Recorded</th><th scope="col">World time</th><th scope="col">Actor</th><th scope="col">Public log</th><th scope="col">Replay</th></tr></thead>
         <tbody>
-        {events.Select(HistoryItem.Of).Select(e => Html.Of($"""
-            <tr id="event-{e.Version}">
-            <td data-label="Version" class="number">{e.Version}</td>
-            <td data-label="Event"><code>{e.Type}</code><div>{Describe(e.Data)}</div></td>
-            <td data-label="Recorded">{Time(e.RecordedAt)}</td>
-            <td data-label="World time">{Time(e.WorldAt, "—")}</td>
-            <td data-label="Actor">{e.Actor ?? "unknown"}</td>
-            <td data-label="Replay" class="replay"><a href="/claims/{id}{Query(("asOf", Iso(e.RecordedAt)))}">as recorded then</a></td>
+        {events.Select(e => (Item: HistoryItem.Of(e), Leaf: leaves.TryGetValue(e.Sequence, out var leaf) ? leaf : (long?)null)).Select(row => Html.Of($"""
+            <tr id="event-{row.Item.Version}">
+            <td data-label="Version" class="number">{row.Item.Version}</td>
+            <td data-label="Event"><code>{row.Item.Type}</code><div>{Describe(row.Item.Data)}</div></td>
+            <td data-label="Recorded">{Time(row.Item.RecordedAt)}</td>
+            <td data-label="World time">{Time(row.Item.WorldAt, "—")}</td>
+            <td data-label="Actor">{row.Item.Actor ?? "unknown"}</td>
+            <td data-label="Public log" class="log-leaf">{LogLeaf(id, row.Item.Version, row.Leaf)}</td>
+            <td data-label="Replay" class="replay"><a href="/claims/{id}{Query(("asOf", Iso(row.Item.RecordedAt)))}">as recorded then</a></td>
             </tr>
             """))}
         </tbody>
@@ -259,6 +265,18 @@ public static class ClaimPage
         </section>
         """);
     }
+
+    /// <summary>
+    /// The event's leaf, and the control that checks it in the reader's browser (wwwroot/logverify.js). An event not yet
+    /// integrated gets the control too: the log takes it in within a second, and the script looks its leaf up then.
+    /// </summary>
+    private static Html LogLeaf(Guid id, long version, long? leaf) => Html.Of($"""
+        {(leaf is { } index
+            ? Html.Of($"<span data-leaf=\"{index}\">leaf {index}</span>")
+            : Html.Of($"<span class=\"meta\" data-leaf=\"\">not yet in the log</span>"))}
+        <button type="button" class="verify" data-verify-leaf="{leaf}" data-claim="{id}" data-version="{version}" aria-label="Verify version {version} in your browser" aria-describedby="verified-{version}">Verify</button>
+        <span class="verified" id="verified-{version}" data-verified="" role="status"></span>
+        """);
 
     public static Html Describe(object data) => data switch
     {

@@ -14,6 +14,7 @@ public static class DashboardSetup
         var feed = new LiveFeed();
         services.AddSingleton(feed);
         services.AddSingleton<ProjectionRebuilds>();
+        services.AddSingleton<PublicLogWatch>();
         services.AddHostedService<DaemonProgressRelay>();
         services.ConfigureMarten(opts => opts.Listeners.Add(new ClaimChangesListener(feed)));
         // the same changes, for subscribers outside the dashboard

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
@@ -36,12 +37,25 @@ public sealed class ClaimChangesListener(LiveFeed feed) : DocumentSessionListene
 
 /// <summary>
 /// Forwards the async daemon's own progress reports (its shard state tracker) to the open pages, so the
-/// projections page follows each projection's position as the daemon advances it.
+/// projections page follows each projection's position as the daemon advances it, and the public log's batches
+/// where this node integrates them.
 /// </summary>
-public sealed class DaemonProgressRelay(LocalDaemon local, LiveFeed feed, ILogger<DaemonProgressRelay> logger)
+public sealed class DaemonProgressRelay(LocalDaemon local, LiveFeed feed, LogStatus log, ILogger<DaemonProgressRelay> logger)
     : BackgroundService, IObserver<ShardState>
 {
     public const string Topic = "projections";
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        log.BatchIntegrated += LogIntegrated;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.BatchIntegrated -= LogIntegrated;
+        return base.StopAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,6 +80,9 @@ public sealed class DaemonProgressRelay(LocalDaemon local, LiveFeed feed, ILogge
             logger.LogWarning(e, "The projections page will not update live: the daemon's progress cannot be observed");
         }
     }
+
+    private void LogIntegrated(long size, TimeSpan delay) =>
+        feed.Publish(new LiveChange(Topic, JsonSerializer.Serialize(new { log = size })));
 
     public void OnNext(ShardState value) =>
         feed.Publish(new LiveChange(Topic, JsonSerializer.Serialize(new { shard = value.ShardName, sequence = value.Sequence })));

@@ -22,7 +22,9 @@ public static class Page
         (Section.SignIn, "Sign in", "/signin"),
     ];
 
-    public static IResult Render(string title, Html body, Section? current = null, int status = StatusCodes.Status200OK)
+    /// <param name="scripts">The page's own scripts from wwwroot, besides live.js which every page has.</param>
+    public static IResult Render(
+        string title, Html body, Section? current = null, int status = StatusCodes.Status200OK, IReadOnlyList<string>? scripts = null)
     {
         var nav = Navigation.Select(n => Html.Of(
             $"<li><a href=\"{n.Href}\"{Html.When(n.Section == current, Html.Of($" aria-current=\"page\""))}>{n.Label}</a></li>"));
@@ -36,6 +38,7 @@ public static class Page
             <link rel="icon" href="data:,">
             <link rel="stylesheet" href="/dashboard.css">
             <script src="/live.js" defer></script>
+            {(scripts ?? []).Select(s => Html.Of($"<script src=\"{s}\" defer></script>"))}
             </head>
             <body>
             <a class="skip" href="#main">Skip to content</a>

@@ -19,9 +19,10 @@ public static class ProjectionsPage
     [Authorize(Policy = Policies.Read)]
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
-        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, PublicLogWatch log, TimeProvider clock,
+        CancellationToken ct)
     {
-        var status = await ProjectionsStatus.Read(store, local, runtime, rebuilds, clock, ct);
+        var status = await ProjectionsStatus.Read(store, local, runtime, rebuilds, log, clock, ct);
         return Page.Render("Projections", Html.Of($"""
             <h1>Projections</h1>
             <p>Async projections are kept by the daemon from the event store; the page follows it live.</p>
@@ -57,7 +58,44 @@ public static class ProjectionsPage
         </tbody>
         </table>
         </div>
+        {(status.Log is { } log ? PublicLog(log) : Html.Empty)}
         """);
+
+    private static Html PublicLog(PublicLogProgress log) => Html.Of($"""
+        <section aria-labelledby="log-heading" id="public-log" data-sequencer="{log.Sequencer}">
+        <h2 id="log-heading">Public log</h2>
+        <p>Every stored event is a leaf of the log's Merkle tree; anyone can check its signed checkpoints with the public key alone.</p>
+        <dl class="facts">
+        <dt>Tree size</dt><dd><span class="number" id="log-size">{log.TreeSize}</span> {(log.TreeSize == 1 ? "leaf" : "leaves")} · {(log.EventsBehind == 0 ? Html.Of($"every stored event is in it") : Html.Of($"<span id=\"log-behind\">{log.EventsBehind}</span> {(log.EventsBehind == 1 ? "event" : "events")} not yet"))}</dd>
+        <dt>Sequencer</dt><dd id="log-sequencer">{Sequencer(log.Sequencer)}</dd>
+        <dt>Integration delay</dt><dd id="log-delay">{Delay(log)}</dd>
+        <dt>Latest checkpoint</dt><dd>{(log.Checkpoint is { } note ? Html.Of($"signed {Time(log.SignedAt, "")} <a href=\"/log/checkpoint\">/log/checkpoint</a><pre id=\"log-checkpoint\">{note}</pre>") : Html.Of($"<span class=\"meta\">none signed yet</span>"))}</dd>
+        <dt>Signing key</dt><dd><code id="log-key">{log.SignedBy}</code> <span class="meta">(<a href="/api/audit/log/keys">every key</a>)</span>{Html.When(log.DevelopmentKey, Html.Of($"<br><span class=\"error\" id=\"log-development-key\">the published development key: anyone can forge these checkpoints; set Audit:SigningKey</span>"))}</dd>
+        </dl>
+        </section>
+        """);
+
+    private static Html Sequencer(string where) => where switch
+    {
+        PublicLogProgress.ThisNode => Html.Of($"runs on this node"),
+        PublicLogProgress.AnotherNode => Html.Of($"runs on another node; this page shows the head it stored"),
+        _ => Html.Of($"<span class=\"error\">no node runs it: the log is not growing</span>"),
+    };
+
+    private static Html Delay(PublicLogProgress log)
+    {
+        var limit = Html.Of($"allowed: {Ms(log.MaxIntegrationDelayMs)} (Audit:MaxIntegrationDelay)");
+        if (log.Sequencer != PublicLogProgress.ThisNode)
+        {
+            return Html.Of($"measured by the node that runs the sequencer · {limit}");
+        }
+
+        return log is { DelayP50Ms: { } p50, DelayP99Ms: { } p99 }
+            ? Html.Of($"""p50 <span class="number" id="log-delay-p50">{Ms(p50)}</span>, p99 <span class="number{(p99 > log.MaxIntegrationDelayMs ? " error" : "")}" id="log-delay-p99">{Ms(p99)}</span> over the last {log.DelaysMeasured} {(log.DelaysMeasured == 1 ? "batch" : "batches")} · {limit}""")
+            : Html.Of($"no batch integrated since this node took over · {limit}");
+    }
+
+    private static string Ms(double ms) => $"{ms.ToString("0.#", CultureInfo.InvariantCulture)} ms";
 
     private static Html Nodes(ProjectionsStatus status) => !status.Cluster
         ? Html.Of($"this node runs alone; every async projection runs here")
@@ -102,17 +140,19 @@ public static class ProjectionsAdminEndpoints
     [EndpointSummary("Every async projection's position, lag, agent state, last error and latest rebuild")]
     [Authorize(Policy = Policies.Administer)]
     public static async Task<ProjectionsStatus> GetAll(
-        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct) =>
-        await ProjectionsStatus.Read(store, local, runtime, rebuilds, clock, ct);
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, PublicLogWatch log, TimeProvider clock,
+        CancellationToken ct) =>
+        await ProjectionsStatus.Read(store, local, runtime, rebuilds, log, clock, ct);
 
     [WolverineGet("/api/admin/projections/{name}", OperationId = "GetProjection")]
     [Tags("Admin")]
     [EndpointSummary("One async projection's progress, including a rebuild under way")]
     [Authorize(Policy = Policies.Administer)]
     public static async Task<IResult> GetOne(string name,
-        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, PublicLogWatch log, TimeProvider clock,
+        CancellationToken ct)
     {
-        var status = await ProjectionsStatus.Read(store, local, runtime, rebuilds, clock, ct);
+        var status = await ProjectionsStatus.Read(store, local, runtime, rebuilds, log, clock, ct);
         return status.Projections.FirstOrDefault(p => p.Name == name) is { } found
             ? Results.Ok(found)
             : Unknown(name, status).ToResult();

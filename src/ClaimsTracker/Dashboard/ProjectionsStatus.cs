@@ -1,9 +1,11 @@
+using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Infrastructure;
 using ClaimsTracker.Subscriptions;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Wolverine;
 using Wolverine.Runtime;
@@ -27,12 +29,13 @@ public sealed record ClusterNode(int Number, Guid Id, string Description, DateTi
 public sealed record ProjectionsStatus(
     long LatestEvent, long HighWaterMark, DateTimeOffset? HighWaterPolledAt, bool DaemonRunning, bool AnyPaused,
     IReadOnlyList<ProjectionProgress> Projections, IReadOnlyList<string> Inline, DateTimeOffset ReadAt,
-    bool Cluster = false, int ThisNode = 0, IReadOnlyList<ClusterNode>? Nodes = null)
+    bool Cluster = false, int ThisNode = 0, IReadOnlyList<ClusterNode>? Nodes = null, PublicLogProgress? Log = null)
 {
     public const string InlineNote = "updated in the transaction of every write, never behind";
 
     public static async Task<ProjectionsStatus> Read(
-        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, PublicLogWatch log, TimeProvider clock,
+        CancellationToken ct)
     {
         var daemon = await local.TryGet();
         var thisNode = runtime.Options.Durability.AssignedNodeNumber;
@@ -77,7 +80,7 @@ public sealed record ProjectionsStatus(
 
         var highWater = progress.TryGetValue(ShardState.HighWaterMark, out var mark) ? mark.Sequence : 0;
         return new ProjectionsStatus(latest, highWater, daemon?.HighWaterLastPolledAt, daemon?.IsRunning ?? false, daemon?.HasAnyPaused() ?? false,
-            projections, ["Claim (snapshot)", "ClaimSummary"], now, local.Cluster, thisNode, nodes);
+            projections, ["Claim (snapshot)", "ClaimSummary"], now, local.Cluster, thisNode, nodes, await log.Read(connection, latest, ct));
     }
 
     /// <summary>
@@ -138,5 +141,57 @@ public sealed record ProjectionsStatus(
 
         var value = await command.ExecuteScalarAsync(ct);
         return value is null or DBNull ? default : (T)value;
+    }
+}
+
+/// <summary>
+/// The public log as the projections page shows it: the head stored in the database (so every node shows it), and the
+/// integration delays, which only the node running the sequencer measures.
+/// </summary>
+/// <param name="Sequencer"><see cref="ThisNode"/>, <see cref="AnotherNode"/> or <see cref="NoNode"/>.</param>
+/// <param name="EventsBehind">Stored events the log has not integrated yet (sequence numbers, so a rolled-back write counts until passed).</param>
+public sealed record PublicLogProgress(
+    long TreeSize, long EventsBehind, string? Checkpoint, DateTimeOffset? SignedAt, string SignedBy, bool DevelopmentKey, string Sequencer,
+    double? DelayP50Ms, double? DelayP99Ms, int DelaysMeasured, double MaxIntegrationDelayMs)
+{
+    public const string ThisNode = "this_node", AnotherNode = "another_node", NoNode = "none";
+
+    /// <summary>The nearest-rank percentile, in milliseconds; null with no measurement.</summary>
+    public static double? Percentile(IReadOnlyList<TimeSpan> delays, double fraction)
+    {
+        if (delays.Count == 0)
+        {
+            return null;
+        }
+
+        var sorted = delays.Order().ToList();
+        return Math.Round(sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Count) - 1)].TotalMilliseconds, 1);
+    }
+}
+
+/// <summary>Reads <see cref="PublicLogProgress"/> from the log's stored head and this node's sequencer.</summary>
+public sealed class PublicLogWatch(LogReader log, LogStatus status, LogKeys keys, IOptions<LogOptions> options)
+{
+    public async Task<PublicLogProgress> Read(NpgsqlConnection connection, long latestEvent, CancellationToken ct)
+    {
+        var head = await log.Head(connection, ct);
+        var sequencer = status.IsLeader ? PublicLogProgress.ThisNode
+            : await SomeNodeLeads(connection, ct) ? PublicLogProgress.AnotherNode : PublicLogProgress.NoNode;
+        var delays = status.IsLeader ? status.RecentDelays : [];
+        var signedBy = keys.Published.Last(k => k.FromTreeSize <= head.Size).VerifierKey;
+        return new PublicLogProgress(head.Size, Math.Max(0, latestEvent - head.LastSequence), head.Checkpoint, head.SignedAt, signedBy, keys.IsDevelopment, sequencer,
+            PublicLogProgress.Percentile(delays, 0.50), PublicLogProgress.Percentile(delays, 0.99), delays.Count,
+            options.Value.MaxIntegrationDelay.TotalMilliseconds);
+    }
+
+    /// <summary>Whether some node holds the sequencer's advisory lock (a bigint key shows in pg_locks as two oids).</summary>
+    private static async Task<bool> SomeNodeLeads(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            select exists (select 1 from pg_locks where locktype = 'advisory' and granted and objsubid = 1
+              and database = (select oid from pg_database where datname = current_database())
+              and classid = ($1 >> 32)::oid and objid = ($1 & 4294967295)::oid)
+            """, connection) { Parameters = { new() { Value = LogSequencer.LeaderLock } } };
+        return await command.ExecuteScalarAsync(ct) is true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -12,6 +13,9 @@ public sealed record InclusionProof(long LeafIndex, long TreeSize, string LeafHa
 public sealed record ConsistencyProof(long From, long To, string FromRoot, string ToRoot, IReadOnlyList<string> Hashes);
 
 public sealed record LogKeyList(IReadOnlyList<PublishedKey> Keys);
+
+/// <summary>A leaf of the log and the object whose JCS bytes are its entry, as the stored event reads now.</summary>
+public sealed record LeafEntry(long LeafIndex, JsonObject Entry);
 
 /// <summary>The public log as anyone reads it, with no key: checkpoint, tiles (C2SP tlog-tiles), verifier keys and proofs.</summary>
 public static class LogEndpoints
@@ -102,6 +106,28 @@ public static class LogEndpoints
         var proof = await Merkle.InclusionProof(leafIndex!.Value, treeSize.Value, nodes, ct);
         return Results.Ok(new InclusionProof(leafIndex.Value, treeSize.Value, B64(await nodes.Node(0, leafIndex.Value, ct)),
             B64(await Merkle.Root(treeSize.Value, nodes, ct)), proof.Select(B64).ToList()));
+    }
+
+    [AllowAnonymous]
+    [WolverineGet("/api/audit/log/entry", OperationId = "GetLogEntry")]
+    [Tags("Public log")]
+    [EndpointSummary("One leaf's entry as JSON: the object whose RFC 8785 (JCS) bytes the leaf hashes")]
+    [ProducesResponseType<LeafEntry>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Entry(long? leafIndex, LogReader log, IQuerySession session, CancellationToken ct)
+    {
+        var head = await log.Head(session.Connection, ct);
+        var errors = new Validation();
+        Within(errors, "leafIndex", leafIndex, 0, head.Size - 1, $"a leaf index below the latest checkpoint's size ({head.Size})");
+        if (!errors.IsValid)
+        {
+            return errors.Result().ToResult();
+        }
+
+        var leaf = (await log.Leaves(session.Connection, leafIndex!.Value, leafIndex.Value + 1, ct)).SingleOrDefault();
+        return leaf?.Event is { } stored
+            ? Results.Ok(new LeafEntry(leaf.Leaf, LogEntry.Object(stored)))
+            : Problem(500, "An integrated event is missing from the store",
+                $"Leaf {leafIndex} has no event: the store was changed behind the service. Run the audit verify.");
     }
 
     [AllowAnonymous]

@@ -47,6 +47,8 @@ public sealed class LogSequencer(
 
                 await using var work = await Open(stopping);
                 var tree = await TreeEdge.Load(work, log, stopping);
+                // a hole seen before a reload may have been at the same number of an emptied store: observe it afresh
+                _gap = null;
                 await SignHeadIfNeeded(work, tree, stopping);
                 status.Leading(true);
                 var alive = Stopwatch.StartNew();
