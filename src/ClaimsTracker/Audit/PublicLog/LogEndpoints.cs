@@ -77,8 +77,9 @@ public static class LogEndpoints
     [AllowAnonymous]
     [WolverineGet("/api/audit/log/key", OperationId = "GetLogKey")]
     [Tags("Public log")]
-    [EndpointSummary("The verifier key of the latest checkpoints, signed-note form")]
-    public static IResult Key(LogKeys keys) => Results.Text(keys.Current, "text/plain; charset=utf-8");
+    [EndpointSummary("The verifier key of the latest checkpoint, signed-note form")]
+    public static async Task<IResult> Key(LogKeys keys, LogReader log, IQuerySession session, CancellationToken ct) =>
+        Results.Text(keys.PublishedFor((await log.Head(session.Connection, ct)).Size), "text/plain; charset=utf-8");
 
     [AllowAnonymous]
     [WolverineGet("/api/audit/log/keys", OperationId = "GetLogKeys")]

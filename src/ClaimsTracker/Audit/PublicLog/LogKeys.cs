@@ -75,6 +75,9 @@ public sealed class LogKeys
     /// <summary>The signer for a checkpoint of <paramref name="size"/>, or null when that key is retired here.</summary>
     public NoteSigner? SignerFor(long size) => _keys.Last(k => k.From <= size).Signer;
 
+    /// <summary>The published verifier string of the key that signs a checkpoint of <paramref name="size"/>.</summary>
+    public string PublishedFor(long size) => _keys.Last(k => k.From <= size).Published;
+
     /// <summary>The verifier that must have signed a checkpoint of <paramref name="size"/>.</summary>
     public NoteVerifier VerifierFor(long size) => _keys.Last(k => k.From <= size).Verifier;
 
