@@ -184,7 +184,8 @@ public sealed class LogSequencer(
         if (_gap is not { } gap || gap.From != from)
         {
             await using var clock = new NpgsqlCommand("select clock_timestamp()", connection);
-            _gap = new Gap(from, (DateTimeOffset)(await clock.ExecuteScalarAsync(ct))!, Stopwatch.GetTimestamp());
+            // Npgsql reads a timestamptz as a UTC DateTime
+            _gap = new Gap(from, new DateTimeOffset((DateTime)(await clock.ExecuteScalarAsync(ct))!), Stopwatch.GetTimestamp());
             return false;
         }
 
