@@ -47,7 +47,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
         var imported = importClock.Elapsed;
         for (var kill = 0; kill < KillsDuringImport; kill++)
         {
-            await Task.Delay(random.Next(0, 150));
+            await Task.Delay(random.Next(0, 100));
             kills.Add(await KillNow(service, audit, key));
             await service.Start();
         }
@@ -76,6 +76,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
         }
 
         var missing = await store.Missing(load.Acknowledged);
+        await store.ProjectionsCaughtUp(TimeSpan.FromSeconds(60));   // verify compares them with a rebuild
         var events = await audit.Leaves();
         var leaves = events.Select(e => e.Leaf).ToList();
         var note = await LogAudit.Note(service);
@@ -86,7 +87,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
                          $"{kills.Count} SIGKILLs with {string.Join(", ", kills.Select(k => k.Backlog))} events not yet integrated " +
                          $"(checkpoints saved at sizes {string.Join(", ", kills.Select(k => k.Saved.Size))}); {load.Summary()}; " +
                          $"log caught up {caughtUp.TotalMilliseconds:F0} ms after the load; {events.Count} events, checkpoint {final?.Size}; " +
-                         $"verify: {report.ToJsonString()[..Math.Min(300, report.ToJsonString().Length)]}");
+                         $"verify: ok {report["ok"]}, {report["leaves"]} leaves, {report["pending"]} pending, {report["log"]?.AsArray().Count} log findings");
         load.Unexpected.ShouldBeEmpty();
         load.Acknowledged.Count.ShouldBeGreaterThan(50);
         missing.ShouldBeEmpty();
@@ -102,6 +103,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
         }
 
         var leafOf = events.Select((e, i) => (e.Stream, e.Version, Index: i)).ToDictionary(e => (e.Stream, e.Version), e => e.Index);
+        load.Acknowledged.Where(write => !leafOf.ContainsKey((write.ClaimId, write.Version))).ShouldBeEmpty();
         foreach (var write in load.Acknowledged.OrderBy(_ => random.Next()).Take(20))
         {
             var index = leafOf[(write.ClaimId, write.Version)];
@@ -144,8 +146,10 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
             var sizeAtKill = collector.Largest;
             var clock = Stopwatch.StartNew();
             await victim.Kill();
-            var takeover = await Until(async () => (await Leaders(alive)).Count == 1, TimeSpan.FromSeconds(30));
-            var resumed = await Until(() => Task.FromResult(collector.Largest > sizeAtKill), TimeSpan.FromSeconds(30));
+            await Until(async () => (await Leaders(alive)).Count == 1, TimeSpan.FromSeconds(30));
+            var takeover = clock.Elapsed;
+            await Until(() => Task.FromResult(collector.Largest > sizeAtKill), TimeSpan.FromSeconds(30));
+            var resumed = clock.Elapsed;
 
             await Task.Delay(TimeSpan.FromSeconds(3));
             await load.StopAsync();
@@ -163,15 +167,14 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
             var fromVictim = seen.Count(c => c.Port == victim.Port);
 
             output.WriteLine($"log leader kill: {collector.Polls} polls of every live node's checkpoint, {seen.Count} distinct checkpoints " +
-                             $"({fromVictim} served by the killed leader, port {victim.Port}); killed at size {sizeAtKill}; a survivor led " +
-                             $"{takeover.TotalMilliseconds:F0} ms after the kill and its first new checkpoint was seen after {resumed.TotalMilliseconds:F0} ms; " +
+                             $"({fromVictim} served by the killed leader, port {victim.Port}); killed at size {sizeAtKill}; a survivor said it led " +
+                             $"{takeover.TotalMilliseconds:F0} ms after the kill, a larger checkpoint was seen {resumed.TotalMilliseconds:F0} ms after it; " +
                              $"{load.Summary()}; lost {missing.Count}; log caught up {caughtUp.TotalMilliseconds:F0} ms after the load; " +
                              $"{events.Count} events, final checkpoint {collector.Largest}; {clock.Elapsed.TotalSeconds:F0} s from kill to end");
             load.Unexpected.ShouldBeEmpty();
             load.Acknowledged.Count.ShouldBeGreaterThan(100);
             missing.ShouldBeEmpty();
             newLeaders.Count.ShouldBe(1);
-            newLeaders[0].ShouldNotBe(victim);
             holders.ShouldBe(1);
             collector.Unreadable.ShouldBeEmpty();
             forged.ShouldBeEmpty();
