@@ -34,13 +34,20 @@ public sealed class LogAudit(string connectionString)
     }
 
     /// <summary>How many stored events the signed head does not cover yet.</summary>
-    public async Task<long> Backlog()
+    public async Task<long> Backlog() => (await Head()).Backlog;
+
+    /// <summary>The log's head as stored: its size, its signed checkpoint (what GET /log/checkpoint serves), and the events it does not cover yet.</summary>
+    public async Task<(long Size, string? Note, long Backlog)> Head()
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select (select count(*) from claims.mt_events) - coalesce((select tree_size from claims.log_state where id = 1), 0)", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var command = new NpgsqlCommand("""
+            select coalesce(s.tree_size, 0), s.checkpoint, (select count(*) from claims.mt_events) - coalesce(s.tree_size, 0)
+            from (select 1) one left join claims.log_state s on s.id = 1
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2));
     }
 
     /// <summary>MTH(D[0:n]) of RFC 9162 §2.1.1, straight from the definition.</summary>

@@ -23,7 +23,6 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
     private const int Writers = 6;
     private const int ImportedClaims = 1_200;
     private const int EventsPerClaim = 10;
-    private const int KillsDuringImport = 2;
     private const int KillsUnderLoad = 2;
     private const long LeaderLock = 0x436c61696d4c6f67;   // LogSequencer.LeaderLock: the session lock of the node that leads the log
 
@@ -45,12 +44,13 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
         var importClock = Stopwatch.StartNew();
         await Import(service);
         var imported = importClock.Elapsed;
-        for (var kill = 0; kill < KillsDuringImport; kill++)
-        {
-            await Task.Delay(random.Next(0, 100));
-            kills.Add(await KillNow(service, audit, key));
-            await service.Start();
-        }
+        await Task.Delay(random.Next(0, 100));
+        kills.Add(await KillNow(service, audit, key));
+        // again as soon as the restarted sequencer has stored a batch, before the service even answers
+        service.Launch();
+        await Until(async () => await audit.Head() is var head && (head.Size > kills[0].Saved.Size || head.Backlog == 0), TimeSpan.FromSeconds(90));
+        kills.Add(await KillNow(service, audit, key));
+        await service.Start();
 
         var load = new WriteLoad(() => service.Http, Writers);
         load.Start();
@@ -62,7 +62,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
             await service.Start();
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
         await load.StopAsync();
         TimeSpan caughtUp;
         try
@@ -89,10 +89,11 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
                          $"log caught up {caughtUp.TotalMilliseconds:F0} ms after the load; {events.Count} events, checkpoint {final?.Size}; " +
                          $"verify: ok {report["ok"]}, {report["leaves"]} leaves, {report["pending"]} pending, {report["log"]?.AsArray().Count} log findings");
         load.Unexpected.ShouldBeEmpty();
-        load.Acknowledged.Count.ShouldBeGreaterThan(50);
+        load.Acknowledged.Count.ShouldBeGreaterThan(30);
         missing.ShouldBeEmpty();
         // the first kill fell while the sequencer had the import's leaves to integrate, not after it was done
         kills[0].Backlog.ShouldBeGreaterThan(0);
+        kills[1].Saved.Size.ShouldBeGreaterThan(kills[0].Saved.Size);
         final.ShouldNotBeNull("the latest checkpoint does not verify with the published key");
         final.Size.ShouldBe(events.Count);
         final.Root.ShouldBe(LogAudit.TreeHash(leaves, events.Count), "the signed root is not the tree of the stored events");
@@ -168,7 +169,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
 
             output.WriteLine($"log leader kill: {collector.Polls} polls of every live node's checkpoint, {seen.Count} distinct checkpoints " +
                              $"({fromVictim} served by the killed leader, port {victim.Port}); killed at size {sizeAtKill}; a survivor said it led " +
-                             $"{takeover.TotalMilliseconds:F0} ms after the kill, a larger checkpoint was seen {resumed.TotalMilliseconds:F0} ms after it; " +
+                             $"{takeover.TotalMilliseconds:F0} ms after the kill and a larger checkpoint was served {resumed.TotalMilliseconds:F0} ms after the kill; " +
                              $"{load.Summary()}; lost {missing.Count}; log caught up {caughtUp.TotalMilliseconds:F0} ms after the load; " +
                              $"{events.Count} events, final checkpoint {collector.Largest}; {clock.Elapsed.TotalSeconds:F0} s from kill to end");
             load.Unexpected.ShouldBeEmpty();
@@ -228,8 +229,7 @@ public sealed class PublicLogFaultTests(FaultFixture postgres, ITestOutputHelper
     /// <summary>Saves the latest checkpoint and how far the log lags the events, then SIGKILLs the service at once.</summary>
     private static async Task<(Checkpoint Saved, long Backlog)> KillNow(ServiceProcess service, LogAudit audit, NoteVerifier key)
     {
-        var note = await LogAudit.Note(service);
-        var backlog = await audit.Backlog();
+        var (_, note, backlog) = await audit.Head();
         await service.Kill();
         note.ShouldNotBeNull("the service published no checkpoint before the kill");
         return (LogAudit.Open(key, note).ShouldNotBeNull("a checkpoint published before the kill does not verify"), backlog);
