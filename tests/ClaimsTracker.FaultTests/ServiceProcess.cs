@@ -53,6 +53,13 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async Task Start()
     {
+        Launch();
+        await UntilLive();
+    }
+
+    /// <summary>Starts the process without waiting for its first answer: its background services start before it listens.</summary>
+    public void Launch()
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -71,10 +78,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, line) => Keep(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    private async Task UntilLive()
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            _process.HasExited.ShouldBeFalse($"the service exited at start:\n{string.Join('\n', Output.TakeLast(40))}");
+            _process!.HasExited.ShouldBeFalse($"the service exited at start:\n{string.Join('\n', Output.TakeLast(40))}");
             try
             {
                 using var live = await Http.GetAsync("/health/live");
