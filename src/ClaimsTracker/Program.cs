@@ -7,6 +7,8 @@ using Wolverine;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddTelemetry();
+
 builder.Services.AddClaimsStore(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
@@ -29,6 +31,7 @@ builder.Host.UseWolverine(opts =>
 
 var app = builder.Build();
 app.UseClaimsApi();
+app.MapTelemetry();
 
 // With --urls JasperFx runs the host itself and answers every outcome with exit code 0, a start that failed included
 // (a missing schema, an unreachable database): run it here instead, so a failed start exits with 1 as under `run`.
