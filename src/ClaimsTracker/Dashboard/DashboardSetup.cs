@@ -15,6 +15,7 @@ public static class DashboardSetup
         services.AddSingleton(feed);
         services.AddSingleton<ProjectionRebuilds>();
         services.AddHostedService<DaemonProgressRelay>();
+        services.AddHostedService<ProjectionLagGauges>();
         services.ConfigureMarten(opts => opts.Listeners.Add(new ClaimChangesListener(feed)));
         // the same changes, for subscribers outside the dashboard
         services.AddWebhooks();
