@@ -33,8 +33,9 @@ public static class Telemetry
     /// <summary>
     /// The product's one meter. Each area declares its instruments on it, once, where the fact happens
     /// (<c>Telemetry.Meter.CreateCounter&lt;long&gt;("claimstracker.…", "{unit}")</c>); docs/telemetry.md lists them.
+    /// It has no version: that is the resource's service.version, and on every series it would start new ones each release.
     /// </summary>
-    public static readonly Meter Meter = new(Name, Version);
+    public static readonly Meter Meter = new(Name);
 
     /// <summary>The product's own spans: the hand-over of a write's events to the webhooks they cause.</summary>
     public static readonly ActivitySource Source = new(Name, Version);
