@@ -99,6 +99,8 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         var duplicated = await store.DuplicatedKeys();
         var refused = probes.Where(p => p.Status != 200 && p.Status != 0).ToList();
         var unanswered = probes.Count(p => p.Status == 0);
+        var answered503 = load.FailureMilliseconds.Count + refused.Count(p => p.What == "/api/claims" && p.Status == 503);
+        var counted503 = await Counted(service, "claimstracker_requests_database_unavailable_total");
 
         output.WriteLine($"outage: {load.Summary()}; 1 pause of 10 s; {probes.Count} probes during it " +
                          $"({refused.Count} refused in {refused.Min(p => p.Milliseconds):F0}-{refused.Max(p => p.Milliseconds):F0} ms, {unanswered} unanswered within 8 s); 503s to writers: {load.FailureMilliseconds.Count}, " +
@@ -106,8 +108,11 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
                          $"ready again {readyAfter.TotalMilliseconds:F0} ms after unpause; acknowledged {acknowledgedBefore} before, " +
                          $"{acknowledgedDuring - acknowledgedBefore} during (in flight at the pause), {load.Acknowledged.Count - acknowledgedDuring} after; " +
                          $"{load.Acknowledged.Count} verified; lost {missing.Count}; " +
-                         $"{await store.Tombstones()} tombstones for failed appends; projections caught up in {catchUp.TotalMilliseconds:F0} ms");
+                         $"{await store.Tombstones()} tombstones for failed appends; projections caught up in {catchUp.TotalMilliseconds:F0} ms; " +
+                         $"database 503s on /metrics {counted503} for {answered503} answered to writers and API probes");
         load.Unexpected.ShouldBeEmpty();
+        // each 503 is counted once by the service; a write whose answer never reached the writer may have been one
+        counted503.ShouldBeInRange(answered503, answered503 + load.Answers.GetValueOrDefault("no answer"));
         // writes caught inside a database call by the freeze are answered by the write deadline, not by the thaw
         load.SlowestAnswerMilliseconds.ShouldBeLessThan(8_000);
         refused.ShouldNotBeEmpty();
@@ -267,6 +272,16 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
             log.InRequests.ShouldNotBeEmpty();
             log.InRequests.ShouldAllBe(e => e.TraceId != null && e.TraceId.Length == 32);
         }
+    }
+
+    /// <summary>The sum of a counter's series on the service's /metrics (admin key).</summary>
+    private static async Task<double> Counted(ServiceProcess service, string metric)
+    {
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.TryAddWithoutValidation("Authorization", $"Bearer {ServiceProcess.AdminKey}");
+        var text = await (await service.Http.SendAsync(scrape)).Content.ReadAsStringAsync();
+        return text.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Waits (bounded) until the load's first writes are acknowledged, past the service's first-request warm-up.</summary>
