@@ -152,6 +152,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     errors += load.Errors;
 }
 
+errors += await TelemetryBench.Run(results, plan, connectionString, serviceDll);
 await ReadsBench.Run(results, plan, connectionString, serviceDll, export, copyRate, budget, () => errors++);
 results.Errors = errors;
 results.Seconds = budget.Elapsed.TotalSeconds;

@@ -32,7 +32,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// not part of <see cref="Startup"/>), then the service with <c>Database:ApplySchemaOnStart=false</c>, which
     /// only checks that the schema is there.
     /// </summary>
-    public static async Task<ServiceProcess> Start(string serviceDll, string connectionString, int port, bool schemaReady = false)
+    public static async Task<ServiceProcess> Start(
+        string serviceDll, string connectionString, int port, bool schemaReady = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var schemaSetup = schemaReady ? TimeSpan.Zero : await SetupSchema(serviceDll, connectionString);
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -53,6 +54,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         // the benchmark measures throughput, so the per-key write rate limit is lifted as in tests
         info.Environment["Limits__WritesPerSecond"] = "1000000";
         info.Environment["Limits__WriteBurst"] = "1000000";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info)!;

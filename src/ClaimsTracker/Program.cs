@@ -13,6 +13,8 @@ if (args is ["audit", .. var audit])
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddTelemetry();
+
 builder.Services.AddClaimsStore(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
@@ -35,6 +37,7 @@ builder.Host.UseWolverine(opts =>
 
 var app = builder.Build();
 app.UseClaimsApi();
+app.MapTelemetry();
 
 // With --urls JasperFx runs the host itself and answers every outcome with exit code 0, a start that failed included
 // (a missing schema, an unreachable database): run it here instead, so a failed start exits with 1 as under `run`.

@@ -99,6 +99,8 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         var duplicated = await store.DuplicatedKeys();
         var refused = probes.Where(p => p.Status != 200 && p.Status != 0).ToList();
         var unanswered = probes.Count(p => p.Status == 0);
+        var answered503 = load.FailureMilliseconds.Count + refused.Count(p => p.What == "/api/claims" && p.Status == 503);
+        var counted503 = await Counted(service, "claimstracker_requests_database_unavailable_total");
 
         output.WriteLine($"outage: {load.Summary()}; 1 pause of 10 s; {probes.Count} probes during it " +
                          $"({refused.Count} refused in {refused.Min(p => p.Milliseconds):F0}-{refused.Max(p => p.Milliseconds):F0} ms, {unanswered} unanswered within 8 s); 503s to writers: {load.FailureMilliseconds.Count}, " +
@@ -106,8 +108,11 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
                          $"ready again {readyAfter.TotalMilliseconds:F0} ms after unpause; acknowledged {acknowledgedBefore} before, " +
                          $"{acknowledgedDuring - acknowledgedBefore} during (in flight at the pause), {load.Acknowledged.Count - acknowledgedDuring} after; " +
                          $"{load.Acknowledged.Count} verified; lost {missing.Count}; " +
-                         $"{await store.Tombstones()} tombstones for failed appends; projections caught up in {catchUp.TotalMilliseconds:F0} ms");
+                         $"{await store.Tombstones()} tombstones for failed appends; projections caught up in {catchUp.TotalMilliseconds:F0} ms; " +
+                         $"database 503s on /metrics {counted503} for {answered503} answered to writers and API probes");
         load.Unexpected.ShouldBeEmpty();
+        // each 503 is counted once by the service; a write whose answer never reached the writer may have been one
+        counted503.ShouldBeInRange(answered503, answered503 + load.Answers.GetValueOrDefault("no answer"));
         // writes caught inside a database call by the freeze are answered by the write deadline, not by the thaw
         load.SlowestAnswerMilliseconds.ShouldBeLessThan(8_000);
         refused.ShouldNotBeEmpty();
@@ -152,8 +157,10 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         (await store.Projections()).ShouldBe(live);
     }
 
-    [Fact]
-    public async Task writes_over_the_rate_limit_get_429_and_kestrel_limits_answer_without_a_5xx_and_keys_are_never_logged()
+    [Theory]
+    [InlineData("simple")]
+    [InlineData("json")]
+    public async Task writes_over_the_rate_limit_get_429_and_kestrel_limits_answer_without_a_5xx_and_keys_are_never_logged(string format)
     {
         var database = await postgres.FreshDatabase();
         await using var service = await ServiceProcess.Start(database, new Dictionary<string, string>
@@ -161,6 +168,7 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
             ["Limits:WritesPerSecond"] = "1",
             ["Limits:WriteBurst"] = "5",
             ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:Console:FormatterName"] = format,
         });
         var store = new StoreChecks(database);
         var statuses = new List<int>();
@@ -216,14 +224,21 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
             malformed.Add((int)(await Post(service, "/api/claims", body, ServiceProcess.AdminKey)).StatusCode);
         }
 
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.TryAddWithoutValidation("Authorization", $"Bearer {ServiceProcess.AdminKey}");
+        var metrics = await (await service.Http.SendAsync(scrape)).Content.ReadAsStringAsync();
         await service.Stop();
-        var logged = string.Join('\n', service.Output);
+        var log = format == "json" ? JsonLog.Read(service.Output) : null;
+        var logged = log?.Text ?? string.Join('\n', service.Output);
 
         var accepted = statuses.Count(s => s == 201);
         output.WriteLine($"rate limit: 20 writes in a burst → {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key}×{g.Count()}"))}; " +
                          $"forged keys → {string.Join(", ", refusals)}; 64 KiB header → {headerStatus}; 300 kB chunked body → {(int)bodyReply.StatusCode}; " +
                          $"{service.Output.Count} log lines checked for keys");
         throttled.ShouldNotBeEmpty();
+        metrics.Split('\n').Single(l => l.StartsWith("claimstracker_requests_rate_limited_total{", StringComparison.Ordinal) &&
+                                        l.Contains("limit=\"writes\"", StringComparison.Ordinal))
+            .ShouldEndWith($"}} {throttled.Count}");
         throttled.ShouldAllBe(r => r.Headers.RetryAfter != null && r.Content.Headers.ContentType!.MediaType == "application/problem+json");
         statuses.ShouldAllBe(s => s == 201 || s == 429);
         (await store.EventCount()).ShouldBe(accepted);
@@ -248,6 +263,25 @@ public sealed class FaultTests(FaultFixture postgres, ITestOutputHelper output)
         service.Output.Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
             .ShouldBeEmpty();
         logged.ShouldNotContain("JsonException");
+        if (log is not null)
+        {
+            output.WriteLine($"json: {log.Entries.Count} entries, {log.InRequests.Count} written during a request, {log.Other.Count} other lines");
+            log.Entries.ShouldNotContain(e => e.Level == "Error" || e.Level == "Critical");
+            log.Entries.Count(e => e.Category == "ClaimsTracker.Requests").ShouldBeGreaterThan(30);
+            // every line written while a request ran carries the request's trace id
+            log.InRequests.ShouldNotBeEmpty();
+            log.InRequests.ShouldAllBe(e => e.TraceId != null && e.TraceId.Length == 32);
+        }
+    }
+
+    /// <summary>The sum of a counter's series on the service's /metrics (admin key).</summary>
+    private static async Task<double> Counted(ServiceProcess service, string metric)
+    {
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.TryAddWithoutValidation("Authorization", $"Bearer {ServiceProcess.AdminKey}");
+        var text = await (await service.Http.SendAsync(scrape)).Content.ReadAsStringAsync();
+        return text.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Waits (bounded) until the load's first writes are acknowledged, past the service's first-request warm-up.</summary>

@@ -59,6 +59,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/api/admin/webhooks", Access.Admin),
         ("POST", "/api/admin/webhooks", Access.Admin),
         ("DELETE", "/api/admin/webhooks/{id}", Access.Admin),
+        ("GET", "/metrics", Access.Admin),
         ("GET", "/api/claims", Access.Read),
         ("GET", "/api/claims/{claimId}", Access.Read),
         ("GET", "/api/claims/{claimId}/timeline", Access.Read),

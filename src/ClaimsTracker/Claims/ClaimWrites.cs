@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -35,7 +37,69 @@ public sealed class IdempotentWrite
 /// </summary>
 public static class ClaimWrites
 {
-    public static async Task<WriteOutcome> Register(
+    private static readonly Counter<long> StatementsRecorded = Telemetry.Meter.CreateCounter<long>(
+        "claimstracker.statements.recorded", "{statement}", "Statements recorded, by stance");
+
+    private static readonly Counter<long> StatusChanges = Telemetry.Meter.CreateCounter<long>(
+        "claimstracker.claim.status_changes", "{change}", "Writes that changed a claim's status, by the status before and after");
+
+    private static readonly Histogram<double> WriteDuration = Telemetry.Meter.CreateHistogram(
+        "claimstracker.write.duration", "s", "A write's time from its session to its commit (or refusal), by outcome",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.SecondsBuckets });
+
+    private static readonly string[] StanceWords = Enum.GetValues<Stance>().Select(Words.Of).ToArray();
+    private static readonly string[] StatusWords = Enum.GetValues<ClaimStatus>().Select(Words.Of).ToArray();
+
+    public static Task<WriteOutcome> Register(
+        IDocumentSession session, WriteRequest request, object command, Func<Guid, ClaimRegistered> decide,
+        CancellationToken ct) =>
+        Measured(RegisterUnmeasured(session, request, command, decide, ct));
+
+    public static Task<WriteOutcome> Append(
+        IDocumentSession session, WriteRequest request, Guid claimId, long? expectedVersion, object command,
+        Func<Claim, Decision> decide, CancellationToken ct) =>
+        Measured(AppendUnmeasured(session, request, claimId, expectedVersion, command, decide, ct));
+
+    private static async Task<WriteOutcome> Measured(Task<WriteOutcome> write)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var written = await write;
+            outcome = written switch
+            {
+                WriteOutcome.Accepted { Replayed: true } => "replayed",
+                WriteOutcome.Accepted => "accepted",
+                _ => "refused",
+            };
+            return written;
+        }
+        finally
+        {
+            WriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    /// <summary>What a committed append tells the operator: the statements it recorded and the status it moved.</summary>
+    private static void Committed(ClaimStatus before, ClaimStatus after, object[] events)
+    {
+        foreach (var e in events)
+        {
+            if (e is StatementRecorded statement)
+            {
+                StatementsRecorded.Add(1, new KeyValuePair<string, object?>("stance", StanceWords[(int)statement.Stance]));
+            }
+        }
+
+        if (before != after)
+        {
+            StatusChanges.Add(1, new KeyValuePair<string, object?>("from", StatusWords[(int)before]),
+                new KeyValuePair<string, object?>("to", StatusWords[(int)after]));
+        }
+    }
+
+    private static async Task<WriteOutcome> RegisterUnmeasured(
         IDocumentSession session, WriteRequest request, object command, Func<Guid, ClaimRegistered> decide,
         CancellationToken ct)
     {
@@ -60,7 +124,7 @@ public static class ClaimWrites
         return await Commit(session, recordId, fingerprint, outcome, ct);
     }
 
-    public static async Task<WriteOutcome> Append(
+    private static async Task<WriteOutcome> AppendUnmeasured(
         IDocumentSession session, WriteRequest request, Guid claimId, long? expectedVersion, object command,
         Func<Claim, Decision> decide, CancellationToken ct)
     {
@@ -85,7 +149,7 @@ public static class ClaimWrites
         var earlier = recordId is null ? null : batch.Load<IdempotentWrite>(recordId);
         await batch.Execute(ct);
         var stream = await fetching;
-        await summary;
+        var before = (await summary)?.Status ?? ClaimStatus.Unconfirmed;
         if (stream.Aggregate is not { } claim)
         {
             return new WriteOutcome.Refused(Problems.UnknownClaim(claimId));
@@ -111,7 +175,9 @@ public static class ClaimWrites
         stream.AppendMany(decision.Events);
         // the status is filled in from the summary this write's transaction stores (WrittenClaims)
         var outcome = new WriteOutcome.Accepted(claimId, current + decision.Events.Length, ClaimStatus.Unconfirmed, Created: false);
-        return await Commit(session, recordId, fingerprint, outcome, ct);
+        var committed = await Commit(session, recordId, fingerprint, outcome, ct);
+        Committed(before, committed.Status, decision.Events);
+        return committed;
     }
 
     private static void Stamp(IDocumentSession session, WriteRequest request)
@@ -119,6 +185,12 @@ public static class ClaimWrites
         session.LastModifiedBy = request.Actor.Name;
         session.CorrelationId = request.CorrelationId;
         session.CausationId = request.CausationId;
+        if (request.TraceParent is not null)
+        {
+            // the async daemon's subscribers (webhooks) continue the write's trace from its events
+            session.SetHeader(Telemetry.TraceParentHeader, request.TraceParent);
+        }
+
         session.SetHeader("actorRole", request.Actor.Role);
         if (request.IdempotencyKey is not null)
         {
@@ -141,7 +213,7 @@ public static class ClaimWrites
             ? new WriteOutcome.Refused(Problems.IdempotencyKeyReused())
             : new WriteOutcome.Accepted(prior.ClaimId, prior.Version, prior.Status, prior.Created, Replayed: true);
 
-    private static async Task<WriteOutcome> Commit(
+    private static async Task<WriteOutcome.Accepted> Commit(
         IDocumentSession session, string? recordId, string fingerprint, WriteOutcome.Accepted outcome, CancellationToken ct)
     {
         var write = WrittenClaims.Expect(session, new PendingWrite(recordId, fingerprint, outcome));

@@ -16,6 +16,7 @@ public static class DashboardSetup
         services.AddSingleton<ProjectionRebuilds>();
         services.AddSingleton<PublicLogWatch>();
         services.AddHostedService<DaemonProgressRelay>();
+        services.AddHostedService<ProjectionLagGauges>();
         services.ConfigureMarten(opts => opts.Listeners.Add(new ClaimChangesListener(feed)));
         // the same changes, for subscribers outside the dashboard
         services.AddWebhooks();

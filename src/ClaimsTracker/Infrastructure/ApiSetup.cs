@@ -69,9 +69,12 @@ public static class ApiSetup
             {
                 case BadHttpRequestException bad:
                     return bad.StatusCode;
+                case TimeoutException:
+                    RequestLimits.AnsweredDatabaseUnavailable("deadline");
+                    return StatusCodes.Status503ServiceUnavailable;
                 case PostgresException { SqlState: "57014" or "57P01" or "57P02" or "57P03" or "53300" or "08000" or "08003" or "08006" }:
                 case NpgsqlException and not PostgresException:
-                case TimeoutException:
+                    RequestLimits.AnsweredDatabaseUnavailable("error");
                     return StatusCodes.Status503ServiceUnavailable;
             }
         }

@@ -95,6 +95,7 @@ public static class ReadDeadline
             detail = $"No answer within {deadline.TotalSeconds:F0} seconds; send the request again after " +
                      $"{Health.RetryAfterSeconds} seconds (Retry-After).",
         });
+        RequestLimits.AnsweredDatabaseUnavailable("deadline");
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         response.Headers.ContentType = "application/problem+json";
         response.Headers.ContentLength = problem.Length;

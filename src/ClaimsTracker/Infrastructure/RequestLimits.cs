@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
@@ -41,6 +42,16 @@ public sealed class LimitOptions
 /// </summary>
 public static class RequestLimits
 {
+    private static readonly Counter<long> RateLimited = Telemetry.Meter.CreateCounter<long>(
+        "claimstracker.requests.rate_limited", "{request}", "Requests refused with 429, by limit: writes (per key) or claim_reads");
+
+    private static readonly Counter<long> DatabaseUnavailableAnswers = Telemetry.Meter.CreateCounter<long>(
+        "claimstracker.requests.database_unavailable", "{request}",
+        "Requests answered 503 because of the database, by reason: gate (monitor finds it down), deadline, error");
+
+    public static void AnsweredDatabaseUnavailable(string reason) =>
+        DatabaseUnavailableAnswers.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
     public static IServiceCollection AddRequestLimits(this IServiceCollection services)
     {
         services.AddOptions<LimitOptions>().BindConfiguration("Limits");
@@ -70,7 +81,9 @@ public static class RequestLimits
             options.OnRejected = async (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                if (HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method))
+                var read = HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method);
+                RateLimited.Add(1, new KeyValuePair<string, object?>("limit", read ? "claim_reads" : "writes"));
+                if (read)
                 {
                     await WriteProblem(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many reads of whole claims at once",
                         "Reads that cost a claim's length run as many at a time as the machine has cores, and 64 more wait their turn. " +
@@ -116,12 +129,13 @@ public static class RequestLimits
     public static IApplicationBuilder UseDatabaseGate(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs") ||
+        if (Telemetry.IsMonitoring(path) || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs") ||
             http.RequestServices.GetRequiredService<DatabaseMonitor>().Reachable)
         {
             return next(http);
         }
 
+        AnsweredDatabaseUnavailable("gate");
         return DatabaseUnavailable(http);
     });
 

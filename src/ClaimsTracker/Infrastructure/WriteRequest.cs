@@ -5,19 +5,31 @@ using Microsoft.AspNetCore.Routing.Patterns;
 namespace ClaimsTracker.Infrastructure;
 
 /// <summary>What every write carries besides its body: who, which retry key, and which conversation.</summary>
-public sealed record WriteRequest(Actor Actor, string? IdempotencyKey, string CorrelationId, string CausationId, string Route)
+public sealed record WriteRequest(
+    Actor Actor, string? IdempotencyKey, string CorrelationId, string CausationId, string Route, string? TraceParent = null)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const string CorrelationHeader = "X-Correlation-Id";
     public const int MaxTokenLength = 200;
     public static string TokenRule => $"1 to {MaxTokenLength} visible ASCII characters";
 
-    public static WriteRequest From(HttpContext http) => new(
-        Actor.From(http.User),
-        HeaderToken(http, IdempotencyHeader),
-        HeaderToken(http, CorrelationHeader) ?? Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
-        http.TraceIdentifier,
-        $"{http.Request.Method.ToUpperInvariant()} {RouteIdentity(http)}");
+    /// <summary>The correlation id is the trace id unless the client sent its own, which the trace then records.</summary>
+    public static WriteRequest From(HttpContext http)
+    {
+        var correlationId = HeaderToken(http, CorrelationHeader);
+        if (correlationId is not null && Activity.Current is { IsAllDataRequested: true } current)
+        {
+            current.SetTag("claimstracker.correlation_id", correlationId);
+        }
+
+        return new(
+            Actor.From(http.User),
+            HeaderToken(http, IdempotencyHeader),
+            correlationId ?? Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
+            http.TraceIdentifier,
+            $"{http.Request.Method.ToUpperInvariant()} {RouteIdentity(http)}",
+            Telemetry.CurrentTraceParent());
+    }
 
     /// <summary>
     /// The route's own pattern with each value in its canonical spelling, so that a retry keyed on it is the same write

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,6 +29,10 @@ public sealed class WebhookRefusedException(string message) : Exception(message)
 /// </summary>
 public static class WebhookDeliveryHandler
 {
+    private static readonly Counter<long> Deliveries = Telemetry.Meter.CreateCounter<long>(
+        "claimstracker.webhook.deliveries", "{delivery}",
+        "Webhook delivery attempts, by outcome: delivered, refused (not a 2xx), failed (no answer), dropped (webhook deleted)");
+
     public const string Client = "webhooks";
     public const string SignatureHeader = "X-ClaimsTracker-Signature";
     public const string TimestampHeader = "X-ClaimsTracker-Timestamp";
@@ -48,6 +53,7 @@ public static class WebhookDeliveryHandler
         if (await session.LoadAsync<Webhook>(delivery.WebhookId, ct) is not { } webhook)
         {
             logger.LogInformation("Webhook {WebhookId} was deleted; change {ChangeId} is not sent", delivery.WebhookId, delivery.Change.ChangeId);
+            Counted("dropped");
             return;
         }
 
@@ -61,12 +67,28 @@ public static class WebhookDeliveryHandler
         request.Headers.Add(TimestampHeader, timestamp);
         request.Headers.Add(DeliveryHeader, $"{delivery.Change.ChangeId}:{webhook.Id}");
 
-        using var response = await clients.CreateClient(Client).SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
+        HttpResponseMessage response;
+        try
         {
-            throw new WebhookRefusedException($"{webhook.Url} answered {(int)response.StatusCode}");
+            response = await clients.CreateClient(Client).SendAsync(request, ct);
+        }
+        catch (Exception)
+        {
+            Counted("failed");
+            throw;
+        }
+
+        using (response)
+        {
+            Counted(response.IsSuccessStatusCode ? "delivered" : "refused");
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new WebhookRefusedException($"{webhook.Url} answered {(int)response.StatusCode}");
+            }
         }
     }
+
+    private static void Counted(string outcome) => Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static string Sign(string secret, string timestamp, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));

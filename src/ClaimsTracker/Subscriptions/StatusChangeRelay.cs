@@ -1,4 +1,5 @@
 using ClaimsTracker.Claims;
+using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -80,7 +81,17 @@ public sealed class StatusChangeRelay : BatchSubscription
             var change = new StatusChanged(e.Id, watch.Id, watch.Statement, Words.Of(watch.Status), Words.Of(status), e.Version,
                 e.EventTypeName, e.Timestamp, watch.Topics, watch.Parties);
             watch.Status = status;
-            foreach (var webhook in webhooks.Where(w => w.Wants(watch.Topics, watch.Parties)))
+            var interested = webhooks.Where(w => w.Wants(watch.Topics, watch.Parties)).ToList();
+            if (interested.Count == 0)
+            {
+                continue;
+            }
+
+            // the deliveries join the trace of the write that changed the status
+            using var relayed = Telemetry.ContinueTrace("webhook relay", TraceParent(e));
+            relayed?.SetTag("claimstracker.claim.id", watch.Id).SetTag("claimstracker.claim.version", e.Version)
+                .SetTag("from", change.From).SetTag("to", change.To);
+            foreach (var webhook in interested)
             {
                 await bus.PublishAsync(new WebhookDelivery(webhook.Id, change));
             }
@@ -88,4 +99,7 @@ public sealed class StatusChangeRelay : BatchSubscription
 
         operations.Store(watches.Values.ToArray());
     }
+
+    private static string? TraceParent(IEvent e) =>
+        e.Headers?.TryGetValue(Telemetry.TraceParentHeader, out var value) == true ? value?.ToString() : null;
 }

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using JasperFx.OpenTelemetry;
+using Marten;
+using Microsoft.Extensions.Logging.Console;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Wolverine;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// OpenTelemetry, wired once. Metrics from ASP.NET Core, HttpClient, Npgsql, Marten, Wolverine, the runtime and the
+/// product's own <see cref="Meter"/> are served to Prometheus at <see cref="MetricsPath"/> (admin key) and, when
+/// OTEL_EXPORTER_OTLP_ENDPOINT is set, pushed over OTLP with the traces. <c>Telemetry:Enabled=false</c> turns all of it off.
+/// </summary>
+public static class Telemetry
+{
+    public const string Name = "ClaimsTracker";
+    public const string ServiceName = "claimstracker";
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The W3C trace context of the write that appended an event, kept in the event's headers.</summary>
+    public const string TraceParentHeader = "traceparent";
+
+    public static string Version { get; } =
+        typeof(Telemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>
+    /// The product's one meter. Each area declares its instruments on it, once, where the fact happens
+    /// (<c>Telemetry.Meter.CreateCounter&lt;long&gt;("claimstracker.…", "{unit}")</c>); docs/telemetry.md lists them.
+    /// It has no version: that is the resource's service.version, and on every series it would start new ones each release.
+    /// </summary>
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>The product's own spans: the hand-over of a write's events to the webhooks they cause.</summary>
+    public static readonly ActivitySource Source = new(Name, Version);
+
+    public static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        // only read when Logging:Console:FormatterName=json: each line then carries its trace id in its scopes
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        if (!Enabled(builder.Configuration))
+        {
+            return builder;
+        }
+
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource
+                .AddService(ServiceName, serviceVersion: Version, autoGenerateServiceInstanceId: false)
+                .AddDetector(services => new NodeResource(services)))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Name, "Marten*", "Wolverine*")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsqlInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+
+        // spans are made only when something exports them: OTLP here, an in-memory exporter in tests
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .SetSampler(new ParentBasedSampler(new RequestsAndMessages()))
+            .AddSource(Name, "Marten*", "Wolverine*")
+            .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsMonitoring(http.Request.Path))
+            .AddHttpClientInstrumentation()
+            .AddNpgsql());
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddOtlpExporter());
+        }
+
+        builder.Services.ConfigureMarten(opts =>
+        {
+            opts.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+            opts.OpenTelemetry.TrackEventCounters();
+        });
+        return builder;
+    }
+
+    public static WebApplication MapTelemetry(this WebApplication app)
+    {
+        if (Enabled(app.Configuration))
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Policies.Administer);
+        }
+
+        return app;
+    }
+
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Telemetry:Enabled", true);
+
+    public static bool IsMonitoring(PathString path) => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
+
+    /// <summary>The current span's W3C trace context, when it is being recorded.</summary>
+    public static string? CurrentTraceParent() => Activity.Current is { Recorded: true } current ? current.Id : null;
+
+    /// <summary>
+    /// Starts a span that continues the trace of the write an event came from (<see cref="TraceParentHeader"/>), or
+    /// nothing when that write was not traced.
+    /// </summary>
+    public static Activity? ContinueTrace(string name, string? traceParent) =>
+        traceParent is not null && Source.HasListeners() && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent)
+            ? Source.StartActivity(name, ActivityKind.Internal, parent)
+            : null;
+
+    /// <summary>
+    /// A trace begins at a request or a message. Background polling (the async daemon, Wolverine's durability agent,
+    /// the database monitor) would otherwise start a trace of database calls several times a second on an idle node.
+    /// </summary>
+    private sealed class RequestsAndMessages : Sampler
+    {
+        public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
+            new(parameters.Kind is ActivityKind.Server or ActivityKind.Consumer or ActivityKind.Producer
+                ? SamplingDecision.RecordAndSample
+                : SamplingDecision.Drop);
+    }
+
+    /// <summary>The node: Wolverine's id for it (its row in the cluster's node table) and the host it runs on.</summary>
+    private sealed class NodeResource(IServiceProvider services) : IResourceDetector
+    {
+        public Resource Detect() => new(new Dictionary<string, object>
+        {
+            ["service.instance.id"] = services.GetRequiredService<WolverineOptions>().UniqueNodeId.ToString(),
+            ["host.name"] = Environment.MachineName,
+        });
+    }
+}
