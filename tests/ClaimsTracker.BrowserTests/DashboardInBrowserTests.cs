@@ -250,7 +250,8 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         using var verify = new HttpRequestMessage(HttpMethod.Get, "/api/admin/verify");
         verify.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceFixture.AdminKey);
         using var verified = await Service.Api.SendAsync(verify);
-        (await verified.Content.ReadAsStringAsync()).ShouldContain("\"ok\":true");
+        var report = await verified.Content.ReadAsStringAsync();
+        report.Contains("\"ok\":true", StringComparison.Ordinal).ShouldBeTrue(report);
         NoProblems();
     }
 

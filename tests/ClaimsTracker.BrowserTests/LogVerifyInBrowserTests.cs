@@ -26,7 +26,16 @@ public sealed class LogVerifyInBrowserTests(ServiceFixture service, ITestOutputH
         long.Parse(verified.Text.Split(" ")[8], CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(size);
         verified.Text.ShouldContain("signed by claimstracker.local/log (key id ");
 
-        // the tests share the service's store: the event's own data goes back afterwards, so later audits still pass
+        // the tests share the service's store: the event's own data goes back afterwards, so later audits still pass; and the
+        // async projections take it in first (verify waits for them), or a statement document would keep the changed quote
+        using (var audit = new HttpRequestMessage(HttpMethod.Get, "/api/admin/verify"))
+        {
+            audit.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceFixture.AdminKey);
+            using var audited = await Service.Api.SendAsync(audit);
+            var report = await audited.Content.ReadAsStringAsync();
+            report.Contains("\"ok\":true", StringComparison.Ordinal).ShouldBeTrue(report);
+        }
+
         var original = await Sql<string>($"select data::text from claims.mt_events where stream_id = '{id}' and version = 2");
         (string State, string Text) tampered, untouched;
         try

@@ -171,6 +171,7 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
 
         replies.Select(r => (int)r.Status).Order().ToArray().ShouldBe([200, 409], string.Join("\n", replies.Select(r => r.Text)));
         var winner = replies[0].Status == HttpStatusCode.OK ? first : second;
+        await Fixture.LogCaughtUp();
         (await Export()).ShouldBe(winner);
     }
 
@@ -271,6 +272,7 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
             reply.Status.ShouldBe(HttpStatusCode.OK, reply.Text);
         }
 
+        await Fixture.LogCaughtUp();
         return await Export();
     }
 
