@@ -63,6 +63,12 @@ public sealed partial class TelemetryTests(AppFixture fixture) : IntegrationCont
             Value(lag, "claimstracker_projection_lag_events", $"projection=\"{projection}\"").ShouldNotBeNull(lag.Text);
             Value(lag, "claimstracker_projection_lag_time_seconds", $"projection=\"{projection}\"").ShouldNotBeNull(lag.Text);
         }
+
+        // the public log: its size under the latest checkpoint, and a delay for each batch the sequencer signed
+        await Fixture.LogCaughtUp();
+        var logged = await Scrape();
+        Value(logged, "claimstracker_log_tree_size").ShouldBe(5, logged.Text);
+        Delta(before, logged, "claimstracker_log_integration_delay_seconds_count").ShouldBeGreaterThanOrEqualTo(1);
     }
 
     [Fact]

@@ -1,8 +1,22 @@
+using System.Diagnostics.Metrics;
+using ClaimsTracker.Infrastructure;
+
 namespace ClaimsTracker.Audit.PublicLog;
 
 /// <summary>What this node's sequencer last did, for the projections page, health and metrics.</summary>
 public sealed class LogStatus
 {
+    private static readonly Histogram<double> IntegrationDelay = Telemetry.Meter.CreateHistogram(
+        "claimstracker.log.integration.delay", "s", "From the oldest event of a batch being recorded to its signed checkpoint",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.SecondsBuckets });
+
+    // only the node that integrates reports the size: the others would report a size they do not maintain
+    private static readonly ObservableGauge<long> TreeSize = Telemetry.Meter.CreateObservableGauge(
+        "claimstracker.log.tree.size", () => _leading is { IsLeader: true } s ? [new Measurement<long>(s.Size)] : Array.Empty<Measurement<long>>(), "{leaf}",
+        "Leaves under the latest signed checkpoint, on the node that integrates the public log");
+
+    private static LogStatus? _leading;
+
     private readonly object _gate = new();
     private readonly Queue<TimeSpan> _delays = new();
 
@@ -27,7 +41,14 @@ public sealed class LogStatus
 
     public event Action<long, TimeSpan>? BatchIntegrated;
 
-    internal void Leading(bool leading) => IsLeader = leading;
+    internal void Leading(bool leading)
+    {
+        IsLeader = leading;
+        if (leading)
+        {
+            _leading = this;
+        }
+    }
 
     internal void Integrated(long size, DateTimeOffset? signedAt, TimeSpan? delay)
     {
@@ -37,6 +58,7 @@ public sealed class LogStatus
             return;
         }
 
+        IntegrationDelay.Record(d.TotalSeconds);
         lock (_gate)
         {
             _delays.Enqueue(d);
