@@ -11,6 +11,7 @@ string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault
 var connectionString = Arg("--conn");
 var serviceDll = Arg("--service");
 var output = Arg("--out");
+var before = PreviousRun.WriteRatio(args.SkipWhile(a => a != "--previous").Skip(1).FirstOrDefault());
 var plan = quick ? Plan.Quick : Plan.Full;
 var results = new Results(quick ? "quick" : "full", DateTimeOffset.UtcNow);
 var budget = Stopwatch.StartNew();
@@ -133,7 +134,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     Progress.Say($"  {batchRate}");
 
     results.Measures.Add(new("P1", "HTTP statement writes/s, 16 clients ÷ raw INSERT+commit/s, 16 connections", writeRate.Median / insertRate.Median, "≥ 0.6",
-        $"{writeRate} vs {insertRate}"));
+        $"{writeRate} vs {insertRate}; before: {before ?? "no previous BENCHMARKS.md"}", $"insert+commit {insertRate.Median:N0} rows/s"));
     results.Measures.Add(new("P1", "machine CPU per acknowledged write ÷ per raw INSERT+commit row", machineCpu / rawCpuPerRow, "(why)",
         $"a write {machineCpu:0.00} ms ({serviceCpu:0.00} ms in the service process, the rest PostgreSQL and the client); raw insert+commit " +
         $"{rawCpuPerRow:0.000} ms; a no-op GET /health/live {noOpCpu:0.000} ms at {noOp}. At 0.6 of the raw rate a write could use " +
@@ -145,7 +146,8 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     results.Measures.Add(new("P5", $"asOf p50 on a {longEvents:N0}-event claim ÷ plain GET p50", recorded.P(0.5) / plain.P(0.5), "≤ 3",
         $"asOf {recorded.P(0.5):0.00} ms, worldAt {world.P(0.5):0.00} ms ({world.P(0.5) / plain.P(0.5):0.00}×), plain {plain.P(0.5):0.00} ms"));
     results.Measures.Add(new("P2", "statement batches events/s ÷ raw COPY rows/s", batchRate.Median / copyRate.Median, "≥ 0.4",
-        $"{batchRate} vs {copyRate}; {BatchClients} clients, POST /api/claims/{{id}}/statements/batch of {BatchSize:N0}, one transaction each, sealed, with inline projections"));
+        $"{batchRate} vs {copyRate}; {BatchClients} clients, POST /api/claims/{{id}}/statements/batch of {BatchSize:N0}, one transaction each, with inline projections",
+        $"COPY {copyRate.Median:N0} rows/s"));
     results.Measures.Add(new("P7", "service start to first answered request (s)", service.Startup.TotalSeconds, "≤ 1",
         $"dotnet ClaimsTracker.dll, {codegen}; first GET /api/claims (a Wolverine endpoint, on the database); schema applied before by `resources setup` ({service.SchemaSetup.TotalSeconds:0.0} s, not counted), Database:ApplySchemaOnStart=false"));
     results.Measures.Add(new("P7", "resident memory idle (MiB)", idle, "≤ 150", $"under write load {underLoad:N0} MiB"));
@@ -255,7 +257,8 @@ internal sealed record Plan(
         10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(280), TimeSpan.FromSeconds(8));
 }
 
-internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail);
+/// <param name="Baseline">the raw figure of the same run that <paramref name="Value"/> is held to, when it has one</param>
+internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail, string Baseline = "");
 
 internal sealed class Results(string mode, DateTimeOffset at)
 {
@@ -286,10 +289,10 @@ internal sealed class Results(string mode, DateTimeOffset at)
             text.AppendLine($"| {name} | {figure} |");
         }
 
-        text.AppendLine().AppendLine("| | measure | result | goal | detail |").AppendLine("|---|---|---|---|---|");
+        text.AppendLine().AppendLine("| | measure | result | goal | baseline (same run) | detail |").AppendLine("|---|---|---|---|---|---|");
         foreach (var m in Measures)
         {
-            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {m.Detail} |");
+            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {m.Baseline} | {m.Detail} |");
         }
 
         text.AppendLine().AppendLine($"Requests answered with an error during the run: {Errors}.");

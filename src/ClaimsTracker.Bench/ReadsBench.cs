@@ -43,9 +43,11 @@ internal static partial class ReadsBench
             var claims = await Scalar(bulk, "select count(*) from claims.mt_doc_claimsummary");
             Progress.Say($"  {claims:N0} claims; p99 trivial {trivial.P(0.99):0.0} ms, board {board.P(0.99):0.0} ms, list {list.P(0.99):0.0} ms, filtered {filtered.P(0.99):0.0} ms");
             results.Measures.Add(new("P6", $"board p99 ÷ trivial endpoint p99 ({claims:N0} claims, {events:N0} events)", board.P(0.99) / trivial.P(0.99), "≤ 5",
-                $"board {board.P(0.99):0.0} ms (p50 {board.P(0.5):0.0}), trivial {trivial.P(0.99):0.0} ms (GET /health/live), 4 clients, {board.Count:N0} and {trivial.Count:N0} requests"));
+                $"board {board.P(0.99):0.0} ms (p50 {board.P(0.5):0.0}), trivial {trivial.P(0.99):0.0} ms (GET /health/live), 4 clients, {board.Count:N0} and {trivial.Count:N0} requests",
+                $"trivial p99 {trivial.P(0.99):0.0} ms"));
             results.Measures.Add(new("P6", "GET /api/claims p99 ÷ trivial endpoint p99", list.P(0.99) / trivial.P(0.99), "≤ 5",
-                $"list {list.P(0.99):0.0} ms (p50 {list.P(0.5):0.0}), filtered page {filtered.P(0.99):0.0} ms ({filtered.P(0.99) / trivial.P(0.99):0.0}×)"));
+                $"list {list.P(0.99):0.0} ms (p50 {list.P(0.5):0.0}), filtered page {filtered.P(0.99):0.0} ms ({filtered.P(0.99) / trivial.P(0.99):0.0}×)",
+                $"trivial p99 {trivial.P(0.99):0.0} ms"));
             // the sources: the list with every source's track record, and one source's first page of statements, each
             // read for an eighth of the budget after half as long to warm up (short: the rebuild, P4, gets what is left
             // of the run, and the sources' statements already lengthen the seeding and the rebuild)
@@ -82,7 +84,7 @@ internal static partial class ReadsBench
         var rebuild = await Rebuild(serviceDll, bulk, budget, events);
         Progress.Say($"  {rebuild.Detail}");
         results.Measures.Add(new("P4", $"rebuild events/s over {events:N0} events ÷ raw COPY rows/s",
-            rebuild.Rate / copyRate.Median, "≥ 0.3", rebuild.Detail));
+            rebuild.Rate / copyRate.Median, "≥ 0.3", rebuild.Detail, $"COPY {copyRate.Median:N0} rows/s"));
     }
 
     /// <summary>P2: the main store's NDJSON export, POSTed to a service on an empty database.</summary>
@@ -96,7 +98,8 @@ internal static partial class ReadsBench
         var (events, seconds) = await load.Import(export);
         Progress.Say($"  {events:N0} events in {seconds:0.00} s: {events / seconds:N0} events/s");
         results.Measures.Add(new("P2", "bulk import events/s ÷ raw COPY rows/s", events / seconds / copyRate.Median, "≥ 0.4",
-            $"{events:N0} events (the main store's export) in {seconds:0.00} s, {events / seconds:N0} events/s, POST /api/admin/import, sealed, with inline projections"));
+            $"{events:N0} events (the main store's export) in {seconds:0.00} s, {events / seconds:N0} events/s, POST /api/admin/import, with inline projections",
+            $"COPY {copyRate.Median:N0} rows/s"));
     }
 
     /// <param name="Rate">events/s: of the whole rebuild, or when it was stopped, of its slowest projection so far</param>
