@@ -79,13 +79,21 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     Progress.Say($"  {writeRate}; per write {machineCpu:0.00} ms of machine CPU, {serviceCpu:0.00} ms of it in the service");
 
     var half = writeRate.Median / 2;
-    Progress.Say($"P1/P3: paced at {half:N0} writes/s for {plan.Paced.TotalSeconds} s, watching the async timeline projection");
+    Progress.Say($"P1/P3/L1: paced at {half:N0} writes/s for {plan.Paced.TotalSeconds} s, watching the async timeline projection and the log's signed head");
     var lag = new ProjectionLag(connectionString);
+    var integration = new IntegrationDelay(connectionString);
     var watching = lag.Watch();
-    var latency = await load.Paced(writers, half, plan.Paced, lag.Expect);
+    var signing = integration.Watch();
+    var latency = await load.Paced(writers, half, plan.Paced, ack =>
+    {
+        lag.Expect(ack);
+        integration.Expect(ack);
+    });
     await lag.Drain(TimeSpan.FromSeconds(15));
-    await watching;
+    await Task.WhenAll(watching, integration.Finish(signing, TimeSpan.FromSeconds(15)));
     Progress.Say($"  latency p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms; lag p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms ({lag.Lags.Count} samples, {lag.Missed} not seen)");
+    Progress.Say($"  integration delay p50 {integration.Delays.P(0.5):0.0} ms, p99 {integration.Delays.P(0.99):0.0} ms ({integration.Delays.Count} events, {integration.Missed} not seen signed)");
+
 
     Progress.Say($"P5: one claim with {plan.LongStream:N0} events, its statements posted in batches of up to {BatchSize:N0}");
     var longClaim = await load.Register(-1);
@@ -143,6 +151,11 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
         $"p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms at {half:N0} writes/s, {latency.Count:N0} writes"));
     results.Measures.Add(new("P3", "projection lag p99, commit → async timeline updated (ms)", lag.Lags.P(0.99), "≤ 1000",
         $"p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms, {lag.Lags.Count} samples (polled every {ProjectionLag.PollMs} ms), {lag.Missed} not seen in 15 s"));
+    results.Measures.Add(new("L1", "integration delay p99, write acknowledged → in a signed checkpoint (ms)", integration.Delays.P(0.99), "≤ 1000",
+        $"p50 {integration.Delays.P(0.5):0.0} ms, p99 {integration.Delays.P(0.99):0.0} ms, max {integration.Delays.P(1):0.0} ms over the {integration.Delays.Count:N0} events of " +
+        $"the paced writes at {half:N0} writes/s (the checkpoint's signed_at minus the client's answer; {integration.SignedBeforeAnswer:N0} signed before the answer " +
+        $"arrived, counted 0); as the head polled every {IntegrationDelay.PollMs} ms first showed it: p50 {integration.Observed.P(0.5):0.0} ms, " +
+        $"p99 {integration.Observed.P(0.99):0.0} ms; {integration.Missed} not signed within 15 s"));
     results.Measures.Add(new("P5", $"asOf p50 on a {longEvents:N0}-event claim ÷ plain GET p50", recorded.P(0.5) / plain.P(0.5), "≤ 3",
         $"asOf {recorded.P(0.5):0.00} ms, worldAt {world.P(0.5):0.00} ms ({world.P(0.5) / plain.P(0.5):0.00}×), plain {plain.P(0.5):0.00} ms"));
     results.Measures.Add(new("P2", "statement batches events/s ÷ raw COPY rows/s", batchRate.Median / copyRate.Median, "≥ 0.4",
