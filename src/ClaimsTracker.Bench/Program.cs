@@ -94,7 +94,6 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     Progress.Say($"  latency p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms; lag p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms ({lag.Lags.Count} samples, {lag.Missed} not seen)");
     Progress.Say($"  integration delay p50 {integration.Delays.P(0.5):0.0} ms, p99 {integration.Delays.P(0.99):0.0} ms ({integration.Delays.Count} events, {integration.Missed} not seen signed)");
 
-
     Progress.Say($"P5: one claim with {plan.LongStream:N0} events, its statements posted in batches of up to {BatchSize:N0}");
     var longClaim = await load.Register(-1);
     var middle = DateTimeOffset.MinValue;
@@ -260,14 +259,15 @@ internal sealed class ProjectionLag(string connectionString)
 /// <param name="RebuildBudget">the longest the rebuild may take before it is stopped and reported as unfinished</param>
 /// <param name="Total">the run's own bound (ops/bench kills it a little later): the rebuild never runs past it</param>
 /// <param name="ReadsLimit">P6: each endpoint is read <paramref name="Reads"/> times or for this long, whichever ends first</param>
+/// <param name="CatchUpLimit">L2: the longest the sequencer's catch-up over the bulk store is watched, from the service's start</param>
 internal sealed record Plan(
     int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims,
-    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit)
+    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit, TimeSpan CatchUpLimit)
 {
     public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), 50_000, 300, TimeSpan.FromSeconds(10),
-        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(2));
+        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
     public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
-        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(280), TimeSpan.FromSeconds(8));
+        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(310), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60));
 }
 
 /// <param name="Baseline">the raw figure of the same run that <paramref name="Value"/> is held to, when it has one</param>

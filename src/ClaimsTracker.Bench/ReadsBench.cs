@@ -24,6 +24,17 @@ internal static partial class ReadsBench
         var events = await BulkStore.Seed(connectionString, bulk, plan.Claims, plan.EventsPerClaim);
         Progress.Say($"  {events:N0} events copied in {seeding.Elapsed.TotalSeconds:0.0} s");
 
+        Progress.Say($"L2: the service starts on the bulk store with an empty log (at most {plan.CatchUpLimit.TotalSeconds:0} s to integrate it)");
+        var catchUp = await LogBench.CatchUp(serviceDll, bulk, plan.Port + 1, events, plan.CatchUpLimit);
+        Progress.Say($"  {catchUp.Leaves:N0} of {events:N0} leaves signed {catchUp.Seconds:0.0} s after the start: {catchUp.Rate:N0} leaves/s; " +
+            $"service CPU {catchUp.ServiceCpu:0.0} s, machine CPU {catchUp.MachineCpu:0.0} s");
+        results.Measures.Add(new("L2", $"sequencer catch-up over {events:N0} events, service start → all in a signed checkpoint (leaves/s)", catchUp.Rate, "≥ 50,000",
+            (catchUp.Finished ? "" : $"NOT FINISHED: stopped watching at {catchUp.Seconds:0} s, the run's bound; ") +
+            $"{catchUp.Leaves:N0} leaves in {catchUp.Seconds:0.0} s from the process start (its first checkpoint, the empty tree's, {catchUp.FirstCheckpoint:0.0} s after it; " +
+            $"head polled every {LogBench.PollMs} ms); CPU over that time: the service {catchUp.ServiceCpu:0.0} s ({catchUp.ServiceCpu * 1000 / Math.Max(1, catchUp.Leaves) * 1000:0.0} µs a leaf), " +
+            $"the machine's {Environment.ProcessorCount} cores {catchUp.MachineCpu:0.0} s of {catchUp.Seconds * Environment.ProcessorCount:0.0}",
+            $"COPY {copyRate.Median:N0} rows/s ({catchUp.Rate / copyRate.Median:0.00}×)"));
+
         await using (var service = await ServiceProcess.Start(serviceDll, bulk, plan.Port + 1, schemaReady: true))
         {
             Progress.Say($"P6: reads on the bulk store (its service answered {service.Startup.TotalMilliseconds:N0} ms after start)");
@@ -48,6 +59,23 @@ internal static partial class ReadsBench
             results.Measures.Add(new("P6", "GET /api/claims p99 ÷ trivial endpoint p99", list.P(0.99) / trivial.P(0.99), "≤ 5",
                 $"list {list.P(0.99):0.0} ms (p50 {list.P(0.5):0.0}), filtered page {filtered.P(0.99):0.0} ms ({filtered.P(0.99) / trivial.P(0.99):0.0}×)",
                 $"trivial p99 {trivial.P(0.99):0.0} ms"));
+
+            // the trivial endpoint again, right before the proofs: both in the same minute, so a busier machine shows in both
+            var size = await Scalar(bulk, "select coalesce(max(tree_size), 0) from claims.log_state");
+            if (size > 0)
+            {
+                string Proof(int n) => $"/api/audit/log/proof/inclusion?leafIndex={LogBench.Leaf(n, size)}&treeSize={size}";
+                _ = await load.Reads(n => Proof(n + 1_000_000), int.MaxValue, 4, plan.ReadsLimit / 4);
+                var live = await load.Reads("/health/live", plan.Reads, 4, plan.ReadsLimit / 2);
+                var proofs = await load.Reads(Proof, plan.Reads, 4, plan.ReadsLimit / 2);
+                Progress.Say($"L3: inclusion proofs at {size:N0} leaves p99 {proofs.P(0.99):0.0} ms, trivial {live.P(0.99):0.0} ms");
+                results.Measures.Add(new("L3", $"inclusion proof p99 at {size:N0} leaves ÷ trivial endpoint p99", proofs.P(0.99) / live.P(0.99), "≤ 5",
+                    $"GET /api/audit/log/proof/inclusion?leafIndex=<spread over the tree>&treeSize={size}: p99 {proofs.P(0.99):0.0} ms (p50 {proofs.P(0.5):0.0}), " +
+                    $"trivial {live.P(0.99):0.0} ms (p50 {live.P(0.5):0.0}) read just before; 4 clients, {proofs.Count:N0} and {live.Count:N0} requests, " +
+                    $"after {plan.ReadsLimit.TotalSeconds / 4:0} s of proofs of other leaves",
+                    $"trivial p99 {live.P(0.99):0.0} ms"));
+            }
+
             // the sources: the list with every source's track record, and one source's first page of statements, each
             // read for an eighth of the budget after half as long to warm up (short: the rebuild, P4, gets what is left
             // of the run, and the sources' statements already lengthen the seeding and the rebuild)
