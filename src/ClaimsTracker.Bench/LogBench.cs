@@ -6,7 +6,7 @@ namespace ClaimsTracker.Bench;
 /// <summary>The sequencer catching up over a store whose events it has never integrated.</summary>
 /// <param name="Leaves">the log's size when the run stopped watching: every event when <paramref name="Finished"/></param>
 /// <param name="Seconds">from the service's process start to the poll that saw that size signed</param>
-/// <param name="FirstCheckpoint">from the process start to the first checkpoint seen (the empty tree's): the start-up</param>
+/// <param name="FirstCheckpoint">from the process start to the first checkpoint seen (the empty tree's, unless the first batch came before the first poll)</param>
 /// <param name="ServiceCpu">CPU seconds of the service process over the same time, start-up included</param>
 /// <param name="MachineCpu">CPU seconds of the whole machine (PostgreSQL, the bench and anything else running) over it</param>
 internal sealed record CatchUp(bool Finished, long Leaves, long Events, double Seconds, double FirstCheckpoint, double ServiceCpu, double MachineCpu)
