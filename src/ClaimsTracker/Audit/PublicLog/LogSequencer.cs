@@ -183,8 +183,11 @@ public sealed class LogSequencer(
     {
         if (_gap is not { } gap || gap.From != from)
         {
+            // read as DateTimeOffset: ExecuteScalar gives a timestamptz as a DateTime, which the cast refused
             await using var clock = new NpgsqlCommand("select clock_timestamp()", connection);
-            _gap = new Gap(from, (DateTimeOffset)(await clock.ExecuteScalarAsync(ct))!, Stopwatch.GetTimestamp());
+            await using var reader = await clock.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            _gap = new Gap(from, reader.GetFieldValue<DateTimeOffset>(0), Stopwatch.GetTimestamp());
             return false;
         }
 
