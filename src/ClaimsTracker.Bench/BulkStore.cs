@@ -30,8 +30,8 @@ public static class BulkStore
     /// <paramref name="eventsPerClaim"/> events by binary COPY into Marten's own tables, mt_streams and mt_events.
     /// The rows are copies of events the service itself wrote in the main database (its claim_registered and
     /// statement_recorded rows: JSON, .NET type, headers and actor exactly as Marten stores them) given new ids, so
-    /// the projections fold them like any other. They carry no audit seals: the seals are checked by verify, never
-    /// read by a projection or a rebuild. Returns the events written.
+    /// the projections fold them like any other. They are not in the public log: the service's sequencer integrates
+    /// them when it first starts on the store, as it would an existing store's (L2). Returns the events written.
     /// </summary>
     public static async Task<long> Seed(string templateConnection, string target, int claims, int eventsPerClaim)
     {

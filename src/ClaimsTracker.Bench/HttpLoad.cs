@@ -145,17 +145,23 @@ public sealed class HttpLoad(Uri address) : IDisposable
     /// Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients, or of those
     /// answered within <paramref name="limit"/> when one is given.
     /// </summary>
-    public async Task<Latencies> Reads(string path, int requests, int clients, TimeSpan? limit = null)
+    public Task<Latencies> Reads(string path, int requests, int clients, TimeSpan? limit = null) =>
+        Reads(_ => path, requests, clients, limit);
+
+    /// <summary>The same, the path of each request made from its number (0, 1, ...).</summary>
+    public async Task<Latencies> Reads(Func<int, string> path, int requests, int clients, TimeSpan? limit = null)
     {
         var latencies = new Latencies();
         var next = -1;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
-            while (Interlocked.Increment(ref next) < requests && (limit is null || clock.Elapsed < limit))
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < requests && (limit is null || clock.Elapsed < limit))
             {
+                var uri = path(n);
                 var started = Stopwatch.GetTimestamp();
-                using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+                using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseContentRead);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (!response.IsSuccessStatusCode)
                 {

@@ -11,6 +11,7 @@ string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault
 var connectionString = Arg("--conn");
 var serviceDll = Arg("--service");
 var output = Arg("--out");
+var before = PreviousRun.WriteRatio(args.SkipWhile(a => a != "--previous").Skip(1).FirstOrDefault());
 var plan = quick ? Plan.Quick : Plan.Full;
 var results = new Results(quick ? "quick" : "full", DateTimeOffset.UtcNow);
 var budget = Stopwatch.StartNew();
@@ -78,13 +79,20 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     Progress.Say($"  {writeRate}; per write {machineCpu:0.00} ms of machine CPU, {serviceCpu:0.00} ms of it in the service");
 
     var half = writeRate.Median / 2;
-    Progress.Say($"P1/P3: paced at {half:N0} writes/s for {plan.Paced.TotalSeconds} s, watching the async timeline projection");
+    Progress.Say($"P1/P3/L1: paced at {half:N0} writes/s for {plan.Paced.TotalSeconds} s, watching the async timeline projection and the log's signed head");
     var lag = new ProjectionLag(connectionString);
+    var integration = new IntegrationDelay(connectionString);
     var watching = lag.Watch();
-    var latency = await load.Paced(writers, half, plan.Paced, lag.Expect);
+    var signing = integration.Watch();
+    var latency = await load.Paced(writers, half, plan.Paced, ack =>
+    {
+        lag.Expect(ack);
+        integration.Expect(ack);
+    });
     await lag.Drain(TimeSpan.FromSeconds(15));
-    await watching;
+    await Task.WhenAll(watching, integration.Finish(signing, TimeSpan.FromSeconds(15)));
     Progress.Say($"  latency p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms; lag p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms ({lag.Lags.Count} samples, {lag.Missed} not seen)");
+    Progress.Say($"  integration delay p50 {integration.Delays.P(0.5):0.0} ms, p99 {integration.Delays.P(0.99):0.0} ms ({integration.Delays.Count} events, {integration.Missed} not seen signed)");
 
     Progress.Say($"P5: one claim with {plan.LongStream:N0} events, its statements posted in batches of up to {BatchSize:N0}");
     var longClaim = await load.Register(-1);
@@ -133,7 +141,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     Progress.Say($"  {batchRate}");
 
     results.Measures.Add(new("P1", "HTTP statement writes/s, 16 clients ÷ raw INSERT+commit/s, 16 connections", writeRate.Median / insertRate.Median, "≥ 0.6",
-        $"{writeRate} vs {insertRate}"));
+        $"{writeRate} vs {insertRate}; before: {before ?? "no previous BENCHMARKS.md"}", $"insert+commit {insertRate.Median:N0} rows/s"));
     results.Measures.Add(new("P1", "machine CPU per acknowledged write ÷ per raw INSERT+commit row", machineCpu / rawCpuPerRow, "(why)",
         $"a write {machineCpu:0.00} ms ({serviceCpu:0.00} ms in the service process, the rest PostgreSQL and the client); raw insert+commit " +
         $"{rawCpuPerRow:0.000} ms; a no-op GET /health/live {noOpCpu:0.000} ms at {noOp}. At 0.6 of the raw rate a write could use " +
@@ -142,10 +150,16 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
         $"p50 {latency.P(0.5):0.0} ms, p99 {latency.P(0.99):0.0} ms at {half:N0} writes/s, {latency.Count:N0} writes"));
     results.Measures.Add(new("P3", "projection lag p99, commit → async timeline updated (ms)", lag.Lags.P(0.99), "≤ 1000",
         $"p50 {lag.Lags.P(0.5):0.0} ms, p99 {lag.Lags.P(0.99):0.0} ms, {lag.Lags.Count} samples (polled every {ProjectionLag.PollMs} ms), {lag.Missed} not seen in 15 s"));
+    results.Measures.Add(new("L1", "integration delay p99, write acknowledged → in a signed checkpoint (ms)", integration.Delays.P(0.99), "≤ 1000",
+        $"p50 {integration.Delays.P(0.5):0.0} ms, p99 {integration.Delays.P(0.99):0.0} ms, max {integration.Delays.P(1):0.0} ms over the {integration.Delays.Count:N0} events of " +
+        $"the paced writes at {half:N0} writes/s (the checkpoint's signed_at minus the client's answer; {integration.SignedBeforeAnswer:N0} signed before the answer " +
+        $"arrived, counted 0); as the head polled every {IntegrationDelay.PollMs} ms first showed it: p50 {integration.Observed.P(0.5):0.0} ms, " +
+        $"p99 {integration.Observed.P(0.99):0.0} ms; {integration.Missed} not signed within 15 s"));
     results.Measures.Add(new("P5", $"asOf p50 on a {longEvents:N0}-event claim ÷ plain GET p50", recorded.P(0.5) / plain.P(0.5), "≤ 3",
         $"asOf {recorded.P(0.5):0.00} ms, worldAt {world.P(0.5):0.00} ms ({world.P(0.5) / plain.P(0.5):0.00}×), plain {plain.P(0.5):0.00} ms"));
     results.Measures.Add(new("P2", "statement batches events/s ÷ raw COPY rows/s", batchRate.Median / copyRate.Median, "≥ 0.4",
-        $"{batchRate} vs {copyRate}; {BatchClients} clients, POST /api/claims/{{id}}/statements/batch of {BatchSize:N0}, one transaction each, sealed, with inline projections"));
+        $"{batchRate} vs {copyRate}; {BatchClients} clients, POST /api/claims/{{id}}/statements/batch of {BatchSize:N0}, one transaction each, with inline projections",
+        $"COPY {copyRate.Median:N0} rows/s"));
     results.Measures.Add(new("P7", "service start to first answered request (s)", service.Startup.TotalSeconds, "≤ 1",
         $"dotnet ClaimsTracker.dll, {codegen}; first GET /api/claims (a Wolverine endpoint, on the database); schema applied before by `resources setup` ({service.SchemaSetup.TotalSeconds:0.0} s, not counted), Database:ApplySchemaOnStart=false"));
     results.Measures.Add(new("P7", "resident memory idle (MiB)", idle, "≤ 150", $"under write load {underLoad:N0} MiB"));
@@ -246,17 +260,19 @@ internal sealed class ProjectionLag(string connectionString)
 /// <param name="RebuildBudget">the longest the rebuild may take before it is stopped and reported as unfinished</param>
 /// <param name="Total">the run's own bound (ops/bench kills it a little later): the rebuild never runs past it</param>
 /// <param name="ReadsLimit">P6: each endpoint is read <paramref name="Reads"/> times or for this long, whichever ends first</param>
+/// <param name="CatchUpLimit">L2: the longest the sequencer's catch-up over the bulk store is watched, from the service's start</param>
 internal sealed record Plan(
     int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims,
-    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit)
+    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit, TimeSpan CatchUpLimit)
 {
     public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), 50_000, 300, TimeSpan.FromSeconds(10),
-        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(2));
+        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
     public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
-        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(280), TimeSpan.FromSeconds(8));
+        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(310), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60));
 }
 
-internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail);
+/// <param name="Baseline">the raw figure of the same run that <paramref name="Value"/> is held to, when it has one</param>
+internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail, string Baseline = "");
 
 internal sealed class Results(string mode, DateTimeOffset at)
 {
@@ -287,10 +303,10 @@ internal sealed class Results(string mode, DateTimeOffset at)
             text.AppendLine($"| {name} | {figure} |");
         }
 
-        text.AppendLine().AppendLine("| | measure | result | goal | detail |").AppendLine("|---|---|---|---|---|");
+        text.AppendLine().AppendLine("| | measure | result | goal | baseline (same run) | detail |").AppendLine("|---|---|---|---|---|---|");
         foreach (var m in Measures)
         {
-            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {m.Detail} |");
+            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {m.Baseline} | {m.Detail} |");
         }
 
         text.AppendLine().AppendLine($"Requests answered with an error during the run: {Errors}.");

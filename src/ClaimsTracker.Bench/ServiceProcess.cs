@@ -11,15 +11,19 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly Process _process;
 
-    private ServiceProcess(Process process, Uri address, TimeSpan startup, TimeSpan schemaSetup)
+    private ServiceProcess(Process process, Uri address, long startedTicks, TimeSpan startup, TimeSpan schemaSetup)
     {
         _process = process;
         Address = address;
+        StartedTicks = startedTicks;
         Startup = startup;
         SchemaSetup = schemaSetup;
     }
 
     public Uri Address { get; }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp of the process start, for measures that count from it.</summary>
+    public long StartedTicks { get; }
 
     /// <summary>From process start to the first answered request of the API (GET /api/claims, a Wolverine endpoint).</summary>
     public TimeSpan Startup { get; }
@@ -60,6 +64,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
+        var startedTicks = Stopwatch.GetTimestamp();
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, line) =>
@@ -85,7 +90,7 @@ public sealed class ServiceProcess : IAsyncDisposable
                 // not /health: ASP.NET answers it before Wolverine has generated (or loaded) any endpoint's code
                 if ((await probe.GetAsync(new Uri(address, "/api/claims?pageSize=1"))).StatusCode == HttpStatusCode.OK)
                 {
-                    return new ServiceProcess(process, address, clock.Elapsed, schemaSetup);
+                    return new ServiceProcess(process, address, startedTicks, clock.Elapsed, schemaSetup);
                 }
             }
             catch (HttpRequestException)

@@ -127,8 +127,14 @@ public sealed class LogReader(IDocumentStore store)
         return leaves;
     }
 
+    /// <summary>
+    /// Keeps each tile it reads: a proof asks for some 30 nodes from about 5 tiles, and the right edge's tiles are
+    /// partial, which the shared cache does not keep. Their hashes below the tree's size never change.
+    /// </summary>
     private sealed class TileHashes(LogReader log, NpgsqlConnection connection, long size) : IHashReader
     {
+        private readonly Dictionary<(int, long), byte[]?> _read = [];
+
         public async ValueTask<byte[]> Node(int level, long index, CancellationToken ct)
         {
             if ((index + 1) << level > size)
@@ -139,7 +145,13 @@ public sealed class LogReader(IDocumentStore store)
             var tileLevel = level / TilePath.Height;
             var span = 1 << (level % TilePath.Height);
             var first = index * span;
-            var tile = await log.Tile(connection, tileLevel, first / TilePath.Width, ct);
+            var key = (tileLevel, first / TilePath.Width);
+            if (!_read.TryGetValue(key, out var tile))
+            {
+                tile = await log.Tile(connection, key.Item1, key.Item2, ct);
+                _read[key] = tile;
+            }
+
             var offset = (int)(first % TilePath.Width);
             if (tile is null || tile.Length < (offset + span) * 32)
             {

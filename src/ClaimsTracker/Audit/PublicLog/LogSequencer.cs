@@ -206,6 +206,7 @@ public sealed class LogSequencer(
     {
         if (_gap is not { } gap || gap.From != from)
         {
+            // read as DateTimeOffset: ExecuteScalar gives a timestamptz as a DateTime, which the cast refused
             await using var clock = new NpgsqlCommand("select clock_timestamp()", connection);
             _gap = new Gap(from, (DateTime)(await clock.ExecuteScalarAsync(ct))!, Stopwatch.GetTimestamp());
             return false;

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+
+namespace ClaimsTracker.Bench;
+
+/// <summary>
+/// The committed BENCHMARKS.md that this run replaces: its P1 figure is the "before" of the next one, so a change to
+/// the write path shows in one row as before and after.
+/// </summary>
+internal static partial class PreviousRun
+{
+    /// <summary>"0.01 (192 writes/s vs 14,449 rows/s, `ops/bench` of 2026-11-27 11:54 UTC)", or null when there is no such row.</summary>
+    public static string? WriteRatio(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var lines = File.ReadAllLines(path);
+        var at = lines.Select(l => RunAt().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value ?? "an earlier run";
+        var row = lines.FirstOrDefault(l => l.StartsWith("| P1 | HTTP statement writes/s", StringComparison.Ordinal));
+        var cells = row?.Split('|').Select(c => c.Trim()).ToArray();
+        if (cells is not { Length: >= 6 })
+        {
+            return null;
+        }
+
+        // the detail is the last cell, whichever columns the previous run's table had
+        var figures = Figures().Match(cells[^2]);
+        return figures.Success
+            ? $"{cells[3]} ({figures.Groups[1].Value} writes/s vs {figures.Groups[2].Value} rows/s, `ops/bench` of {at})"
+            : $"{cells[3]} (`ops/bench` of {at})";
+    }
+
+    [GeneratedRegex(@"^`ops/bench[^`]*` on (\d{4}-\d\d-\d\d \d\d:\d\d UTC)")]
+    private static partial Regex RunAt();
+
+    [GeneratedRegex(@"^([\d,.]+) writes/s.*? vs ([\d,.]+) rows/s")]
+    private static partial Regex Figures();
+}
