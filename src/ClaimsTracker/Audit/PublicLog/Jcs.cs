@@ -9,7 +9,7 @@ namespace ClaimsTracker.Audit.PublicLog;
 /// string escapes, numbers as ECMAScript prints them, no whitespace; the result in UTF-8.</summary>
 public static class Jcs
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static byte[] Canonicalize(JsonNode? node)
     {
@@ -42,7 +42,7 @@ public static class Jcs
         }
     }
 
-    private static void Write(JsonElement element, StringBuilder output)
+    internal static void Write(JsonElement element, StringBuilder output)
     {
         switch (element.ValueKind)
         {
@@ -90,7 +90,7 @@ public static class Jcs
         }
     }
 
-    private static void WriteString(string value, StringBuilder output)
+    internal static void WriteString(string value, StringBuilder output)
     {
         output.Append('"');
         foreach (var c in value)

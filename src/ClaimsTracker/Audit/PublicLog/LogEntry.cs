@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClaimsTracker.Infrastructure;
@@ -56,9 +58,69 @@ public static class LogEntry
         };
     }
 
-    public static byte[] Bytes(StoredEvent e) => Jcs.Canonicalize(Object(e));
+    /// <summary>
+    /// The JCS bytes of <see cref="Object"/> in one pass: the envelope's members written in their canonical order, the
+    /// stored data parsed once. The sequencer hashes every event with it.
+    /// </summary>
+    public static byte[] Bytes(StoredEvent e)
+    {
+        using var data = JsonDocument.Parse(e.DataJson);
+        var text = new StringBuilder(e.DataJson.Length + 512);
+        text.Append("{\"actor\":");
+        Text(e.Actor, text);
+        text.Append(",\"causationId\":");
+        Text(e.CausationId, text);
+        text.Append(",\"claimId\":");
+        Jcs.WriteString(e.StreamId.ToString(), text);
+        text.Append(",\"correlationId\":");
+        Text(e.CorrelationId, text);
+        text.Append(",\"data\":");
+        Jcs.Write(data.RootElement, text);
+        text.Append(",\"idempotencyKey\":");
+        Text(e.IdempotencyKey, text);
+        text.Append(",\"recordedAt\":");
+        Jcs.WriteString(Json.Stored(e.RecordedAt.ToUniversalTime()).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture), text);
+        text.Append(",\"type\":");
+        Jcs.WriteString(e.Type, text);
+        text.Append(",\"version\":").Append(e.Version.ToString(CultureInfo.InvariantCulture));
+        text.Append(",\"worldAt\":");
+        Text(WorldAt(e.Type, data.RootElement), text);
+        text.Append('}');
+        return Jcs.StrictUtf8.GetBytes(text.ToString());
+    }
 
     public static byte[] LeafHash(StoredEvent e) => Merkle.LeafHash(Bytes(e));
+
+    private static void Text(string? value, StringBuilder text)
+    {
+        if (value is null)
+        {
+            text.Append("null");
+        }
+        else
+        {
+            Jcs.WriteString(value, text);
+        }
+    }
+
+    private static string? WorldAt(string type, JsonElement data)
+    {
+        if (!WorldTimePaths.TryGetValue(type, out var path))
+        {
+            return null;
+        }
+
+        var node = data;
+        foreach (var name in path)
+        {
+            if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(name, out node))
+            {
+                return null;
+            }
+        }
+
+        return node.ValueKind == JsonValueKind.String ? node.GetString() : null;
+    }
 
     private static JsonNode? WorldAt(string type, JsonNode? data)
     {
