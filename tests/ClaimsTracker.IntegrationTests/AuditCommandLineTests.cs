@@ -32,7 +32,33 @@ public sealed class AuditCommandLineTests(AppFixture fixture) : IntegrationConte
         tampered.Output.ShouldContain($"altered: stream {id} version 2");
     }
 
-    private async Task<(int ExitCode, string Output)> Verify()
+    [Fact]
+    public async Task the_outsiders_verifier_runs_with_no_database_and_no_settings_and_makes_keys()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
+        await Fixture.LogCaughtUp();
+        var folder = Directory.CreateTempSubdirectory("claims-cli-").FullName;
+        var (log, checkpoint) = (Path.Combine(folder, "log.ndjson"), Path.Combine(folder, "checkpoint.txt"));
+        await File.WriteAllTextAsync(log, await Api.Http.GetStringAsync("/api/audit/events.ndjson"));
+        await File.WriteAllTextAsync(checkpoint, await Api.Http.GetStringAsync("/log/checkpoint"));
+        var key = await Api.Http.GetStringAsync("/api/audit/log/key");
+
+        var verified = await Run(withSettings: false, "audit", "verify-log", "--log", log, "--key", key, "--checkpoint", checkpoint);
+        var made = await Run(withSettings: false, "audit", "new-key", "--name", "example.org/log");
+        var usage = await Run(withSettings: false, "audit", "verify-log", "--log");
+
+        verified.ExitCode.ShouldBe(0, verified.Output);
+        verified.Output.ShouldStartWith("verify-log: OK: 2 leaves");
+        made.ExitCode.ShouldBe(0, made.Output);
+        Audit.PublicLog.NoteSigner.FromPrivateKey(made.Output.Trim()).Name.ShouldBe("example.org/log");
+        usage.ExitCode.ShouldBe(2, usage.Output);
+        usage.Output.ShouldContain("usage: ClaimsTracker audit verify-log");
+    }
+
+    private Task<(int ExitCode, string Output)> Verify() => Run(withSettings: true, "verify");
+
+    private async Task<(int ExitCode, string Output)> Run(bool withSettings, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -40,8 +66,12 @@ public sealed class AuditCommandLineTests(AppFixture fixture) : IntegrationConte
             WorkingDirectory = Path.GetDirectoryName(ServiceAssembly)!,
         };
         info.ArgumentList.Add(ServiceAssembly);
-        info.ArgumentList.Add("verify");
-        foreach (var (key, value) in AppFixture.Settings(Fixture.ConnectionString))
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in withSettings ? AppFixture.Settings(Fixture.ConnectionString) : new Dictionary<string, string?>())
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

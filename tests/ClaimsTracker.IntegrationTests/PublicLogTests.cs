@@ -26,6 +26,31 @@ public sealed class PublicLogTests(AppFixture fixture) : IntegrationContext(fixt
     }
 
     [Fact]
+    public async Task a_store_with_events_and_no_log_yet_is_integrated_from_its_first_event_into_the_same_tree()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
+        await Api.StatementFrom(await Api.RegisteredClaim(), "KCNA", "North Korea", "denies");
+        await Fixture.LogCaughtUp();
+        var (before, _) = await Checkpoint();
+
+        // as at the first start of this build on a store the sealing builds wrote: events, and no log tables' rows
+        await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var truncate = new NpgsqlCommand("truncate claims.log_state, claims.log_tiles, claims.log_runs", connection);
+            await truncate.ExecuteNonQueryAsync();
+        }
+
+        await Fixture.LogCaughtUp();
+        var (after, _) = await Checkpoint();
+
+        after.Size.ShouldBe(4);
+        after.Root.ShouldBe(before.Root);
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
+    }
+
+    [Fact]
     public async Task readiness_reports_the_sequencer_and_the_size_it_has_signed()
     {
         await Api.RegisteredClaim();
