@@ -51,6 +51,28 @@ public sealed class PublicLogTests(AppFixture fixture) : IntegrationContext(fixt
     }
 
     [Fact]
+    public async Task a_tile_changed_in_the_store_is_found_by_verify_though_proofs_have_kept_a_copy()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Peskov", "Russia", "confirms");
+        await Fixture.LogCaughtUp();
+        (await Api.Get("/api/audit/log/proof/inclusion?leafIndex=0&treeSize=2")).Status.ShouldBe(HttpStatusCode.OK);
+
+        await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var corrupt = new NpgsqlCommand(
+                "update claims.log_tiles set hashes = overlay(hashes placing decode(repeat('00', 32), 'hex') from 1 for 32) where level = 0 and idx = 0",
+                connection);
+            (await corrupt.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        var report = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        report.Field("ok").ShouldBe("false", report.Text);
+        report.Json["log"]!.AsArray().Select(f => f!["kind"]!.ToString()).ShouldContain("tiles", report.Text);
+    }
+
+    [Fact]
     public async Task readiness_reports_the_sequencer_and_the_size_it_has_signed()
     {
         await Api.RegisteredClaim();

@@ -72,7 +72,7 @@ public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys k
                 var tileIndex = leaf / TilePath.Width;
                 if (!tiles.TryGetValue(tileIndex, out var tile))
                 {
-                    tiles[tileIndex] = tile = await log.Tile(connection, 0, tileIndex, ct);
+                    tiles[tileIndex] = tile = await log.Tile(connection, 0, tileIndex, ct, atLeast: int.MaxValue);   // the stored row, never a kept copy
                 }
 
                 var offset = (int)(leaf % TilePath.Width) * 32;

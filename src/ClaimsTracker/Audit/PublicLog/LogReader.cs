@@ -16,9 +16,9 @@ public sealed record LogLeaf(long Leaf, long Sequence, StoredEvent? Event);
 /// <summary>Reads of the log's tables for proofs, tiles and leaf numbers: each costs O(log n) rows at most.</summary>
 public sealed class LogReader(IDocumentStore store)
 {
-    private const int CachedTiles = 8192;   // full tiles never change: 8 KiB each, 64 MiB at most
+    private const int CachedTiles = 8192;   // 8 KiB each at most: 64 MiB
     private readonly LogTables _tables = LogTables.Of(store.Options);
-    private readonly ConcurrentDictionary<(int, long), byte[]> _fullTiles = new();
+    private readonly ConcurrentDictionary<(int, long), byte[]> _tiles = new();
 
     public LogTables Tables => _tables;
 
@@ -33,7 +33,7 @@ public sealed class LogReader(IDocumentStore store)
             : LogHead.Empty;
         if (head.Size < Interlocked.Exchange(ref _largestSize, head.Size))
         {
-            _fullTiles.Clear();   // a log never shrinks unless its store was emptied and started again
+            _tiles.Clear();   // a log never shrinks unless its store was emptied and started again
         }
 
         return head;
@@ -41,12 +41,15 @@ public sealed class LogReader(IDocumentStore store)
 
     private long _largestSize;
 
-    /// <summary>The stored hashes of a tile (32 bytes each), full or as far as the log has grown; null when absent.</summary>
-    public async Task<byte[]?> Tile(NpgsqlConnection connection, int level, long index, CancellationToken ct)
+    /// <summary>
+    /// The stored hashes of a tile (32 bytes each), full or as far as the log has grown; null when absent. With
+    /// <paramref name="atLeast"/> bytes asked for, a kept copy that long serves: tiles only ever grow at their end.
+    /// </summary>
+    public async Task<byte[]?> Tile(NpgsqlConnection connection, int level, long index, CancellationToken ct, int atLeast = TilePath.Width * 32)
     {
-        if (_fullTiles.TryGetValue((level, index), out var cached))
+        if (_tiles.TryGetValue((level, index), out var kept) && kept.Length >= atLeast)
         {
-            return cached;
+            return kept;
         }
 
         await using var command = new NpgsqlCommand($"select hashes from {_tables.Tiles} where level = $1 and idx = $2", connection)
@@ -58,16 +61,12 @@ public sealed class LogReader(IDocumentStore store)
             return null;
         }
 
-        if (hashes.Length == TilePath.Width * 32)
+        if (_tiles.Count >= CachedTiles)
         {
-            if (_fullTiles.Count >= CachedTiles)
-            {
-                _fullTiles.Clear();
-            }
-
-            _fullTiles[(level, index)] = hashes;
+            _tiles.Clear();
         }
 
+        _tiles.AddOrUpdate((level, index), hashes, (_, other) => other.Length >= hashes.Length ? other : hashes);
         return hashes;
     }
 
@@ -148,7 +147,9 @@ public sealed class LogReader(IDocumentStore store)
             var key = (tileLevel, first / TilePath.Width);
             if (!_read.TryGetValue(key, out var tile))
             {
-                tile = await log.Tile(connection, key.Item1, key.Item2, ct);
+                // the tile as wide as this tree has it: any kept copy at least that wide serves
+                var width = Math.Min(TilePath.Width, (size >> (TilePath.Height * tileLevel)) - key.Item2 * TilePath.Width);
+                tile = await log.Tile(connection, key.Item1, key.Item2, ct, atLeast: (int)width * 32);
                 _read[key] = tile;
             }
 
