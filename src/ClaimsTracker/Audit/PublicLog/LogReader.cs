@@ -20,6 +20,10 @@ public sealed class LogReader(IDocumentStore store)
     private readonly LogTables _tables = LogTables.Of(store.Options);
     private readonly ConcurrentDictionary<(int, long), byte[]> _tiles = new();
 
+    // complete subtrees never change: the costly ones (16 to 128 tile entries hashed) are kept once computed
+    private const int KeptNodes = 65_536;
+    private readonly ConcurrentDictionary<(int, long), byte[]> _nodes = new();
+
     public LogTables Tables => _tables;
 
     public async Task<LogHead> Head(NpgsqlConnection connection, CancellationToken ct)
@@ -34,6 +38,7 @@ public sealed class LogReader(IDocumentStore store)
         if (head.Size < Interlocked.Exchange(ref _largestSize, head.Size))
         {
             _tiles.Clear();   // a log never shrinks unless its store was emptied and started again
+            _nodes.Clear();
         }
 
         return head;
@@ -143,6 +148,12 @@ public sealed class LogReader(IDocumentStore store)
 
             var tileLevel = level / TilePath.Height;
             var span = 1 << (level % TilePath.Height);
+            var costly = span >= 16;
+            if (costly && log._nodes.TryGetValue((level, index), out var kept))
+            {
+                return kept;
+            }
+
             var first = index * span;
             var key = (tileLevel, first / TilePath.Width);
             if (!_read.TryGetValue(key, out var tile))
@@ -159,7 +170,18 @@ public sealed class LogReader(IDocumentStore store)
                 throw new InvalidOperationException($"tile {tileLevel}/{first / TilePath.Width} lacks node {level}/{index}");
             }
 
-            return TilePath.NodeFromTile(tile, offset, span);
+            var node = TilePath.NodeFromTile(tile, offset, span);
+            if (costly)
+            {
+                if (log._nodes.Count >= KeptNodes)
+                {
+                    log._nodes.Clear();
+                }
+
+                log._nodes[(level, index)] = node;
+            }
+
+            return node;
         }
     }
 }
