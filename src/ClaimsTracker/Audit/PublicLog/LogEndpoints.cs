@@ -92,12 +92,13 @@ public static class LogEndpoints
     [Tags("Public log")]
     [EndpointSummary("RFC 9162 inclusion proof of a leaf in the tree of a given size")]
     [ProducesResponseType<InclusionProof>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Inclusion(long? leafIndex, long? treeSize, LogReader log, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Inclusion(
+        long? leafIndex, long? treeSize, LogReader log, LogStatus status, IQuerySession session, CancellationToken ct)
     {
-        var head = await log.Head(session.Connection, ct);
+        var size = await LatestSize(log, status, session, ct);
         var errors = new Validation();
-        Within(errors, "treeSize", treeSize, 1, head.Size, $"a tree size from 1 to the latest checkpoint's ({head.Size})");
-        Within(errors, "leafIndex", leafIndex, 0, (treeSize ?? head.Size) - 1, "a leaf index below treeSize");
+        Within(errors, "treeSize", treeSize, 1, size, $"a tree size from 1 to the latest checkpoint's ({size})");
+        Within(errors, "leafIndex", leafIndex, 0, (treeSize ?? size) - 1, "a leaf index below treeSize");
         if (!errors.IsValid)
         {
             return errors.Result().ToResult();
@@ -136,12 +137,13 @@ public static class LogEndpoints
     [Tags("Public log")]
     [EndpointSummary("RFC 9162 consistency proof between two tree sizes")]
     [ProducesResponseType<ConsistencyProof>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Consistency(long? from, long? to, LogReader log, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Consistency(
+        long? from, long? to, LogReader log, LogStatus status, IQuerySession session, CancellationToken ct)
     {
-        var head = await log.Head(session.Connection, ct);
+        var size = await LatestSize(log, status, session, ct);
         var errors = new Validation();
-        Within(errors, "to", to, 1, head.Size, $"a tree size from 1 to the latest checkpoint's ({head.Size})");
-        Within(errors, "from", from, 1, to ?? head.Size, "a tree size from 1 to 'to'");
+        Within(errors, "to", to, 1, size, $"a tree size from 1 to the latest checkpoint's ({size})");
+        Within(errors, "from", from, 1, to ?? size, "a tree size from 1 to 'to'");
         if (!errors.IsValid)
         {
             return errors.Result().ToResult();
@@ -152,6 +154,10 @@ public static class LogEndpoints
         return Results.Ok(new ConsistencyProof(from.Value, to.Value, B64(await Merkle.Root(from.Value, nodes, ct)),
             B64(await Merkle.Root(to.Value, nodes, ct)), proof.Select(B64).ToList()));
     }
+
+    /// <summary>The node that signs knows its latest size without asking the database; the others read the head.</summary>
+    private static async Task<long> LatestSize(LogReader log, LogStatus status, IQuerySession session, CancellationToken ct) =>
+        status.IsLeader ? status.Size : (await log.Head(session.Connection, ct)).Size;
 
     private static void Within(Validation errors, string field, long? value, long min, long max, string expected)
     {

@@ -75,6 +75,7 @@ public sealed class LogSequencer(
             }
             catch (HeadMovedException e)
             {
+                status.Leading(false);
                 logger.LogInformation("The log's sequencer reloads: {Reason}", e.Message);
             }
             catch (Exception e)
