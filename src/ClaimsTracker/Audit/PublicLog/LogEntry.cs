@@ -40,27 +40,12 @@ public static class LogEntry
         ["claim_retracted"] = ["retractedAt"],
     };
 
-    public static JsonObject Object(StoredEvent e)
-    {
-        var data = JsonNode.Parse(e.DataJson);
-        return new JsonObject
-        {
-            ["claimId"] = e.StreamId.ToString(),
-            ["version"] = e.Version,
-            ["type"] = e.Type,
-            ["data"] = data,
-            ["recordedAt"] = JsonSerializer.SerializeToNode(Json.Stored(e.RecordedAt.ToUniversalTime()), Json.Options),
-            ["worldAt"] = WorldAt(e.Type, data)?.DeepClone(),
-            ["actor"] = e.Actor,
-            ["correlationId"] = e.CorrelationId,
-            ["causationId"] = e.CausationId,
-            ["idempotencyKey"] = e.IdempotencyKey,
-        };
-    }
+    /// <summary>The entry as exports carry it: the object whose JCS bytes are <see cref="Bytes"/>.</summary>
+    public static JsonObject Object(StoredEvent e) => JsonNode.Parse(Bytes(e))!.AsObject();
 
     /// <summary>
-    /// The JCS bytes of <see cref="Object"/> in one pass: the envelope's members written in their canonical order, the
-    /// stored data parsed once. The sequencer hashes every event with it.
+    /// The entry's JCS bytes in one pass: the envelope's members written in their canonical order, the stored data
+    /// parsed once. The sequencer hashes every event with it.
     /// </summary>
     public static byte[] Bytes(StoredEvent e)
     {
@@ -120,21 +105,5 @@ public static class LogEntry
         }
 
         return node.ValueKind == JsonValueKind.String ? node.GetString() : null;
-    }
-
-    private static JsonNode? WorldAt(string type, JsonNode? data)
-    {
-        if (!WorldTimePaths.TryGetValue(type, out var path))
-        {
-            return null;
-        }
-
-        var node = data;
-        foreach (var name in path)
-        {
-            node = node is JsonObject o ? o[name] : null;
-        }
-
-        return node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v : null;
     }
 }
