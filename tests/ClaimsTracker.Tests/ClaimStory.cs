@@ -1,5 +1,6 @@
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ClaimsTracker.Tests;
@@ -51,7 +52,33 @@ internal static class ClaimStory
     public static Claim Given(params object[] events) => GivenClaim(Registered(), events);
 
     public static Claim GivenClaim(ClaimRegistered registered, params object[] events) =>
-        events.Aggregate(Claim.Create(registered), (claim, e) => claim.Then(e));
+        events.Select((e, i) => (e, Version: i + 2L)).Aggregate(Claim.Create(registered), (claim, x) => claim.Then(x.Version, x.e));
+
+    /// <summary>The events as Marten hands them to projections: versions 1 (the registration), 2, 3, ...</summary>
+    public static IEvent[] Stored(params object[] events) =>
+        [.. new object[] { Registered() }.Concat(events).Select((data, i) =>
+        {
+            var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
+            (e.Version, e.StreamId) = (i + 1, ClaimId);
+            return e;
+        })];
+
+    /// <summary>A correction decided after <paramref name="events"/>, with what it looks up found in their fact rows.</summary>
+    public static Decision Correct(CorrectClaim command, params object[] events)
+    {
+        var claim = Given(events);
+        var rows = ClaimFact.Rows(Stored(events)).ToList();
+        var target = rows.FirstOrDefault(r => r.ClaimVersion == command.CorrectsVersion);
+        var party = claim.InvolvedParty(target?.Party);
+        var others = party is not null && claim.LatestOf(party)?.Version == target!.ClaimVersion
+            ? rows.Where(r => r.Ruling is null && claim.InvolvedParty(r.Party) == party && r.ClaimVersion != target.ClaimVersion
+                              && r.Stance is Stance.Confirms or Stance.Denies)
+                .OrderByDescending(r => r.At).ThenByDescending(r => r.ClaimVersion).FirstOrDefault() is { } best
+                ? best.Statement() with { Party = party }
+                : null
+            : null;
+        return CorrectClaimEndpoint.Decide(claim, command, target, others, Editor);
+    }
 
     /// <summary>The facts the status is derived from, folded as the summary folds them (versions 2, 3, ...).</summary>
     public static ClaimFacts Facts(params object[] events) => FactsOf(Registered(), events);

@@ -159,9 +159,10 @@ public class ClaimSummaryProjectionTests
     [Fact]
     public void claim_view_at_a_world_time_shows_the_status_and_positions_known_now_for_then()
     {
-        var summary = SummaryOf(Said(Russia, Stance.Confirms, Day(21), "Dmitry Peskov"), Said(NorthKorea, Stance.Denies, Day(23), "KCNA"));
+        object[] said = [Said(Russia, Stance.Confirms, Day(21), "Dmitry Peskov"), Said(NorthKorea, Stance.Denies, Day(23), "KCNA")];
+        var summary = SummaryOf(said);
 
-        var then = ClaimView.Of(summary, worldAt: Day(22));
+        var then = ClaimView.Of(summary, worldAt: Day(22), facts: Facts(said));
         var now = ClaimView.Of(summary);
 
         then.Status.ShouldBe(ClaimStatus.PartiallyConfirmed);

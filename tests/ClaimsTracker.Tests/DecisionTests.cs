@@ -19,45 +19,53 @@ public class DecisionTests
         return decision.Events.ShouldHaveSingleItem().ShouldBeOfType<StatementRecorded>();
     }
 
-    private static void ShouldRefuseBecauseRetracted(Decision decision)
+    private static void ShouldRefuseBecauseRetracted(Microsoft.AspNetCore.Mvc.ProblemDetails? problem)
     {
-        decision.Events.ShouldBeEmpty();
-        decision.Problem.FieldErrors().Keys.ShouldBe(["claimId"]);
-        decision.Problem!.FieldErrors()["claimId"].ShouldHaveSingleItem().ShouldContain("retracted");
+        problem.FieldErrors().Keys.ShouldBe(["claimId"]);
+        problem!.FieldErrors()["claimId"].ShouldHaveSingleItem().ShouldContain("retracted");
     }
 
     [Fact]
     public void statement_on_a_retracted_claim_is_refused_with_a_400_problem() =>
-        ShouldRefuseBecauseRetracted(RecordStatementEndpoint.Decide(Given(Retracted(Day(23))), Statement(Russia), Editor));
+        ShouldRefuseBecauseRetracted(Guards.Check(Given(Retracted(Day(23))), Statement(Russia)));
 
     [Fact]
     public void verdict_on_a_retracted_claim_is_refused() =>
-        ShouldRefuseBecauseRetracted(GiveVerdictEndpoint.Decide(Given(Retracted(Day(23))), new GiveVerdict("false", "fabricated", null), Editor));
+        ShouldRefuseBecauseRetracted(Guards.Check(Given(Retracted(Day(23))), new GiveVerdict("false", "fabricated", null)));
 
     [Fact]
     public void evidence_on_a_retracted_claim_is_refused() =>
-        ShouldRefuseBecauseRetracted(AttachEvidenceEndpoint.Decide(
-            Given(Retracted(Day(23))), new AttachEvidence("photo", null, "trucks", "supports", Day(22), null), Editor));
+        ShouldRefuseBecauseRetracted(Guards.Check(
+            Given(Retracted(Day(23))), new AttachEvidence("photo", null, "trucks", "supports", Day(22), null)));
 
     [Fact]
     public void report_on_a_retracted_claim_is_refused() =>
-        ShouldRefuseBecauseRetracted(ReportClaimEndpoint.Decide(
-            Given(Retracted(Day(23))), new ReportClaim("AP", "https://apnews.com/x", "Again", Day(22), null), Editor));
+        ShouldRefuseBecauseRetracted(Guards.Check(
+            Given(Retracted(Day(23))), new ReportClaim("AP", "https://apnews.com/x", "Again", Day(22), null)));
 
     [Fact]
     public void second_retraction_is_refused() =>
-        ShouldRefuseBecauseRetracted(RetractClaimEndpoint.Decide(Given(Retracted(Day(23))), new RetractClaim("again", null), Editor));
+        ShouldRefuseBecauseRetracted(Guards.Check(Given(Retracted(Day(23))), new RetractClaim("again", null)));
 
     [Fact]
     public void claim_corrected_after_its_retraction_still_refuses_statements() =>
-        ShouldRefuseBecauseRetracted(RecordStatementEndpoint.Decide(
-            Given(Retracted(Day(23)), CorrectedText("corrected text")), Statement(Russia), Editor));
+        ShouldRefuseBecauseRetracted(Guards.Check(Given(Retracted(Day(23)), CorrectedText("corrected text")), Statement(Russia)));
+
+    [Fact]
+    public void a_stale_expected_version_is_refused_with_a_409_naming_both_versions()
+    {
+        var problem = Guards.Check(Given(Said(Russia, Stance.Confirms, Day(21))), new GiveVerdict("false", "fabricated", 1));
+
+        problem.ShouldNotBeNull().Status.ShouldBe(409);
+        Guards.Check(Given(Said(Russia, Stance.Confirms, Day(21))), new GiveVerdict("false", "fabricated", 2)).ShouldBeNull();
+    }
 
     [Fact]
     public void correction_of_a_retracted_claim_is_still_accepted()
     {
-        var decision = CorrectClaimEndpoint.Decide(
-            Given(Said(Russia, Stance.Confirms, Day(21)), Retracted(Day(23))), StanceCorrection(2, "denies"), Editor);
+        object[] history = [Said(Russia, Stance.Confirms, Day(21)), Retracted(Day(23))];
+        Guards.Check(Given(history), StanceCorrection(2, "denies")).ShouldBeNull();
+        var decision = Correct(StanceCorrection(2, "denies"), history);
 
         decision.Problem.ShouldBeNull();
         decision.Events.ShouldHaveSingleItem().ShouldBeOfType<ClaimCorrected>().Stance.ShouldBe(Stance.Denies);
@@ -69,9 +77,7 @@ public class DecisionTests
     [InlineData(99)]
     public void correction_targeting_a_version_that_is_not_a_statement_is_refused(long version)
     {
-        var claim = Given(Said(Russia, Stance.Confirms, Day(21)), Ruled(Verdict.Misleading, Day(22)));
-
-        var decision = CorrectClaimEndpoint.Decide(claim, StanceCorrection(version, "denies"), Editor);
+        var decision = Correct(StanceCorrection(version, "denies"), Said(Russia, Stance.Confirms, Day(21)), Ruled(Verdict.Misleading, Day(22)));
 
         decision.Events.ShouldBeEmpty();
         decision.Problem.FieldErrors()["correctsVersion"].ShouldBe([$"version {version} of this claim is not a recorded statement"]);
@@ -81,9 +87,8 @@ public class DecisionTests
     public void correction_of_a_third_party_statement_is_accepted_and_leaves_the_status()
     {
         var said = Said(null, Stance.Asserts, Day(21), "Reuters");
-        var claim = Given(said);
 
-        var decision = CorrectClaimEndpoint.Decide(claim, StanceCorrection(2, "confirms"), Editor);
+        var decision = Correct(StanceCorrection(2, "confirms"), said);
 
         decision.Problem.ShouldBeNull();
         StatusOf(said, decision.Events.ShouldHaveSingleItem()).ShouldBe(ClaimStatus.Unconfirmed);
@@ -96,10 +101,11 @@ public class DecisionTests
         var claim = Given(said);
         StatusOf(said).ShouldBe(ClaimStatus.Confirmed);
 
-        var decision = CorrectClaimEndpoint.Decide(claim, StanceCorrection(3, " Denies "), Editor);
-        var corrected = decision.Events.Aggregate(claim, (state, e) => state.Then(e));
+        var decision = Correct(StanceCorrection(3, " Denies "), said);
+        var corrected = claim.Then(4, decision.Events.ShouldHaveSingleItem());
 
         corrected.Version.ShouldBe(4);
+        corrected.Status.ShouldBe(ClaimStatus.Disputed);
         StatusOf([.. said, .. decision.Events]).ShouldBe(ClaimStatus.Disputed);
     }
 
@@ -107,14 +113,13 @@ public class DecisionTests
     public void correction_of_the_claim_text_records_it_and_leaves_the_status()
     {
         var said = Said(Russia, Stance.Denies, Day(21));
-        var claim = Given(said);
 
-        var decision = CorrectClaimEndpoint.Decide(
-            claim, new CorrectClaim(" typo ", " North Korea has supplied missiles to Russia ", null, null, null, null, null), Editor);
+        var decision = Correct(new CorrectClaim(" typo ", " North Korea has supplied missiles to Russia ", null, null, null, null, null), said);
 
         var corrected = decision.Events.ShouldHaveSingleItem().ShouldBeOfType<ClaimCorrected>();
-        corrected.ShouldBe(new ClaimCorrected(
+        (corrected with { Standings = null }).ShouldBe(new ClaimCorrected(
             ClaimId, "typo", null, null, "North Korea has supplied missiles to Russia", null, null, null, Editor.Now, "desk-editor"));
+        corrected.Standings.ShouldBeEmpty();
         StatusOf(said, corrected).ShouldBe(ClaimStatus.Denied);
     }
 
@@ -151,10 +156,11 @@ public class DecisionTests
         var claim = Given(said);
 
         var recorded = OnlyStatement(RecordStatementEndpoint.Decide(claim, Statement("RUSSIA"), Editor));
-        var after = claim.Then(recorded);
+        var after = claim.Then(3, recorded);
 
         after.Version.ShouldBe(3);
-        after.Statements.Select(st => st.Version).ShouldBe([2L, 3L]);
+        after.Positions.Select(p => (p.Party, p.Stance, p.Because?.Version)).ShouldBe([(Russia, PartyStance.Confirms, 3L), (NorthKorea, PartyStance.Denies, 2L)]);
+        after.Status.ShouldBe(ClaimStatus.Disputed);
         StatusOf(said, recorded).ShouldBe(ClaimStatus.Disputed);
     }
 
@@ -181,7 +187,7 @@ public class DecisionTests
 
         var retraction = decision.Events.ShouldHaveSingleItem().ShouldBeOfType<ClaimRetracted>();
         retraction.ShouldBe(new ClaimRetracted(ClaimId, "the outlet withdrew it", Editor.Now, "desk-editor"));
-        var after = claim.Then(retraction);
+        var after = claim.Then(3, retraction);
         after.Retracted.ShouldBeTrue();
         StatusOf(said, retraction).ShouldBe(ClaimStatus.Retracted);
     }
@@ -236,34 +242,38 @@ public class DecisionTests
             () => claim.Parties.ShouldBe([Russia, NorthKorea]),
             () => ConfirmationStatus.At(Facts()).Status.ShouldBe(ClaimStatus.Unconfirmed),
             () => claim.Retracted.ShouldBeFalse(),
-            () => claim.Statements.ShouldBeEmpty(),
+            () => claim.Latest.ShouldBe([null, null]),
             () => Facts().Since.ShouldBe(FirstReported));
     }
 
     [Fact]
-    public void snapshot_stored_when_the_claim_kept_a_copy_of_the_facts_reads_its_parties_from_them()
+    public void summary_stored_before_it_kept_the_latest_words_reads_them_from_its_positions()
     {
         var stored = $$"""
-            {"id": "{{ClaimId}}", "facts": {"since": "2024-02-20T00:00:00+00:00", "parties": ["Russia", "North Korea"],
-             "rulings": [], "statements": []}, "status": "unconfirmed", "version": 1, "retracted": false, "statements": []}
+            {"id": "{{ClaimId}}", "parties": ["Russia", "North Korea"], "status": "partially_confirmed", "version": 2,
+             "positions": [{"party": "Russia", "stance": "confirms", "because": {"version": 2, "party": "Russia", "stance": "confirms",
+               "statedAt": "2024-02-21T12:00:00+00:00", "sourceName": "Peskov", "quote": null} }, {"party": "North Korea", "stance": "open"}],
+             "facts": {"since": "2024-02-20T00:00:00+00:00", "parties": ["Russia", "North Korea"], "rulings": [], "statements": []} }
             """;
 
-        var claim = System.Text.Json.JsonSerializer.Deserialize<Claim>(stored, Json.Options)!;
+        var claim = System.Text.Json.JsonSerializer.Deserialize<ClaimSummary>(stored, Json.Options)!.State;
 
         claim.ShouldSatisfyAllConditions(
             () => claim.Parties.ShouldBe([Russia, NorthKorea]),
-            () => claim.InvolvedParty(" russia ").ShouldBe(Russia),
-            () => System.Text.Json.JsonSerializer.Serialize(claim, Json.Options).ShouldNotContain("facts"));
+            () => claim.Status.ShouldBe(ClaimStatus.PartiallyConfirmed),
+            () => claim.Then(3, Said(NorthKorea, Stance.Confirms, Day(22))).Status.ShouldBe(ClaimStatus.Confirmed));
     }
 
     [Fact]
-    public void every_folded_event_takes_the_next_version_and_only_statements_are_correctable()
+    public void every_folded_event_takes_the_next_version_and_the_claim_keeps_only_each_partys_latest_word()
     {
         var claim = Given(
             Reported(Day(21)), Said(null, Stance.Asserts, Day(21)), Evidence(Bearing.Supports, Day(21)),
-            Said(Russia, Stance.Confirms, Day(22)), Ruled(Verdict.Unproven, Day(23)), CorrectedText("text"));
+            Said(Russia, Stance.Confirms, Day(22)), Said(Russia, Stance.Denies, Day(20)), Ruled(Verdict.Unproven, Day(23)),
+            CorrectedText("text"));
 
-        claim.Version.ShouldBe(7);
-        claim.Statements.Select(st => st.Version).ShouldBe([3L, 5L]);
+        claim.Version.ShouldBe(8);
+        claim.Latest.Select(l => l?.Version).ShouldBe([5L, null]);
+        claim.Status.ShouldBe(ClaimStatus.Unconfirmed);
     }
 }

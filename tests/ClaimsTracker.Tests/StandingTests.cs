@@ -4,8 +4,8 @@ using static ClaimsTracker.Tests.ClaimStory;
 namespace ClaimsTracker.Tests;
 
 /// <summary>
-/// The status followed event by event (<see cref="ConfirmationStatus.Standing"/>, used by the webhook relay) against
-/// the rule itself (<see cref="ConfirmationStatus.At"/> over all facts), and the facts' shared statement list.
+/// The bounded write-side claim followed event by event (<see cref="Claim.Then"/>, as writes, the summary and the
+/// webhook relay fold it) against the rule itself (<see cref="ConfirmationStatus.At"/> over all facts).
 /// </summary>
 public sealed class StandingTests
 {
@@ -19,23 +19,30 @@ public sealed class StandingTests
         var checkedEvents = 0;
         for (var story = 0; story < 400; story++)
         {
-            var facts = Facts();
-            var standing = ConfirmationStatus.Standing.Of(facts);
-            var version = 1L;
+            var history = new List<object>();
+            var claim = Given();
             var statementVersions = new List<long>();
             for (var n = random.Next(1, 40); n > 0; n--)
             {
                 var e = NextEvent(random, statementVersions);
-                version++;
+                if (e is ClaimCorrected c)
+                {
+                    // as the write decides it: with where it leaves the party
+                    e = Correct(new CorrectClaim(c.Reason, null, c.CorrectsVersion, c.Stance is { } s ? Words.Of(s) : null, c.StatedAt, null, null),
+                        [.. history]).Events.ShouldHaveSingleItem();
+                }
+
+                history.Add(e);
+                var version = history.Count + 1L;
                 if (e is StatementRecorded)
                 {
                     statementVersions.Add(version);
                 }
 
-                var before = facts;
-                facts = facts.Then(version, e);
-                standing = standing.Follow(before, facts);
-                standing.Status.ShouldBe(ConfirmationStatus.At(facts).Status, $"story {story}, after event {version}: {e}");
+                claim = claim.Then(version, e);
+                var facts = Facts([.. history]);
+                claim.Status.ShouldBe(ConfirmationStatus.At(facts).Status, $"story {story}, after event {version}: {e}");
+                claim.Latest.ShouldBe(ConfirmationStatus.At(facts).Parties.Select(p => p.Because).ToArray(), $"story {story}, after event {version}");
                 checkedEvents++;
             }
         }

@@ -273,7 +273,7 @@ public static class ImportEndpoint
                 var datas = run.Select(e => e.Data).ToArray();
                 // with its expected version Marten numbers the run before the inline projections apply it, not from 1
                 var action = run[0].Version == 1
-                    ? session.Events.StartStream<Claim>(run[0].StreamId, datas)
+                    ? session.Events.StartStream<ClaimSummary>(run[0].StreamId, datas)
                     : session.Events.Append(run[0].StreamId, run[^1].Version, datas);
                 for (var i = 0; i < run.Count; i++)
                 {

@@ -16,19 +16,15 @@ internal sealed class ShadowProjections
     private readonly SourceProfileProjection _sources = new();
     private readonly Dictionary<Guid, ClaimSummary?> _summary = [];
     private readonly Dictionary<Guid, ClaimTimeline?> _timeline = [];
-    private readonly Dictionary<Guid, Claim?> _claim = [];
     private readonly Dictionary<string, SourceProfile?> _source = [];
     private readonly Dictionary<string, SourceStatement?> _statement = [];
 
-    public long Count => _summary.Count + _timeline.Count + _claim.Count + _source.Count + _statement.Count;
+    public long Count => _summary.Count + _timeline.Count + _source.Count + _statement.Count;
 
     public void Apply(IEvent e)
     {
         _summary[e.StreamId] = _summaries.Evolve(_summary.GetValueOrDefault(e.StreamId), e.StreamId, e);
         _timeline[e.StreamId] = _timelines.Evolve(_timeline.GetValueOrDefault(e.StreamId), e.StreamId, e);
-        _claim[e.StreamId] = e.Data is ClaimRegistered registered
-            ? Claim.Create(registered)
-            : _claim.GetValueOrDefault(e.StreamId)?.Then(e.Data);
         // the same identities SourceProfileProjection declares; the verify tests fail if the two drift apart
         if (e.Data is StatementRecorded statement)
         {
@@ -47,7 +43,6 @@ internal sealed class ShadowProjections
         var differences = new List<ProjectionDifference>();
         Compare("summary", _summary, (await session.Query<ClaimSummary>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         Compare("timeline", _timeline, (await session.Query<ClaimTimeline>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
-        Compare("claim", _claim, (await session.Query<Claim>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         Compare("source", _source, (await session.Query<SourceProfile>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         Compare("statement", _statement, (await session.Query<SourceStatement>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         return differences;

@@ -44,6 +44,31 @@ public static class SummaryAsOf
         return await Fold(session, claimId, checkpoint, long.MaxValue, asOf, ct, fromIsOwned: true);
     }
 
+    /// <summary>The facts the status is derived from, as recorded by <paramref name="asOf"/> (null: as they are now).</summary>
+    public static async Task<ClaimFacts> Facts(IQuerySession session, ClaimSummary summary, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        if (asOf is not { } t)
+        {
+            return await ClaimFact.Of(session, summary.Id, summary.Parties, summary.FirstReport.PublishedAt, ct);
+        }
+
+        var facts = ClaimFacts.Start(summary.Parties, summary.FirstReport.PublishedAt);
+        var after = 0L;
+        while (true)
+        {
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamId == summary.Id && e.Version > after && e.Timestamp <= t)
+                .OrderBy(e => e.Version).Take(PageSize).ToListAsync(ct);
+            facts = page.Aggregate(facts, (f, e) => f.Then(e.Version, e.Data));
+            if (page.Count < PageSize)
+            {
+                return facts;
+            }
+
+            after = page[^1].Version;
+        }
+    }
+
     /// <summary>Folds the claim's events after <paramref name="from"/>, up to a version and a recorded time.</summary>
     public static async Task<ClaimSummary?> Fold(
         IQuerySession session, Guid claimId, SummaryCheckpoint? from, long untilVersion, DateTimeOffset asOf, CancellationToken ct,
@@ -53,7 +78,6 @@ public static class SummaryAsOf
         // earlier in the same daemon batch would be stored with the state of a later one
         var summary = from is null ? null : fromIsOwned ? from.Summary : Json.Copy(from.Summary);
         var after = from?.Version ?? 0;
-        var folded = false;
         while (true)
         {
             var page = await session.Events.QueryAllRawEvents()
@@ -62,17 +86,10 @@ public static class SummaryAsOf
             foreach (var e in page)
             {
                 summary = ClaimSummaryProjection.Fold(summary, e);
-                folded = true;
             }
 
             if (page.Count < PageSize)
             {
-                // the status depends only on the facts: derived once for the whole fold, not once per event
-                if (folded && summary is not null)
-                {
-                    ClaimSummaryProjection.Derive(summary);
-                }
-
                 return summary;
             }
 

@@ -1,5 +1,4 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -7,7 +6,11 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record AttachEvidence(
-    string? Kind, string? Url, string? Description, string? Bearing, DateTimeOffset? ObservedAt, long? ExpectedVersion);
+    string? Kind, string? Url, string? Description, string? Bearing, DateTimeOffset? ObservedAt, long? ExpectedVersion)
+    : IClaimCommand
+{
+    public Decision Decide(Claim claim, DecisionContext context) => AttachEvidenceEndpoint.Decide(claim, this, context);
+}
 
 public static class AttachEvidenceEndpoint
 {
@@ -25,17 +28,10 @@ public static class AttachEvidenceEndpoint
     [EndpointSummary("Attach evidence that supports or refutes the claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, AttachEvidence command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, AttachEvidence command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, AttachEvidence command, DecisionContext context)
     {
-        if (claim.Retracted)
-        {
-            return Guards.RetractedRefusal;
-        }
-
         Words.TryParse<Bearing>(command.Bearing, out var bearing);
         return Decision.Append(new EvidenceAttached(claim.Id, command.Kind!.Trim(), command.Url?.Trim(),
             command.Description!.Trim(), bearing, command.ObservedAt!.Value.ToUniversalTime(), context.Actor.Name));

@@ -1,55 +1,93 @@
 namespace ClaimsTracker.Claims;
 
-public sealed record StatementRef(long Version, string SourceName);
-
-/// <summary>The part of an earlier snapshot's facts that the claim still needs: its parties.</summary>
-public sealed record EarlierSnapshotFacts(string[] Parties);
+/// <summary>A party's latest confirmation or denial in world order after a correction: null leaves the party open.</summary>
+public sealed record PartyStanding(string Party, PartyStatement? Latest);
 
 /// <summary>
-/// The write-side claim: only what decisions need. It keeps no copy of the facts the status is derived from: the
-/// inline summary keeps those in the same transaction and derives the status a write replies with
-/// (<see cref="ClaimWrites"/>), so a write reads and rewrites one growing document rather than two.
+/// The write-side claim: what decisions and the status need, and no more. It holds each involved party's latest
+/// confirmation or denial, the latest ruling and the version, so it stays the same size however long the claim grows.
 /// </summary>
-public sealed partial record Claim(Guid Id, long Version, string[] Parties, IReadOnlyList<StatementRef> Statements, bool Retracted)
+public sealed record Claim(
+    Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted)
 {
-    public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, AppendOnly<StatementRef>.Empty, false);
+    public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false);
 
-    /// <summary>
-    /// Snapshots stored before the claim kept its parties itself carried them only inside their copy of the facts
-    /// (<c>"facts": {"parties": [...]}</c>): such a snapshot still reads with its parties. Never written.
-    /// </summary>
-    [System.Text.Json.Serialization.JsonPropertyName("facts")]
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public EarlierSnapshotFacts? EarlierFacts
+    /// <summary>The claim that all of <paramref name="facts"/> give, as folding their events one by one gives it.</summary>
+    public static Claim From(Guid id, long version, ClaimFacts facts)
     {
-        get => null;
-        init => Parties = Parties is { Length: > 0 } ? Parties : value?.Parties ?? [];
+        var claim = new Claim(id, version, facts.Parties, new PartyStatement?[facts.Parties.Length], null, false);
+        claim = facts.Statements.Aggregate(claim, (c, s) => c.Take(s));
+        return facts.Rulings.Aggregate(claim, (c, r) => c.Rule(r) with { Retracted = c.Retracted || r.Status == ClaimStatus.Retracted });
     }
+
+    public ClaimStatus Status => Retracted ? ClaimStatus.Retracted : Ruling?.Status
+        ?? ConfirmationStatus.Derive(Latest.Select(StanceOf).ToArray());
+
+    public PartyPosition[] Positions => Parties.Select((p, i) => new PartyPosition(p, StanceOf(Latest[i]), Latest[i])).ToArray();
 
     /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => ClaimFacts.InvolvedParty(Parties, party);
 
-    public Claim Apply(ClaimReported e) => Then(e);
+    /// <summary>The latest confirmation or denial by <paramref name="party"/> (one of <see cref="Parties"/>).</summary>
+    public PartyStatement? LatestOf(string party) => Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? Latest[i] : null;
 
-    public Claim Apply(StatementRecorded e) => Then(e);
-
-    public Claim Apply(EvidenceAttached e) => Then(e);
-
-    public Claim Apply(VerdictGiven e) => Then(e);
-
-    public Claim Apply(ClaimCorrected e) => Then(e);
-
-    public Claim Apply(ClaimRetracted e) => Then(e);
-
-    /// <summary>Folds one event that follows the registration, as Marten does when it replays the stream.</summary>
-    public Claim Then(object e)
+    /// <summary>Folds the event at <paramref name="version"/>, as Marten does when it replays the stream.</summary>
+    public Claim Then(long version, object e) => (e switch
     {
-        var version = Version + 1;
-        return this with
+        StatementRecorded s when InvolvedParty(s.Source.Party) is { } party =>
+            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote)),
+        VerdictGiven v => Rule(new Ruling(version, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt)),
+        ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
+        ClaimCorrected { Standings: { } standings } => standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest)),
+        ClaimCorrected { CorrectsVersion: { } target } c => Corrected(target, c),
+        _ => this,
+    }) with { Version = version };
+
+    /// <summary>
+    /// A correction recorded before corrections said where they leave the party: the party's latest word is corrected in
+    /// place, or the party is left open if it no longer confirms or denies (its earlier words are not kept here).
+    /// </summary>
+    private Claim Corrected(long target, ClaimCorrected c)
+    {
+        if (Latest.FirstOrDefault(l => l?.Version == target) is not { } latest)
         {
-            Version = version,
-            Statements = e is StatementRecorded s ? AppendOnly<StatementRef>.Of(Statements).Append(new(version, s.Source.Name)) : Statements,
-            Retracted = Retracted || e is ClaimRetracted,
-        };
+            return this;
+        }
+
+        var corrected = latest with { Stance = c.Stance ?? latest.Stance, StatedAt = c.StatedAt ?? latest.StatedAt, Quote = c.Quote ?? latest.Quote };
+        return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
+
+    private Claim Take(PartyStatement statement) =>
+        statement.Stance is Stance.Confirms or Stance.Denies && (LatestOf(statement.Party) is not { } latest || Later(statement, latest))
+            ? Set(statement.Party, statement)
+            : this;
+
+    private Claim Rule(Ruling ruling) =>
+        Ruling is { } last && !Later(ruling.At, ruling.Version, last.At, last.Version) ? this : this with { Ruling = ruling };
+
+    private Claim Set(string party, PartyStatement? latest)
+    {
+        var i = Array.FindIndex(Parties, p => string.Equals(p, party, StringComparison.OrdinalIgnoreCase));
+        if (i < 0)
+        {
+            return this;
+        }
+
+        var next = (PartyStatement?[])Latest.Clone();
+        next[i] = latest;
+        return this with { Latest = next };
+    }
+
+    public static bool Later(PartyStatement x, PartyStatement than) => Later(x.StatedAt, x.Version, than.StatedAt, than.Version);
+
+    public static bool Later(DateTimeOffset at, long version, DateTimeOffset thanAt, long thanVersion) =>
+        at != thanAt ? at > thanAt : version > thanVersion;
+
+    public static PartyStance StanceOf(PartyStatement? statement) => statement?.Stance switch
+    {
+        Stance.Confirms => PartyStance.Confirms,
+        Stance.Denies => PartyStance.Denies,
+        _ => PartyStance.Open,
+    };
 }

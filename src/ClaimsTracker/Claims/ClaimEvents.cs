@@ -24,9 +24,11 @@ public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rational
 
 /// <summary>
 /// Corrects the claim's text, or an earlier statement (by its version, naming its source): stance, world time or quote.
+/// <see cref="Standings"/> says where the correction leaves each party it moves, so the claim folds it without its
+/// other statements (null in corrections recorded before it was kept).
 /// </summary>
 public sealed record ClaimCorrected(
     Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
-    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy);
+    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null);
 
 public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);

@@ -18,20 +18,10 @@ public sealed class ClaimCounts
     public int Corrections { get; set; }
 }
 
-/// <summary>The claim as people look at it, kept in the same transaction as every write.</summary>
+/// <summary>The claim as people look at it, kept in the same transaction as every write, the same size however long the claim grows.</summary>
 public sealed class ClaimSummary
 {
-    /// <summary>
-    /// Marten calls this when it maps the document. The list's filters (status, party, topic, q) read columns copied
-    /// from the document on every write (filled from the stored JSON when a column is first added), never the JSON: a
-    /// summary carries every fact of its claim, so its document is TOASTed (110 KB of JSON on average, up to 1.2 MB,
-    /// in the bench's bulk store) and a filter on it unpacked every summary of the table (about 300 ms for 10,000).
-    /// No index on them: a scan of the narrow columns counts 10,000 summaries in about 2 ms, and PostgreSQL did not
-    /// choose a GIN index on them at that size (while each would be one more index entry on every write).
-    /// The status column holds the enum's name as written (Marten's duplicated enums as strings, ClaimsStore), or the
-    /// stored word (partially_confirmed) in rows filled from the JSON when the column was added:
-    /// <see cref="ClaimFilter.Sql"/> matches either.
-    /// </summary>
+    /// <summary>The list filters on columns copied from the document; the status column holds the enum's name or, in rows filled when it was added, the word.</summary>
     public static void ConfigureMarten(DocumentMapping mapping)
     {
         mapping.DuplicateField(nameof(Status), "text");
@@ -45,56 +35,41 @@ public sealed class ClaimSummary
     public string[] Parties { get; set; } = [];
     public string[] Topics { get; set; } = [];
     public Article FirstReport { get; set; } = new("", null, null, default);
-    private ClaimStatus? _status;
-    private PartyPosition[]? _positions;
-
-    /// <summary>Derived from <see cref="Facts"/> when first read after <see cref="Rederive"/> (or as stored).</summary>
-    public ClaimStatus Status
-    {
-        get => _status ?? Derive().Status;
-        set => _status = value;
-    }
-
-    public PartyPosition[] Positions
-    {
-        get => _positions ?? Derive().Positions;
-        set => _positions = value;
-    }
+    public ClaimStatus Status { get; set; }
+    public PartyPosition[] Positions { get; set; } = [];
     public ClaimCounts Counts { get; set; } = new();
     public Verdict? Verdict { get; set; }
     public string? RetractionReason { get; set; }
-    public ClaimFacts Facts { get; set; } = ClaimFacts.Start([], default);
+    /// <summary>Each involved party's latest confirmation or denial, in the order of <see cref="Parties"/>.</summary>
+    public PartyStatement?[]? Latest { get; set; }
+    public Ruling? Ruling { get; set; }
     public long Version { get; set; }
     public string RegisteredBy { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastChangedAt { get; set; }
 
-    /// <summary>
-    /// The facts changed: status and positions follow from them when next read. A rebuild folding a claim's events
-    /// one by one so derives them once, when the summary is stored, not after every event.
-    /// </summary>
-    public void Rederive() => (_status, _positions) = (null, null);
+    /// <summary>The write-side claim this summary shows (summaries stored before it kept <see cref="Latest"/> read it from their positions).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Claim State => new(Id, Version, Parties,
+        Latest ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.Because).ToArray(),
+        Ruling ?? (Verdict is { } verdict ? new Ruling(Version, ConfirmationStatus.ForVerdict(verdict), LastChangedAt) : null),
+        RetractionReason is not null);
 
-    private (ClaimStatus Status, PartyPosition[] Positions) Derive()
+    public void Show(Claim claim)
     {
-        var (status, positions) = ConfirmationStatus.At(Facts);
-        (_status, _positions) = (_status ?? status, _positions ?? positions);
-        return (_status.Value, _positions);
+        (Latest, Ruling, Version) = (claim.Latest, claim.Ruling, claim.Version);
+        (Status, Positions) = (claim.Status, claim.Positions);
     }
 }
 
 public sealed partial class ClaimSummaryProjection : SingleStreamProjection<ClaimSummary, Guid>
 {
-    /// <summary>Status and positions follow lazily from the facts, so a rebuild derives them once per stored summary.</summary>
     public override ClaimSummary? Evolve(ClaimSummary? summary, Guid id, IEvent e) => Fold(summary, e);
 
-    /// <summary>
-    /// Folds one event without deriving the status: it follows from the facts when first read, or from
-    /// <see cref="Derive"/> at the end of a fold over many events (the summary as of a recorded time).
-    /// </summary>
     public static ClaimSummary? Fold(ClaimSummary? summary, IEvent e)
     {
         var recordedAt = RecordedAt(e);
+        Claim claim;
         if (e.Data is ClaimRegistered registered)
         {
             summary = new ClaimSummary
@@ -104,27 +79,25 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
                 Parties = registered.Parties,
                 Topics = registered.Topics,
                 FirstReport = registered.FirstReport,
-                Facts = ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt),
                 RegisteredBy = registered.RecordedBy,
                 RegisteredAt = recordedAt,
             };
+            claim = Claim.Create(registered) with { Version = e.Version };
         }
-
-        if (summary is null)
+        else if (summary is null)
         {
             return null;
         }
+        else
+        {
+            claim = summary.State.Then(e.Version, e.Data);
+        }
 
         Count(summary, e.Data);
-        summary.Facts = summary.Facts.Then(e.Version, e.Data);
-        summary.Rederive();
-        summary.Version = e.Version;
+        summary.Show(claim);
         summary.LastChangedAt = recordedAt;
         return summary;
     }
-
-    /// <summary>The status and party positions from the facts folded so far.</summary>
-    public static void Derive(ClaimSummary summary) => (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts);
 
     private static DateTimeOffset RecordedAt(IEvent e) => Json.Stored(e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp);
 
@@ -135,7 +108,7 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
         {
             case StatementRecorded s:
                 counts.Statements++;
-                if (summary.Facts.InvolvedParty(s.Source.Party) is null)
+                if (ClaimFacts.InvolvedParty(summary.Parties, s.Source.Party) is null)
                 {
                     counts.ThirdPartyAssertions++;
                 }

@@ -89,7 +89,8 @@ public static class ClaimTimelineEndpoint
         if (time.RecordedAt() is { } asOf)
         {
             return await Audit.SummaryAsOf.Find(session, claimId, asOf, ct) is { } then
-                ? Results.Ok(new TimelineView(then.Id, then.Version, ConfirmationStatus.Timeline(then.Facts), asOf).Until(time.World()))
+                ? Results.Ok(new TimelineView(then.Id, then.Version,
+                    ConfirmationStatus.Timeline(await Audit.SummaryAsOf.Facts(session, then, asOf, ct)), asOf).Until(time.World()))
                 : Problems.UnknownClaim(claimId).ToResult();
         }
 
@@ -101,8 +102,9 @@ public static class ClaimTimelineEndpoint
         {
             (_, null) => Problems.UnknownClaim(claimId).ToResult(),
             ({ } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals).Until(time.World())),
-            // the daemon has not caught up with the latest write yet: derive from the inline summary instead
-            (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version, ConfirmationStatus.Timeline(now.Facts)).Until(time.World())),
+            // the daemon has not caught up with the latest write yet: derive from the facts kept with every write instead
+            (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version,
+                ConfirmationStatus.Timeline(await Audit.SummaryAsOf.Facts(session, now, null, ct))).Until(time.World())),
         };
     }
 }

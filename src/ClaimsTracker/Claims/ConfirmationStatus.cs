@@ -163,90 +163,6 @@ public static class ConfirmationStatus
         return ordered;
     }
 
-    /// <summary>
-    /// The status the facts give now, followed fact by fact as a claim's events arrive in recorded order: a statement
-    /// or a ruling is taken in constant time, so following n events costs n rather than n sorts of up to n facts. It
-    /// gives what <see cref="At"/> gives: each party's stance is its latest confirmation or denial in world order; once
-    /// any retraction is among the facts the claim is retracted, otherwise the latest ruling holds.
-    /// </summary>
-    public sealed class Standing
-    {
-        private readonly string[] _parties;
-        private readonly Dictionary<string, PartyStatement> _latest = new(StringComparer.OrdinalIgnoreCase);
-        private Ruling? _lastRuling;
-        private bool _retracted;
-
-        private Standing(string[] parties) => _parties = parties;
-
-        public ClaimStatus Status => _retracted ? ClaimStatus.Retracted : _lastRuling?.Status
-            ?? Derive(_parties.Select(p => Fold.StanceOf(_latest.GetValueOrDefault(p))).ToArray());
-
-        public static Standing Of(ClaimFacts facts)
-        {
-            var standing = new Standing(facts.Parties);
-            foreach (var statement in facts.Statements)
-            {
-                standing.Take(statement);
-            }
-
-            foreach (var ruling in facts.Rulings)
-            {
-                standing.Take(ruling);
-            }
-
-            return standing;
-        }
-
-        /// <summary>
-        /// The standing after the facts went from <paramref name="before"/> to <paramref name="after"/> by one event:
-        /// one more statement or ruling is taken as it is; anything else (a correction) derives it afresh.
-        /// </summary>
-        public Standing Follow(ClaimFacts before, ClaimFacts after)
-        {
-            if (ReferenceEquals(before, after))
-            {
-                return this;
-            }
-
-            var sameParties = ReferenceEquals(before.Parties, after.Parties);
-            if (sameParties && after.Rulings.Length == before.Rulings.Length && after.Statements.Count == before.Statements.Count + 1)
-            {
-                Take(after.Statements[^1]);
-                return this;
-            }
-
-            if (sameParties && after.Statements.Count == before.Statements.Count && after.Rulings.Length == before.Rulings.Length + 1)
-            {
-                Take(after.Rulings[^1]);
-                return this;
-            }
-
-            return Of(after);
-        }
-
-        private void Take(PartyStatement statement)
-        {
-            if (statement.Stance is Stance.Confirms or Stance.Denies
-                && (!_latest.TryGetValue(statement.Party, out var latest) || Later(statement.StatedAt, statement.Version, latest.StatedAt, latest.Version)))
-            {
-                _latest[statement.Party] = statement;
-            }
-        }
-
-        private void Take(Ruling ruling)
-        {
-            if (_lastRuling is not { } last || Later(ruling.At, ruling.Version, last.At, last.Version))
-            {
-                _lastRuling = ruling;
-            }
-
-            _retracted |= ruling.Status == ClaimStatus.Retracted;
-        }
-
-        private static bool Later(DateTimeOffset at, long version, DateTimeOffset thanAt, long thanVersion) =>
-            at != thanAt ? at > thanAt : version > thanVersion;
-    }
-
     private sealed class Fold(string[] parties)
     {
         private readonly Dictionary<string, PartyStatement> _latest = new(StringComparer.OrdinalIgnoreCase);
@@ -271,12 +187,7 @@ public static class ConfirmationStatus
             parties.Select(p => new PartyPosition(p, StanceOf(_latest.GetValueOrDefault(p)), _latest.GetValueOrDefault(p)))
                 .ToArray();
 
-        public static PartyStance StanceOf(PartyStatement? statement) => statement?.Stance switch
-        {
-            Stance.Confirms => PartyStance.Confirms,
-            Stance.Denies => PartyStance.Denies,
-            _ => PartyStance.Open,
-        };
+        private static PartyStance StanceOf(PartyStatement? statement) => Claim.StanceOf(statement);
     }
 }
 

@@ -9,7 +9,37 @@ namespace ClaimsTracker.Claims;
 /// <summary>Either new claim text, or a statement (by version) with a corrected stance, world time or quote.</summary>
 public sealed record CorrectClaim(
     string? Reason, string? Statement, long? CorrectsVersion, string? Stance, DateTimeOffset? StatedAt, string? Quote,
-    long? ExpectedVersion);
+    long? ExpectedVersion) : ILooksUp
+{
+    public bool TakenWhenRetracted => true;
+
+    /// <summary>The corrected statement and, when it is its party's latest word, the party's latest word besides it.</summary>
+    public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, CancellationToken ct)
+    {
+        if (CorrectsVersion is not { } version)
+        {
+            return new Resolved(this, null, null);
+        }
+
+        var target = await session.LoadAsync<ClaimFact>(ClaimFact.IdOf(claim.Id, version), ct);
+        var party = claim.InvolvedParty(target?.Party);
+        var others = party is not null && claim.LatestOf(party)?.Version == version
+            ? await ClaimFact.LatestOf(session, claim.Id, party, version, ct)
+            : null;
+        return new Resolved(this, target, others);
+    }
+
+    public Decision Decide(Claim claim, DecisionContext context) => throw new InvalidOperationException("decided once looked up");
+
+    public sealed record Resolved(CorrectClaim Command, ClaimFact? Target, PartyStatement? Others) : IClaimCommand
+    {
+        public long? ExpectedVersion => Command.ExpectedVersion;
+
+        public bool TakenWhenRetracted => true;
+
+        public Decision Decide(Claim claim, DecisionContext context) => CorrectClaimEndpoint.Decide(claim, Command, Target, Others, context);
+    }
+}
 
 public static class CorrectClaimEndpoint
 {
@@ -55,21 +85,38 @@ public static class CorrectClaimEndpoint
     [EndpointSummary("Correct the claim's text or an earlier statement")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, CorrectClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, CorrectClaim command) => ClaimWrite.To(claimId, command);
 
-    public static Decision Decide(Claim claim, CorrectClaim command, DecisionContext context)
+    /// <summary>
+    /// Decides on the corrected statement (<paramref name="target"/>) and, when it is its party's latest word, that party's
+    /// latest word besides it (<paramref name="others"/>): the event says where the correction leaves the party.
+    /// </summary>
+    public static Decision Decide(Claim claim, CorrectClaim command, ClaimFact? target, PartyStatement? others, DecisionContext context)
     {
-        var target = claim.Statements.FirstOrDefault(s => s.Version == command.CorrectsVersion);
-        if (command.CorrectsVersion is { } version && target is null)
+        if (command.CorrectsVersion is { } version && target is not { Ruling: null })
         {
             return Decision.Refuse("correctsVersion", $"version {version} of this claim is not a recorded statement");
         }
 
         Stance? stance = Words.TryParse<Stance>(command.Stance, out var parsed) ? parsed : null;
+        var standings = target is not null && claim.InvolvedParty(target.Party) is { } party
+            ? [Standing(claim, party, target.Statement() with
+            {
+                Party = party, Stance = stance ?? target.Stance, StatedAt = command.StatedAt?.ToUniversalTime() ?? target.At,
+                Quote = command.Quote?.Trim() ?? target.Quote,
+            }, others)]
+            : Array.Empty<PartyStanding>();
         return Decision.Append(new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
             target?.SourceName, command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
-            context.Actor.Name));
+            context.Actor.Name, standings));
+    }
+
+    /// <summary>The party's latest word once <paramref name="corrected"/> stands as corrected.</summary>
+    private static PartyStanding Standing(Claim claim, string party, PartyStatement corrected, PartyStatement? others)
+    {
+        var latest = claim.LatestOf(party);
+        var rest = latest?.Version == corrected.Version ? others : latest;
+        var counts = corrected.Stance is Stance.Confirms or Stance.Denies;
+        return new PartyStanding(party, counts && (rest is null || Claim.Later(corrected, rest)) ? corrected : rest);
     }
 }

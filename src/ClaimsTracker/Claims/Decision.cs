@@ -15,3 +15,16 @@ public readonly record struct Decision(object[] Events, ProblemDetails? Problem)
 
 /// <summary>The moment and author of a decision; decisions never read a clock themselves.</summary>
 public sealed record DecisionContext(Actor Actor, DateTimeOffset Now);
+
+/// <summary>The rules every write to an existing claim answers to before its own decision, checked in one place.</summary>
+public static class Guards
+{
+    public static Decision RetractedRefusal => Decision.Refuse(
+        "claimId", "the claim was retracted; a retracted claim takes no further statements, evidence, reports, verdicts or retractions (corrections are still accepted)");
+
+    /// <summary>Why <paramref name="command"/> may not be decided on <paramref name="claim"/>, or null.</summary>
+    public static ProblemDetails? Check(Claim claim, IClaimCommand command) =>
+        command.ExpectedVersion is { } expected && expected != claim.Version ? Problems.StaleVersion(expected, claim.Version)
+        : claim.Retracted && !command.TakenWhenRetracted ? RetractedRefusal.Problem
+        : null;
+}

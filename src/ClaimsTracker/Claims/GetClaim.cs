@@ -15,11 +15,12 @@ public sealed record ClaimView(
     Article FirstReport, ClaimCounts Counts, Verdict? Verdict, string? RetractionReason, string RegisteredBy,
     DateTimeOffset RegisteredAt, DateTimeOffset LastChangedAt, DateTimeOffset? AsOf, DateTimeOffset? WorldAt)
 {
-    public static ClaimView Of(ClaimSummary summary, DateTimeOffset? asOf = null, DateTimeOffset? worldAt = null)
+    /// <summary>The claim as summarised, or, given <paramref name="facts"/>, at world time <paramref name="worldAt"/>.</summary>
+    public static ClaimView Of(ClaimSummary summary, DateTimeOffset? asOf = null, DateTimeOffset? worldAt = null, ClaimFacts? facts = null)
     {
-        var (status, positions) = worldAt is null
+        var (status, positions) = worldAt is null || facts is null
             ? (summary.Status, summary.Positions)
-            : ConfirmationStatus.At(summary.Facts, worldAt);
+            : ConfirmationStatus.At(facts, worldAt);
         return new(summary.Id, summary.Statement, status, summary.Version,
             positions.Select(p => new PartyView(p.Party, p.Stance, p.Because?.Version, p.Because?.SourceName,
                 p.Because?.Quote, p.Because?.StatedAt)).ToArray(),
@@ -54,9 +55,13 @@ public static class GetClaimEndpoint
         }
 
         var summary = await Find(session, claimId, time.RecordedAt(), ct);
-        return summary is null
-            ? Problems.UnknownClaim(claimId).ToResult()
-            : Results.Ok(ClaimView.Of(summary, time.RecordedAt(), time.World()));
+        if (summary is null)
+        {
+            return Problems.UnknownClaim(claimId).ToResult();
+        }
+
+        var facts = time.World() is null ? null : await SummaryAsOf.Facts(session, summary, time.RecordedAt(), ct);
+        return Results.Ok(ClaimView.Of(summary, time.RecordedAt(), time.World(), facts));
     }
 
     /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/> (from its nearest checkpoint).</summary>

@@ -1,12 +1,14 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record GiveVerdict(string? Verdict, string? Rationale, long? ExpectedVersion);
+public sealed record GiveVerdict(string? Verdict, string? Rationale, long? ExpectedVersion) : IClaimCommand
+{
+    public Decision Decide(Claim claim, DecisionContext context) => GiveVerdictEndpoint.Decide(claim, this, context);
+}
 
 public static class GiveVerdictEndpoint
 {
@@ -21,17 +23,10 @@ public static class GiveVerdictEndpoint
     [EndpointSummary("Give an editor's verdict")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, GiveVerdict command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, GiveVerdict command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, GiveVerdict command, DecisionContext context)
     {
-        if (claim.Retracted)
-        {
-            return Guards.RetractedRefusal;
-        }
-
         Words.TryParse<Verdict>(command.Verdict, out var verdict);
         return Decision.Append(new VerdictGiven(claim.Id, verdict, command.Rationale!.Trim(), context.Now, context.Actor.Name));
     }

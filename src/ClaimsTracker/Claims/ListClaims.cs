@@ -154,7 +154,7 @@ public static class ListClaimsEndpoint
 
             if (worldAt is not null)
             {
-                (summary.Status, summary.Positions) = ConfirmationStatus.At(summary.Facts, worldAt);
+                (summary.Status, summary.Positions) = ConfirmationStatus.At(await Audit.SummaryAsOf.Facts(session, summary, asOf, ct), worldAt);
             }
 
             if (filter.Matches(summary))

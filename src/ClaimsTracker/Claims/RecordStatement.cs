@@ -1,5 +1,4 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -8,7 +7,10 @@ namespace ClaimsTracker.Claims;
 
 public sealed record RecordStatement(
     SourceInput? Source, string? Stance, string? Quote, DateTimeOffset? StatedAt, ArticleInput? ReportedIn,
-    long? ExpectedVersion);
+    long? ExpectedVersion) : IClaimCommand
+{
+    public Decision Decide(Claim claim, DecisionContext context) => RecordStatementEndpoint.Decide(claim, this, context);
+}
 
 public static class RecordStatementEndpoint
 {
@@ -38,17 +40,10 @@ public static class RecordStatementEndpoint
     [EndpointSummary("Record a source's statement on a claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, RecordStatement command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, RecordStatement command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, RecordStatement command, DecisionContext context)
     {
-        if (claim.Retracted)
-        {
-            return Guards.RetractedRefusal;
-        }
-
         Words.TryParse<Stance>(command.Stance, out var stance);
         var source = command.Source!;
         var party = string.IsNullOrWhiteSpace(source.Party) ? null : claim.InvolvedParty(source.Party) ?? source.Party.Trim();
@@ -63,8 +58,4 @@ public static class RecordStatementEndpoint
     }
 }
 
-public static class Guards
-{
-    public static Decision RetractedRefusal => Decision.Refuse(
-        "claimId", "the claim was retracted; a retracted claim takes no further statements, evidence, reports, verdicts or retractions (corrections are still accepted)");
-}
+

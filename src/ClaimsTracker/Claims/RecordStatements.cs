@@ -1,5 +1,4 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -7,7 +6,10 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 /// <summary>Several statements on one claim, recorded together: all of them or none.</summary>
-public sealed record RecordStatements(RecordStatement[]? Statements, long? ExpectedVersion);
+public sealed record RecordStatements(RecordStatement[]? Statements, long? ExpectedVersion) : IClaimCommand
+{
+    public Decision Decide(Claim claim, DecisionContext context) => RecordStatementsEndpoint.Decide(claim, this, context);
+}
 
 /// <summary>
 /// A wire feed or a newsroom tool posting many statements at once: one transaction, one read and one write of the
@@ -59,9 +61,7 @@ public static class RecordStatementsEndpoint
     [EndpointSummary("Record several statements on a claim at once, all or none (at most 1000)")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, RecordStatements command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, RecordStatements command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, RecordStatements command, DecisionContext context)
     {

@@ -1,12 +1,14 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record RegisterClaim(string? Statement, string[]? Parties, string[]? Topics, ArticleInput? FirstReport);
+public sealed record RegisterClaim(string? Statement, string[]? Parties, string[]? Topics, ArticleInput? FirstReport) : INewClaim
+{
+    public ClaimRegistered Decide(Guid claimId, DecisionContext context) => RegisterClaimEndpoint.Decide(claimId, this, context);
+}
 
 public static class RegisterClaimEndpoint
 {
@@ -47,9 +49,7 @@ public static class RegisterClaimEndpoint
     [EndpointSummary("Register a claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<Registered>(StatusCodes.Status201Created)]
-    public static Task<IResult> Post(RegisterClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Within(http, store, clock, (session, request, context) =>
-            ClaimWrites.Register(session, request, command, id => Decide(id, command, context), CancellationToken.None));
+    public static ClaimWrite Post(RegisterClaim command) => ClaimWrite.New(command);
 
     public static ClaimRegistered Decide(Guid claimId, RegisterClaim command, DecisionContext context) => new(
         claimId,

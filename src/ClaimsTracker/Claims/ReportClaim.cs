@@ -1,12 +1,15 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record ReportClaim(string? Outlet, string? Url, string? Headline, DateTimeOffset? PublishedAt, long? ExpectedVersion);
+public sealed record ReportClaim(string? Outlet, string? Url, string? Headline, DateTimeOffset? PublishedAt, long? ExpectedVersion)
+    : IClaimCommand
+{
+    public Decision Decide(Claim claim, DecisionContext context) => ReportClaimEndpoint.Decide(claim, this, context);
+}
 
 public static class ReportClaimEndpoint
 {
@@ -24,14 +27,10 @@ public static class ReportClaimEndpoint
     [EndpointSummary("Record a further article that repeats the claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, ReportClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, ReportClaim command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, ReportClaim command, DecisionContext context) =>
-        claim.Retracted
-            ? Guards.RetractedRefusal
-            : Decision.Append(new ClaimReported(claim.Id, Article(command).ToArticle(), context.Actor.Name));
+        Decision.Append(new ClaimReported(claim.Id, Article(command).ToArticle(), context.Actor.Name));
 
     private static ArticleInput Article(ReportClaim command) =>
         new(command.Outlet, command.Url, command.Headline, command.PublishedAt);

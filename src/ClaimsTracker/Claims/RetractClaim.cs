@@ -1,12 +1,14 @@
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record RetractClaim(string? Reason, long? ExpectedVersion);
+public sealed record RetractClaim(string? Reason, long? ExpectedVersion) : IClaimCommand
+{
+    public Decision Decide(Claim claim, DecisionContext context) => RetractClaimEndpoint.Decide(claim, this, context);
+}
 
 public static class RetractClaimEndpoint
 {
@@ -20,12 +22,8 @@ public static class RetractClaimEndpoint
     [EndpointSummary("Retract the claim")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(
-        Guid claimId, RetractClaim command, HttpContext http, IDocumentStore store, TimeProvider clock) =>
-        WriteOutcomeHttp.Append(http, store, clock, claimId, command, command.ExpectedVersion, Decide);
+    public static ClaimWrite Post(Guid claimId, RetractClaim command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, RetractClaim command, DecisionContext context) =>
-        claim.Retracted
-            ? Guards.RetractedRefusal
-            : Decision.Append(new ClaimRetracted(claim.Id, command.Reason!.Trim(), context.Now, context.Actor.Name));
+        Decision.Append(new ClaimRetracted(claim.Id, command.Reason!.Trim(), context.Now, context.Actor.Name));
 }

@@ -67,8 +67,9 @@ public static class ClaimPage
 
         // every part of the page is bounded: one page of history, the latest periods and marks, the latest verdict
         var world = time.World();
-        var claim = ClaimView.Of(summary, recordedAt, world);
-        var intervals = ConfirmationStatus.Timeline(summary.Facts).TakeLast(TimelineRows).ToList();
+        var facts = await SummaryAsOf.Facts(session, summary, recordedAt, ct);
+        var claim = ClaimView.Of(summary, recordedAt, world, facts);
+        var intervals = ConfirmationStatus.Timeline(facts).TakeLast(TimelineRows).ToList();
         var pages = Math.Max(1, (int)((summary.Version + EventsPerPage - 1) / EventsPerPage));
         var shownPage = int.TryParse(events, out var p) ? Math.Clamp(p, 1, pages) : pages;
         var (from, to) = new Paging(shownPage, EventsPerPage).Positions;

@@ -22,7 +22,7 @@ public sealed class ProjectionRebuilds(
     private readonly ConcurrentDictionary<string, Rebuild> _latest = new(StringComparer.Ordinal);
 
     /// <summary>The projections kept in each write's transaction; rebuilt claim by claim under the writers' own lock.</summary>
-    public static readonly IReadOnlyList<string> Inline = [nameof(ClaimSummary), nameof(Claim)];
+    public static readonly IReadOnlyList<string> Inline = [nameof(ClaimSummary), nameof(ClaimFact)];
 
     public Rebuild? Latest(string projection) => _latest.GetValueOrDefault(projection);
 
@@ -129,7 +129,7 @@ public sealed class ProjectionRebuilds(
         for (var done = 0; done < claims.Count; done++)
         {
             await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForExclusiveWriting<Claim>(claims[done], ct);
+            var stream = await session.Events.FetchForExclusiveWriting<ClaimSummary>(claims[done], ct);
             if (stream.Aggregate is not null)
             {
                 if (rebuild.Projection == nameof(ClaimSummary)
@@ -137,10 +137,11 @@ public sealed class ProjectionRebuilds(
                 {
                     session.Store(summary);
                 }
-                else if (rebuild.Projection == nameof(Claim)
-                         && await session.Events.AggregateStreamAsync<Claim>(claims[done], token: ct) is { } claim)
+                else if (rebuild.Projection == nameof(ClaimFact))
                 {
-                    session.Store(claim);
+                    var id = claims[done];
+                    session.DeleteWhere<ClaimFact>(f => f.ClaimId == id);
+                    session.Store(ClaimFact.Rows(await session.Events.FetchStreamAsync(id, token: ct)).ToArray());
                 }
 
                 await session.SaveChangesAsync(ct);

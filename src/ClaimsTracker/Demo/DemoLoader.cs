@@ -1,6 +1,5 @@
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -10,7 +9,7 @@ namespace ClaimsTracker.Demo;
 /// Loads the article's claims at startup through the API's own validation, decisions and write pipeline. Every write
 /// carries a fixed Idempotency-Key, so loading again adds nothing.
 /// </summary>
-public sealed class DemoLoader(IDocumentStore store, TimeProvider clock, ILogger<DemoLoader> logger) : IHostedService
+public sealed class DemoLoader(ClaimCommits commits, TimeProvider clock, ILogger<DemoLoader> logger) : IHostedService
 {
     public static readonly Actor Loader = new("demo-loader", Roles.Admin);
 
@@ -19,15 +18,12 @@ public sealed class DemoLoader(IDocumentStore store, TimeProvider clock, ILogger
         foreach (var claim in ArticleClaims.All)
         {
             Ensure(RegisterClaimEndpoint.Validate(claim.Registration, clock));
-            var registered = await Write(claim.Key, (session, request, context) => ClaimWrites.Register(session, request,
-                claim.Registration, id => RegisterClaimEndpoint.Decide(id, claim.Registration, context), cancellationToken));
+            var registered = await Write(claim.Key, ClaimWrite.New(claim.Registration));
 
             foreach (var (statement, i) in claim.Statements.Select((s, i) => (s, i)))
             {
                 Ensure(RecordStatementEndpoint.Validate(statement, clock));
-                await Write($"{claim.Key}-statement-{i + 1}", (session, request, context) => ClaimWrites.Append(session,
-                    request, registered.ClaimId, null, statement,
-                    c => RecordStatementEndpoint.Decide(c, statement, context), cancellationToken));
+                await Write($"{claim.Key}-statement-{i + 1}", ClaimWrite.To(registered.ClaimId, statement));
             }
 
             logger.LogInformation("Demo claim {Key} is {ClaimId}", claim.Key, registered.ClaimId);
@@ -36,12 +32,9 @@ public sealed class DemoLoader(IDocumentStore store, TimeProvider clock, ILogger
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<WriteOutcome.Accepted> Write(
-        string key, Func<IDocumentSession, WriteRequest, DecisionContext, Task<WriteOutcome>> write)
+    private async Task<WriteOutcome.Accepted> Write(string key, ClaimWrite write)
     {
-        await using var session = store.LightweightSession();
-        var request = new WriteRequest(Loader, $"demo-{key}", "demo-data", "demo-data", "demo");
-        var outcome = await write(session, request, new DecisionContext(Loader, clock.GetUtcNow()));
+        var outcome = await commits.Submit(write, new WriteRequest(Loader, $"demo-{key}", "demo-data", "demo-data", "demo"));
         return outcome as WriteOutcome.Accepted
             ?? throw new InvalidOperationException($"Demo write {key} was refused: {((WriteOutcome.Refused)outcome).Problem.Detail}");
     }

@@ -24,7 +24,8 @@ public static class ApiSetup
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
         services.AddWolverineHttp();
         services.AddGeneratedCode();
-        services.ConfigureMarten(opts => opts.Listeners.Add(new Claims.WrittenClaims()));
+        services.AddSingleton<Claims.ClaimCommits>();
+        services.AddHostedService(sp => sp.GetRequiredService<Claims.ClaimCommits>());
         services.AddClaimsHealth();
         services.AddRequestLimits();
         services.AddRequestLog();

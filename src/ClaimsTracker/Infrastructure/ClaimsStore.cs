@@ -60,8 +60,8 @@ public static class ClaimsStore
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 MapEventNames(opts);
 
-                opts.Projections.Snapshot<Claim>(SnapshotLifecycle.Inline, Rebuilds);
                 opts.Projections.Add<ClaimSummaryProjection>(ProjectionLifecycle.Inline, Rebuilds);
+                opts.Projections.Add<ClaimFactProjection>(ProjectionLifecycle.Inline, Rebuilds);
                 opts.Projections.Add<ClaimTimelineProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.Add<SourceProfileProjection>(ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.Add<SourceStatementProjection>(ProjectionLifecycle.Async, Rebuilds);
@@ -79,6 +79,7 @@ public static class ClaimsStore
                 // the summary's status column (ClaimSummary.ConfigureMarten) holds a name, not a number
                 opts.Advanced.DuplicatedFieldEnumStorage = EnumStorage.AsString;
                 opts.Schema.For<IdempotentWrite>();
+                opts.Schema.For<ClaimFact>();
                 if (!applySchema)
                 {
                     DatabaseSchema.LeaveToSetup(opts);

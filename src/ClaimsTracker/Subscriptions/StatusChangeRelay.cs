@@ -16,7 +16,10 @@ public sealed class ClaimWatch
     public string Statement { get; set; } = "";
     public string[] Parties { get; set; } = [];
     public string[] Topics { get; set; } = [];
-    public ClaimFacts Facts { get; set; } = ClaimFacts.Start([], default);
+    public Claim? State { get; set; }
+    /// <summary>Only in watches stored before <see cref="State"/> was kept; never written.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ClaimFacts? Facts { get; set; }
     public ClaimStatus Status { get; set; }
 }
 
@@ -44,9 +47,6 @@ public sealed class StatusChangeRelay : BatchSubscription
         var webhooks = await operations.Query<Webhook>().ToListAsync(cancellationToken);
         var ids = page.Events.Select(e => e.StreamId).Distinct().ToArray();
         var watches = (await operations.LoadManyAsync<ClaimWatch>(cancellationToken, ids)).ToDictionary(w => w.Id);
-        // each claim's status followed event by event in constant time, not derived from all its facts after each one
-        var standings = new Dictionary<Guid, ConfirmationStatus.Standing>();
-
         foreach (var e in page.Events)
         {
             var watch = watches.GetValueOrDefault(e.StreamId);
@@ -55,7 +55,7 @@ public sealed class StatusChangeRelay : BatchSubscription
                 watch = new ClaimWatch
                 {
                     Id = registered.ClaimId, Statement = registered.Statement, Parties = registered.Parties, Topics = registered.Topics,
-                    Facts = ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt),
+                    State = Claim.Create(registered),
                 };
                 watches[watch.Id] = watch;
                 continue;
@@ -67,12 +67,9 @@ public sealed class StatusChangeRelay : BatchSubscription
             }
 
             watch.Statement = (e.Data as ClaimCorrected)?.Statement ?? watch.Statement;
-            var before = watch.Facts;
-            watch.Facts = before.Then(e.Version, e.Data);
-            var standing = standings[watch.Id] = standings.TryGetValue(watch.Id, out var known)
-                ? known.Follow(before, watch.Facts)
-                : ConfirmationStatus.Standing.Of(watch.Facts);
-            var status = standing.Status;
+            var before = watch.State ?? Claim.From(watch.Id, e.Version - 1, watch.Facts ?? ClaimFacts.Start(watch.Parties, default));
+            (watch.State, watch.Facts) = (before.Then(e.Version, e.Data), null);
+            var status = watch.State.Status;
             if (status == watch.Status)
             {
                 continue;

@@ -1,0 +1,140 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Marten.Patching;
+using Marten.Schema;
+
+namespace ClaimsTracker.Claims;
+
+/// <summary>
+/// One fact the status is derived from, as corrections since have it: a statement, or a ruling
+/// (verdict or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
+/// a list, a correction finds its statement by id, and reads at a world time fold only these rows.
+/// </summary>
+public sealed class ClaimFact
+{
+    public static void ConfigureMarten(DocumentMapping mapping)
+    {
+        mapping.DuplicateField(nameof(ClaimId), "uuid");
+        mapping.DuplicateField(nameof(Party), "text");
+        mapping.Indexes.Add(new DocumentIndex(mapping, "claim_id", "party") { Name = "mt_doc_claimfact_idx_claim_party" });
+    }
+
+    /// <summary><c>{claimId}/{version}</c>.</summary>
+    public string Id { get; set; } = "";
+    public Guid ClaimId { get; set; }
+    /// <summary>The event's version (not named Version: Marten gives that name a meaning of its own).</summary>
+    public long ClaimVersion { get; set; }
+    /// <summary>The source's party (an involved one in the claim's spelling), or null for a ruling or a source of none.</summary>
+    public string? Party { get; set; }
+    public string? SourceName { get; set; }
+    public Stance Stance { get; set; }
+    public string? Quote { get; set; }
+    public DateTimeOffset At { get; set; }
+    /// <summary>The status a ruling sets, or null for a statement.</summary>
+    public ClaimStatus? Ruling { get; set; }
+
+    public static string IdOf(Guid claimId, long version) => $"{claimId}/{version}";
+
+    /// <summary>The row an event adds, or null.</summary>
+    public static ClaimFact? Of(IEvent e) => e.Data switch
+    {
+        StatementRecorded s => new ClaimFact
+        {
+            Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Party = s.Source.Party,
+            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote, At = s.StatedAt,
+        },
+        VerdictGiven v => Ruled(e, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt),
+        ClaimRetracted r => Ruled(e, ClaimStatus.Retracted, r.RetractedAt),
+        _ => null,
+    };
+
+    /// <summary>A claim's rows as its events leave them (a rebuild, and verify).</summary>
+    public static IEnumerable<ClaimFact> Rows(IEnumerable<IEvent> events)
+    {
+        var rows = new Dictionary<long, ClaimFact>();
+        foreach (var e in events)
+        {
+            if (Of(e) is { } row)
+            {
+                rows[row.ClaimVersion] = row;
+            }
+            else if (e.Data is ClaimCorrected { CorrectsVersion: { } target } c && rows.TryGetValue(target, out var said))
+            {
+                (said.Stance, said.Quote, said.At) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.StatedAt ?? said.At);
+            }
+        }
+
+        return rows.Values;
+    }
+
+    private static ClaimFact Ruled(IEvent e, ClaimStatus status, DateTimeOffset at) => new()
+    {
+        Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Ruling = status, At = at,
+    };
+
+    public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote);
+
+    /// <summary>All of a claim's facts, as the status rule folds them.</summary>
+    public static async Task<ClaimFacts> Of(IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct)
+    {
+        var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
+        return new ClaimFacts(parties, since,
+            rows.Where(r => r.Ruling is null && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
+            rows.Where(r => r.Ruling is not null).Select(r => new Ruling(r.ClaimVersion, r.Ruling!.Value, r.At)).ToArray());
+    }
+
+    /// <summary>
+    /// The latest confirmation or denial of <paramref name="party"/> other than the statement at <paramref name="except"/>.
+    /// </summary>
+    public static async Task<PartyStatement?> LatestOf(IQuerySession session, Guid claimId, string party, long except, CancellationToken ct)
+    {
+        var row = await session.Query<ClaimFact>()
+            .Where(f => f.ClaimId == claimId && f.Party == party && f.ClaimVersion != except
+                        && (f.Stance == Stance.Confirms || f.Stance == Stance.Denies))
+            .OrderByDescending(f => f.At).ThenByDescending(f => f.ClaimVersion)
+            .FirstOrDefaultAsync(ct);
+        return row?.Statement();
+    }
+}
+
+/// <summary>Keeps <see cref="ClaimFact"/> rows in each write's transaction.</summary>
+public sealed partial class ClaimFactProjection : EventProjection
+{
+    public ClaimFactProjection()
+    {
+        Name = nameof(ClaimFact);
+        RegisterPublishedType(typeof(ClaimFact));
+    }
+
+    public void Project(IEvent<StatementRecorded> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
+
+    public void Project(IEvent<VerdictGiven> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
+
+    public void Project(IEvent<ClaimRetracted> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
+
+    public void Project(IEvent<ClaimCorrected> e, IDocumentOperations ops)
+    {
+        if (e.Data.CorrectsVersion is not { } version || e.Data is { Stance: null, Quote: null, StatedAt: null })
+        {
+            return;
+        }
+
+        // in PostgreSQL: the statement's row may be in the same batch of events, not yet written
+        var patch = ops.Patch<ClaimFact>(ClaimFact.IdOf(e.StreamId, version));
+        if (e.Data.Stance is { } stance)
+        {
+            patch.Set(f => f.Stance, stance);
+        }
+
+        if (e.Data.Quote is { } quote)
+        {
+            patch.Set(f => f.Quote, quote);
+        }
+
+        if (e.Data.StatedAt is { } statedAt)
+        {
+            patch.Set(f => f.At, statedAt);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using ClaimsTracker.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ClaimsTracker.Claims;
+
+/// <summary>A write to an existing claim: a pure decision on the claim's write-side state.</summary>
+public interface IClaimCommand
+{
+    long? ExpectedVersion { get; }
+
+    /// <summary>Whether a retracted claim still takes it (only corrections).</summary>
+    bool TakenWhenRetracted => false;
+
+    Decision Decide(Claim claim, DecisionContext context);
+}
+
+/// <summary>A write whose decision needs a fact beyond the claim's state: it looks it up first, then decides purely.</summary>
+public interface ILooksUp : IClaimCommand
+{
+    Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, CancellationToken ct);
+}
+
+/// <summary>A registration: decides the new claim's first event.</summary>
+public interface INewClaim
+{
+    ClaimRegistered Decide(Guid claimId, DecisionContext context);
+}
+
+/// <summary>The reply to every write to an existing claim.</summary>
+public sealed record WriteReply(long Version, ClaimStatus Status);
+
+/// <summary>The reply to a registration.</summary>
+public sealed record Registered(Guid Id, long Version);
+
+/// <summary>The answer to a write: what the client sees, and whether it is a replay of an earlier answer.</summary>
+public abstract record WriteOutcome
+{
+    public sealed record Accepted(Guid ClaimId, long Version, ClaimStatus Status, bool Created, bool Replayed = false)
+        : WriteOutcome;
+
+    public sealed record Refused(ProblemDetails Problem) : WriteOutcome;
+}
+
+/// <summary>A successful write's answer kept under its Idempotency-Key, stored in the write's own transaction.</summary>
+public sealed class IdempotentWrite
+{
+    public string Id { get; set; } = "";
+    public string Fingerprint { get; set; } = "";
+    public Guid ClaimId { get; set; }
+    public long Version { get; set; }
+    public ClaimStatus Status { get; set; }
+    public bool Created { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>
+/// What a write endpoint returns: its command, addressed to a claim (or to a new one). Executing it hands the command,
+/// with who sent it, to the next group commit (<see cref="ClaimCommits"/>) and answers with what that decided, or 503
+/// if the database does not answer within the write deadline.
+/// </summary>
+public sealed record ClaimWrite(Guid? ClaimId, object Command) : IResult
+{
+    public static ClaimWrite To(Guid claimId, IClaimCommand command) => new(claimId, command);
+
+    public static ClaimWrite New(INewClaim command) => new(null, command);
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var committing = services.GetRequiredService<ClaimCommits>().Submit(this, WriteRequest.From(http));
+        var deadline = services.GetRequiredService<LimitOptions>().DatabaseDeadline;
+        if (!await services.GetRequiredService<DatabaseMonitor>().WaitWhileAnswering(committing, deadline, http.RequestAborted))
+        {
+            _ = committing.ContinueWith(t => t.Exception, TaskScheduler.Default);   // observed; it lands or fails on its own
+            throw new TimeoutException($"The database did not answer the write within {deadline.TotalSeconds:F0} s.");
+        }
+
+        var outcome = await committing;
+        if (outcome is WriteOutcome.Accepted { Replayed: true })
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        await (outcome switch
+        {
+            WriteOutcome.Refused refused => refused.Problem.ToResult(),
+            WriteOutcome.Accepted { Created: true } created =>
+                Results.Created($"/api/claims/{created.ClaimId}", new Registered(created.ClaimId, created.Version)),
+            WriteOutcome.Accepted accepted => Results.Ok(new WriteReply(accepted.Version, accepted.Status)),
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+        }).ExecuteAsync(http);
+    }
+}
