@@ -272,7 +272,18 @@ internal sealed record Plan(
 }
 
 /// <param name="Baseline">the raw figure of the same run that <paramref name="Value"/> is held to, when it has one</param>
-internal sealed record Measure(string Id, string What, double Value, string Goal, string Detail, string Baseline = "");
+/// <param name="Reached">whether the goal is met, for a goal that is more than a bound on <paramref name="Value"/></param>
+internal sealed partial record Measure(string Id, string What, double Value, string Goal, string Detail, string Baseline = "", bool? Reached = null)
+{
+    /// <summary>The goal met or not, from <see cref="Reached"/> or the goal's bound ("≥ 1.0", "≤ 50,000"); null when it has none.</summary>
+    public bool? Met => Reached ?? (Bound().Match(Goal) is { Success: true } bound
+        ? double.Parse(bound.Groups[2].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) is var limit
+          && (bound.Groups[1].Value == "≥" ? Value >= limit : Value <= limit)
+        : null);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(≥|≤) ([\d,.]+)$")]
+    private static partial System.Text.RegularExpressions.Regex Bound();
+}
 
 internal sealed class Results(string mode, DateTimeOffset at)
 {
@@ -303,13 +314,15 @@ internal sealed class Results(string mode, DateTimeOffset at)
             text.AppendLine($"| {name} | {figure} |");
         }
 
-        text.AppendLine().AppendLine("| | measure | result | goal | baseline (same run) | detail |").AppendLine("|---|---|---|---|---|---|");
+        text.AppendLine().AppendLine("| | measure | result | goal | met | baseline (same run) | detail |").AppendLine("|---|---|---|---|---|---|---|");
         foreach (var m in Measures)
         {
-            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {m.Baseline} | {m.Detail} |");
+            var met = m.Met switch { true => "yes", false => "**no**", null => "" };
+            text.AppendLine($"| {m.Id} | {m.What} | {Figure.Format(m.Value)} | {m.Goal} | {met} | {m.Baseline} | {m.Detail} |");
         }
 
-        text.AppendLine().AppendLine($"Requests answered with an error during the run: {Errors}.");
+        text.AppendLine().AppendLine($"Goals met: {Measures.Count(m => m.Met == true)} of {Measures.Count(m => m.Met is not null)}. " +
+            $"Requests answered with an error during the run: {Errors}.");
         return text.ToString();
     }
 }
