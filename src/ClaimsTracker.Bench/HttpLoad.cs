@@ -104,6 +104,21 @@ public sealed class HttpLoad(Uri address) : IDisposable
         return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>One client writing statements to <paramref name="claim"/>, each after the last one's answer: each write's latency.</summary>
+    public async Task<Latencies> OneAtATime(Guid claim, TimeSpan duration)
+    {
+        var latencies = new Latencies();
+        var clock = Stopwatch.StartNew();
+        for (var n = 0; clock.Elapsed < duration; n++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _ = await Statement(claim, n);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return latencies;
+    }
+
     /// <summary>
     /// Open loop at <paramref name="rate"/> writes per second: latency counts from each write's scheduled moment, so a
     /// slow answer cannot hide the writes queued behind it.

@@ -18,7 +18,7 @@ internal static partial class PreviousRun
 
         var lines = File.ReadAllLines(path);
         var at = lines.Select(l => RunAt().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value ?? "an earlier run";
-        var row = lines.FirstOrDefault(l => l.StartsWith("| P1 | HTTP statement writes/s", StringComparison.Ordinal));
+        var row = lines.FirstOrDefault(l => l.StartsWith("| P1 | HTTP statement writes/s, 16 clients ÷ raw", StringComparison.Ordinal));
         var cells = row?.Split('|').Select(c => c.Trim()).ToArray();
         if (cells is not { Length: >= 6 })
         {

@@ -112,7 +112,7 @@ internal static partial class ReadsBench
         var rebuild = await Rebuild(serviceDll, bulk, budget, events);
         Progress.Say($"  {rebuild.Detail}");
         results.Measures.Add(new("P4", $"rebuild events/s over {events:N0} events ÷ raw COPY rows/s",
-            rebuild.Rate / copyRate.Median, "≥ 0.3", rebuild.Detail, $"COPY {copyRate.Median:N0} rows/s"));
+            rebuild.Rate / copyRate.Median, "≥ 0.2", rebuild.Detail, $"COPY {copyRate.Median:N0} rows/s"));
     }
 
     /// <summary>P2: the main store's NDJSON export, POSTed to a service on an empty database.</summary>
@@ -125,7 +125,7 @@ internal static partial class ReadsBench
         using var load = new HttpLoad(service.Address);
         var (events, seconds) = await load.Import(export);
         Progress.Say($"  {events:N0} events in {seconds:0.00} s: {events / seconds:N0} events/s");
-        results.Measures.Add(new("P2", "bulk import events/s ÷ raw COPY rows/s", events / seconds / copyRate.Median, "≥ 0.4",
+        results.Measures.Add(new("P2", "bulk import events/s ÷ raw COPY rows/s", events / seconds / copyRate.Median, "≥ 0.25",
             $"{events:N0} events (the main store's export) in {seconds:0.00} s, {events / seconds:N0} events/s, POST /api/admin/import, with inline projections",
             $"COPY {copyRate.Median:N0} rows/s"));
     }

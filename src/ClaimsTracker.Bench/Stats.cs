@@ -49,7 +49,24 @@ public sealed class Latencies
         }
     }
 
+    public void AddAll(Latencies other)
+    {
+        var samples = other.Snapshot();
+        lock (_gate)
+        {
+            _samples.AddRange(samples);
+        }
+    }
+
     public int Count => _samples.Count;
+
+    private double[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _samples];
+        }
+    }
 
     public double P(double p)
     {

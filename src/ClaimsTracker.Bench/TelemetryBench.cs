@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 namespace ClaimsTracker.Bench;
 
 /// <summary>
-/// P8: what telemetry costs a write. The P1 load on two service processes of the same store, one with telemetry off
+/// T1: what telemetry costs a write. The P1 load on two service processes of the same store, one with telemetry off
 /// (Telemetry:Enabled=false), one with all of it on as an operator runs it (its /metrics scraped every second, traces
 /// and metrics pushed over OTLP/HTTP to a sink in this process), in rounds that alternate which goes first.
 /// </summary>
@@ -26,7 +26,7 @@ internal static class TelemetryBench
         using var onLoad = new HttpLoad(on.Address);
         var offWriters = await Task.WhenAll(Enumerable.Range(2_000, plan.Clients).Select(offLoad.Register));
         var onWriters = await Task.WhenAll(Enumerable.Range(3_000, plan.Clients).Select(onLoad.Register));
-        Progress.Say($"P8: telemetry off and on, {plan.Clients} clients writing statements, {plan.Rounds} × 2 × {plan.Burst.TotalSeconds} s, alternating");
+        Progress.Say($"T1: telemetry off and on, {plan.Clients} clients writing statements, {plan.Rounds} × 2 × {plan.Burst.TotalSeconds} s, alternating");
 
         var (offRates, onRates, scrapes) = (new List<double>(), new List<double>(), 0);
         var (offCpu, onCpu) = (0.0, 0.0);
@@ -56,7 +56,7 @@ internal static class TelemetryBench
 
         var (offFigure, onFigure) = (Figure.Of(offRates, "writes/s"), Figure.Of(onRates, "writes/s"));
         Progress.Say($"  off {offFigure}, {offCpu:0.00} ms service CPU per write; on {onFigure}, {onCpu:0.00} ms; {scrapes} scrapes, {sink.Exports} OTLP exports");
-        results.Measures.Add(new("P8", "P1 write rate with telemetry on ÷ off", onFigure.Median / offFigure.Median, "≥ 0.95",
+        results.Measures.Add(new("T1", "P1 write rate with telemetry on ÷ off", onFigure.Median / offFigure.Median, "≥ 0.95",
             $"on {onFigure}, {onCpu:0.00} ms of service CPU per write ({scrapes} scrapes of /metrics, one a second; {sink.Exports} OTLP/HTTP " +
             $"exports of traces and metrics to a local sink) vs off {offFigure}, {offCpu:0.00} ms (Telemetry:Enabled=false); two service " +
             "processes on the main store, rounds alternating which goes first"));
