@@ -34,7 +34,7 @@ public sealed class AuditBenchmarks(AppFixture fixture, ITestOutputHelper output
         {
             await using var session = Session();
             var id = Guid.CreateVersion7();
-            session.Events.StartStream<Claim>(id, [Registered(id, i), .. Enumerable.Range(1, 9).Select(n => Later(id, n))]);
+            session.Events.StartStream<ClaimSummary>(id, [Registered(id, i), .. Enumerable.Range(1, 9).Select(n => Later(id, n))]);
             await session.SaveChangesAsync(ct);
         });
         output.WriteLine($"appended 100,000 sealed events in {clock.Elapsed.TotalSeconds:0.0} s");
@@ -53,7 +53,7 @@ public sealed class AuditBenchmarks(AppFixture fixture, ITestOutputHelper output
         var id = Guid.CreateVersion7();
         await using (var session = Session())
         {
-            session.Events.StartStream<Claim>(id, Registered(id, 0));
+            session.Events.StartStream<ClaimSummary>(id, Registered(id, 0));
             await session.SaveChangesAsync();
         }
 

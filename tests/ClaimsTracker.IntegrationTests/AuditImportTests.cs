@@ -11,7 +11,7 @@ namespace ClaimsTracker.IntegrationTests;
 public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fixture)
 {
     private static readonly string[] Tables =
-        ["mt_doc_claimsummary", "mt_doc_claimtimeline", "mt_doc_sourceprofile", "mt_doc_claim"];
+        ["mt_doc_claimsummary", "mt_doc_claimtimeline", "mt_doc_sourceprofile", "mt_doc_claimfact"];
 
     [Fact]
     public async Task an_exported_log_imported_into_an_empty_store_gives_identical_projections_leaves_and_metadata()

@@ -19,7 +19,7 @@ public sealed class AuditUpcastingTests(AppFixture fixture) : IntegrationContext
             .Replace("CLAIM", id.ToString(), StringComparison.Ordinal));
 
         var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
-        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(Claim) })
+        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(ClaimFact) })
         {
             await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(30), CancellationToken.None);
         }

@@ -24,7 +24,7 @@ public sealed class AuditVerifyTests(AppFixture fixture) : IntegrationContext(fi
         first["leaves"]!.GetValue<long>().ShouldBe(first["events"]!.GetValue<long>());
 
         var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
-        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(Claim) })
+        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(ClaimFact) })
         {
             await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(30), CancellationToken.None);
         }

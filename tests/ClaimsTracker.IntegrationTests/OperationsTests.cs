@@ -81,7 +81,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         var before = await Snapshot();
 
         var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
-        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(Claim) })
+        foreach (var projection in new[] { typeof(ClaimSummary), typeof(ClaimTimeline), typeof(SourceProfile), typeof(SourceStatement), typeof(ClaimFact) })
         {
             await daemon.RebuildProjectionAsync(projection, TimeSpan.FromSeconds(30), CancellationToken.None);
         }
@@ -90,7 +90,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         var after = await Snapshot();
         after.ShouldBe(before);
         (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
-        before.Keys.Select(k => k.Split('/')[0]).Distinct().Order().ShouldBe(["claim", "source", "statement", "summary", "timeline"]);
+        before.Keys.Select(k => k.Split('/')[0]).Distinct().Order().ShouldBe(["fact", "source", "statement", "summary", "timeline"]);
         before.Keys.Count(k => k.StartsWith("summary/", StringComparison.Ordinal)).ShouldBe(5);
     }
 
@@ -119,9 +119,9 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
             documents[$"statement/{s.Id}"] = JsonSerializer.Serialize(s);
         }
 
-        foreach (var c in await session.Query<Claim>().ToListAsync())
+        foreach (var f in await session.Query<ClaimFact>().ToListAsync())
         {
-            documents[$"claim/{c.Id}"] = JsonSerializer.Serialize(c);
+            documents[$"fact/{f.Id}"] = JsonSerializer.Serialize(f);
         }
 
         return documents;

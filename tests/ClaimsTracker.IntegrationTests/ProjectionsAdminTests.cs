@@ -136,7 +136,7 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
         started.Status.ShouldBe(HttpStatusCode.Accepted, started.Text);
         var names = started.Json["rebuilds"]!.AsArray().Select(r => r!["projection"]!.ToString()).ToList();
         names.ShouldContain("ClaimSummary");
-        names.ShouldContain("Claim");
+        names.ShouldContain("ClaimFact");
         names.ShouldContain("ClaimTimeline");
         names.ShouldNotContain("webhooks");
         foreach (var name in names)

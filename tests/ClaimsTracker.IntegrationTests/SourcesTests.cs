@@ -103,11 +103,12 @@ public sealed class SourcesTests(AppFixture fixture) : IntegrationContext(fixtur
         await ProjectionsCaughtUp();
         var before = await Api.Get("/api/sources/dmitry-peskov");
 
-        await Api.Post($"/api/claims/{id}/corrections", new
+        var correction = await Api.Post($"/api/claims/{id}/corrections", new
         {
             reason = "The transcript was wrong", correctsVersion = long.Parse(corrected.Field("version")!),
             stance = "denies", quote = "We deny it.", statedAt = "2024-02-22T09:00:00Z",
         });
+        correction.Status.ShouldBe(HttpStatusCode.OK, correction.Text);
         await ProjectionsCaughtUp();
         var after = await Api.Get("/api/sources/dmitry-peskov");
 

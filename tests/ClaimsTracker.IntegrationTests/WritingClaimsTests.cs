@@ -131,6 +131,28 @@ public sealed class WritingClaimsTests(AppFixture fixture) : IntegrationContext(
         (await Api.Status(id)).ShouldBe("denied");
     }
 
+
+    [Fact]
+    public async Task a_correction_that_withdraws_a_partys_latest_word_falls_back_on_its_word_before()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "KCNA", "North Korea", "denies", statedAt: "2024-02-19T09:00:00Z");
+        var latest = await Api.StatementFrom(id, "KCNA", "North Korea", "confirms", statedAt: "2024-02-21T09:00:00Z");
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms", statedAt: "2024-02-20T09:00:00Z");
+        (await Api.Status(id)).ShouldBe("confirmed");
+
+        var reply = await Api.Post($"/api/claims/{id}/corrections", new
+        {
+            reason = "KCNA declined; it did not confirm", correctsVersion = long.Parse(latest.Field("version")!), stance = "declines_to_comment",
+        });
+
+        reply.Status.ShouldBe(HttpStatusCode.OK, reply.Text);
+        reply.Field("status").ShouldBe("disputed");
+        var claim = await Api.Get($"/api/claims/{id}");
+        claim.Field("status").ShouldBe("disputed");
+        claim.Field("parties.1.stance").ShouldBe("denies");
+        claim.Field("parties.1.becauseOf").ShouldBe("2");
+    }
     [Fact]
     public async Task a_verdict_on_a_retracted_claim_is_refused_with_400_and_records_nothing()
     {

@@ -14,11 +14,13 @@ using Npgsql;
 namespace ClaimsTracker.Claims;
 
 /// <summary>
-/// Group commit: the writes that arrive while one commit is under way go in the next, together, in one transaction.
+/// Group commit: the writes that arrive while a commit is under way go in the next, together, in one transaction.
 /// Each write is decided in arrival order on its claim's state as the writes before it left it, so one write's refusal
-/// never touches its neighbours; all are acknowledged only once the shared commit is durable.
+/// never touches its neighbours; all are acknowledged only once the shared commit is durable. Several lanes commit side
+/// by side; a claim's writes keep to one lane while any is pending, so one claim held up never holds up the others.
 /// </summary>
-public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, ILogger<ClaimCommits> logger) : IHostedService
+public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<ClaimCommits> logger)
+    : IHostedService
 {
     /// <summary>The most writes one commit takes; a burst larger than this goes in several.</summary>
     public const int MaxBatch = 256;
@@ -39,36 +41,91 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, ILogg
     private static readonly string[] StanceWords = Enum.GetValues<Stance>().Select(Words.Of).ToArray();
     private static readonly string[] StatusWords = Enum.GetValues<ClaimStatus>().Select(Words.Of).ToArray();
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private Task _committing = Task.CompletedTask;
+    private readonly Lane[] _lanes = Enumerable.Range(0, Math.Max(1, configuration.GetValue("Writes:CommitLanes", 4)))
+        .Select(_ => new Lane()).ToArray();
+    private readonly Dictionary<Guid, (Lane Lane, int Pending)> _claimLanes = [];
 
     public Task<WriteOutcome> Submit(ClaimWrite write, WriteRequest request)
     {
         var pending = new Pending(write, request);
-        return _queue.Writer.TryWrite(pending) ? pending.Outcome.Task : throw new ObjectDisposedException("the service is stopping");
+        var lane = Route(pending);
+        if (!lane.Queue.Writer.TryWrite(pending))
+        {
+            Done(pending);
+            throw new ObjectDisposedException("the service is stopping");
+        }
+
+        return pending.Outcome.Task;
     }
 
     public Task StartAsync(CancellationToken ct)
     {
-        _committing = Task.Run(Run, CancellationToken.None);
+        foreach (var lane in _lanes)
+        {
+            lane.Committing = Task.Run(() => Run(lane), CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 
     /// <summary>Takes no more writes and commits those already taken before the service stops.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        _queue.Writer.TryComplete();
-        await _committing.WaitAsync(ct);
+        foreach (var lane in _lanes)
+        {
+            lane.Queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(_lanes.Select(l => l.Committing)).WaitAsync(ct);
     }
 
-    private async Task Run()
+    /// <summary>The lane of the claim's pending writes, or else the least busy.</summary>
+    private Lane Route(Pending pending)
+    {
+        lock (_claimLanes)
+        {
+            var lane = pending.Write.ClaimId is { } id && _claimLanes.TryGetValue(id, out var taken)
+                ? taken.Lane
+                : _lanes.MinBy(l => l.Waiting)!;
+            if (pending.Write.ClaimId is { } claimId)
+            {
+                _claimLanes[claimId] = (lane, _claimLanes.GetValueOrDefault(claimId).Pending + 1);
+            }
+
+            lane.Waiting++;
+            pending.Lane = lane;
+            return lane;
+        }
+    }
+
+    private void Done(Pending pending)
+    {
+        lock (_claimLanes)
+        {
+            pending.Lane!.Waiting--;
+            if (pending.Write.ClaimId is { } id && _claimLanes.TryGetValue(id, out var taken))
+            {
+                if (taken.Pending <= 1)
+                {
+                    _claimLanes.Remove(id);
+                }
+                else
+                {
+                    _claimLanes[id] = (taken.Lane, taken.Pending - 1);
+                }
+            }
+        }
+    }
+
+    private async Task Run(Lane lane)
     {
         var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        var reader = lane.Queue.Reader;
+        while (await reader.WaitToReadAsync())
         {
             // a write that looks facts up commits on its own, so that what it reads is committed
-            while (batch.Count < MaxBatch && _queue.Reader.TryPeek(out var next)
-                   && !(next.Write.Command is ILooksUp && batch.Count > 0) && _queue.Reader.TryRead(out next))
+            while (batch.Count < MaxBatch && reader.TryPeek(out var next)
+                   && !(next.Write.Command is ILooksUp && batch.Count > 0) && reader.TryRead(out next))
             {
                 batch.Add(next);
                 if (next.Write.Command is ILooksUp)
@@ -85,10 +142,16 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, ILogg
             {
                 foreach (var pending in batch)
                 {
+                    WriteDuration.Record(Stopwatch.GetElapsedTime(pending.Arrived).TotalSeconds, new KeyValuePair<string, object?>("outcome", "failed"));
                     pending.Outcome.TrySetException(e);
                 }
 
                 logger.LogDebug(e, "A commit of {Count} writes failed", batch.Count);
+            }
+
+            foreach (var pending in batch)
+            {
+                Done(pending);
             }
 
             batch.Clear();
@@ -98,6 +161,10 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, ILogg
     private async Task Commit(List<Pending> batch)
     {
         BatchSize.Record(batch.Count);
+        // the commit is part of its first write's trace, and linked from the others'
+        using var activity = Telemetry.Source.StartActivity("claims commit", ActivityKind.Internal, batch[0].Trace,
+            links: batch.Skip(1).Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)));
+        activity?.SetTag("claimstracker.write.batch_size", batch.Count);
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(CancellationToken.None);
 
@@ -240,6 +307,14 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, ILogg
         }
     }
 
+    /// <summary>One committer: its queue, the writes waiting in it, and its loop.</summary>
+    private sealed class Lane
+    {
+        public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+        public int Waiting { get; set; }
+        public Task Committing { get; set; } = Task.CompletedTask;
+    }
+
     /// <summary>A write waiting for its commit, with who sent it and its Idempotency-Key record's id and fingerprint.</summary>
     private sealed class Pending
     {
@@ -248,15 +323,20 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, ILogg
         public Pending(ClaimWrite write, WriteRequest request)
         {
             (Write, Request) = (write, request);
-            Fingerprint = Hash(JsonSerializer.Serialize(write.Command, write.Command.GetType(), Json.Options));
-            RecordId = request.IdempotencyKey is { } key ? Hash($"{request.Actor.Name}\n{request.Route}\n{key}") : null;
+            if (request.IdempotencyKey is { } key)
+            {
+                RecordId = Hash($"{request.Actor.Name}\n{request.Route}\n{key}");
+                Fingerprint = Hash(JsonSerializer.Serialize(write.Command, write.Command.GetType(), Json.Options));
+            }
         }
 
         public ClaimWrite Write { get; }
         public WriteRequest Request { get; }
-        public string Fingerprint { get; }
+        public string Fingerprint { get; } = "";
         public string? RecordId { get; }
         public long Arrived { get; } = Stopwatch.GetTimestamp();
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
+        public Lane? Lane { get; set; }
         public TaskCompletionSource<WriteOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>The event with this write's own metadata: writes sharing a session each keep their actor and ids.</summary>

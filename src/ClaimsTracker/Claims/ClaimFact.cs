@@ -16,8 +16,12 @@ public sealed class ClaimFact
     public static void ConfigureMarten(DocumentMapping mapping)
     {
         mapping.DuplicateField(nameof(ClaimId), "uuid");
+        mapping.DuplicateField(nameof(ClaimVersion), "bigint");
         mapping.DuplicateField(nameof(Party), "text");
-        mapping.Indexes.Add(new DocumentIndex(mapping, "claim_id", "party") { Name = "mt_doc_claimfact_idx_claim_party" });
+        mapping.DuplicateField(nameof(Stance), "text");   // the enum's name: Marten's duplicated enums as strings (ClaimsStore)
+        mapping.DuplicateField(nameof(At), "timestamp with time zone");
+        // a party's latest word, read from the index when a correction moves it
+        mapping.Indexes.Add(new DocumentIndex(mapping, "claim_id", "party", "at", "claim_version") { Name = "mt_doc_claimfact_idx_claim_party_at" });
     }
 
     /// <summary><c>{claimId}/{version}</c>.</summary>

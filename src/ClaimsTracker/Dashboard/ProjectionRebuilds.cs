@@ -129,8 +129,11 @@ public sealed class ProjectionRebuilds(
         for (var done = 0; done < claims.Count; done++)
         {
             await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForExclusiveWriting<ClaimSummary>(claims[done], ct);
-            if (stream.Aggregate is not null)
+            await session.BeginTransactionAsync(ct);
+            await using var lockStream = new Npgsql.NpgsqlCommand(
+                $"select 1 from {ClaimsStore.Schema}.mt_streams where id = $1 for update", session.Connection);
+            lockStream.Parameters.AddWithValue(claims[done]);
+            if (await lockStream.ExecuteScalarAsync(ct) is not null)
             {
                 if (rebuild.Projection == nameof(ClaimSummary)
                     && await session.Events.AggregateStreamAsync<ClaimSummary>(claims[done], token: ct) is { } summary)
