@@ -1,4 +1,5 @@
 using System.Net;
+using ClaimsTracker.Demo;
 using ClaimsTracker.Parties;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +114,37 @@ public sealed class PartyRegistryTests(AppFixture fixture) : IntegrationContext(
         retry.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
         reused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await Api.Get("/api/parties")).Field("total").ShouldBe("1");
+    }
+
+    [Fact]
+    public async Task the_demo_registry_is_seeded_once_and_survives_an_export_verify_and_import()
+    {
+        var demo = ActivatorUtilities.CreateInstance<DemoParties>(Fixture.Host.Services);
+        await demo.StartAsync(CancellationToken.None);
+        await demo.StartAsync(CancellationToken.None);
+        await Api.RegisteredClaim();
+        await ProjectionsCaughtUp();
+
+        var parties = await Api.Get("/api/parties");
+        parties.Json["items"]!.AsArray().Select(p => $"{p!["name"]} {p["wikidata"]}").ShouldBe(["North Korea Q423", "Russia Q159", "South Korea Q884"]);
+        (await Resolve(new PartyNames(), "the Kremlin")).ShouldBeNull();
+        (await Resolve(new PartyNames(), "kremlin"))!.Name.ShouldBe("Russia");
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
+        var export = await Api.Http.GetStringAsync("/api/audit/events.ndjson");
+
+        await Fixture.ResetStore();
+        var imported = await Api.Send(HttpMethod.Post, "/api/admin/import", export, AppFixture.AdminKey);
+
+        imported.Status.ShouldBe(HttpStatusCode.OK, imported.Text);
+        imported.Field("claims").ShouldBe("1");
+        await ProjectionsCaughtUp();
+        (await Api.Get("/api/parties")).Text.ShouldBe(parties.Text);
+        (await Api.Post("/api/parties", new { name = "ROK" })).Status.ShouldBe(HttpStatusCode.Conflict);
+        var verify = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        verify.Field("ok").ShouldBe("true", verify.Text);
+        var page = WebUtility.HtmlDecode(await Api.Http.GetStringAsync("/parties"));
+        page.ShouldContain("DPRK, Democratic People's Republic of Korea, Pyongyang");
+        page.ShouldContain("href=\"/parties\" aria-current=\"page\"");
     }
 
     private async Task<Party?> Resolve(PartyNames names, string name)

@@ -21,6 +21,30 @@ public sealed record PartyDecision(Guid PartyId, object[] Events, ProblemDetails
     public static PartyDecision Refuse(ProblemDetails problem) => new(Guid.Empty, [], problem);
 }
 
+/// <summary>A party write's answer: the party and its status code, or a refusal.</summary>
+public sealed record PartyOutcome(int Status, PartyView? Party, ProblemDetails? Problem, bool Replayed = false)
+{
+    public static PartyOutcome Refused(ProblemDetails problem) => new(problem.Status ?? StatusCodes.Status400BadRequest, null, problem);
+
+    public IResult ToHttp() => Problem is not null
+        ? Problem.ToResult()
+        : new Reply(Status == StatusCodes.Status201Created ? Results.Created($"/api/parties/{Party!.Id}", Party) : Results.Ok(Party), Replayed);
+
+    /// <summary>Marks an answer that repeats the first one for the same Idempotency-Key.</summary>
+    private sealed class Reply(IResult inner, bool replayed) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (replayed)
+            {
+                httpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
+
 /// <summary>A party write's first answer kept under its Idempotency-Key, stored in the write's own transaction.</summary>
 public sealed class PartyWriteRecord
 {
@@ -37,10 +61,12 @@ public sealed class PartyWriteRecord
 public static class PartyWrites
 {
     public static async Task<IResult> Write(
-        HttpContext http, IDocumentStore store, object command, Func<IReadOnlyList<Party>, PartyDecision> decide)
+        HttpContext http, IDocumentStore store, object command, Func<IReadOnlyList<Party>, PartyDecision> decide) =>
+        (await Run(store, WriteRequest.From(http), command, decide, CancellationToken.None)).ToHttp();
+
+    public static async Task<PartyOutcome> Run(
+        IDocumentStore store, WriteRequest request, object command, Func<IReadOnlyList<Party>, PartyDecision> decide, CancellationToken ct)
     {
-        var request = WriteRequest.From(http);
-        var ct = CancellationToken.None;   // a client that goes away does not cancel a write half-way
         await using var session = store.LightweightSession();
         session.LastModifiedBy = request.Actor.Name;
         session.CorrelationId = request.CorrelationId;
@@ -62,15 +88,15 @@ public static class PartyWrites
         if (recordId is not null && await session.LoadAsync<PartyWriteRecord>(recordId, ct) is { } prior)
         {
             return prior.Fingerprint == fingerprint
-                ? Answer(prior.Status, prior.Party, replayed: true)
-                : Problems.IdempotencyKeyReused().ToResult();
+                ? new PartyOutcome(prior.Status, prior.Party, null, Replayed: true)
+                : PartyOutcome.Refused(Problems.IdempotencyKeyReused());
         }
 
         var parties = await session.Query<Party>().ToListAsync(ct);
         var decision = decide(parties);
         if (decision.Problem is { } problem)
         {
-            return problem.ToResult();
+            return PartyOutcome.Refused(problem);
         }
 
         var created = decision.Events is [PartyRegistered, ..];
@@ -96,13 +122,13 @@ public static class PartyWrites
         }
         catch (Exception e) when (IsDuplicateName(e))
         {
-            return PartyProblems.Clash(new Dictionary<string, string[]>
+            return PartyOutcome.Refused(PartyProblems.Clash(new Dictionary<string, string[]>
             {
                 ["name"] = ["clashes with a name or alias registered at the same moment: list the parties with GET /api/parties"],
-            }).ToResult();
+            }));
         }
 
-        return Answer(status, PartyView.Of(party), replayed: false);
+        return new PartyOutcome(status, PartyView.Of(party), null);
     }
 
     private static Party Fold(Party? party, object[] events)
@@ -120,10 +146,6 @@ public static class PartyWrites
         return party!;
     }
 
-    private static IResult Answer(int status, PartyView party, bool replayed) => new Reply(status == StatusCodes.Status201Created
-        ? Results.Created($"/api/parties/{party.Id}", party)
-        : Results.Ok(party), replayed);
-
     private static bool IsDuplicateName(Exception e) => e switch
     {
         DocumentAlreadyExistsException => true,
@@ -133,18 +155,4 @@ public static class PartyWrites
     };
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    /// <summary>Marks an answer that repeats the first one for the same Idempotency-Key.</summary>
-    private sealed class Reply(IResult inner, bool replayed) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (replayed)
-            {
-                httpContext.Response.Headers["Idempotent-Replayed"] = "true";
-            }
-
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }
