@@ -14,13 +14,12 @@ public sealed class PartyNames
 
     private sealed record Snapshot(Guid? Stamp, IReadOnlyList<Party> All, IReadOnlyDictionary<string, Party> ByName);
 
-    /// <summary>The key two spellings share when they name the same party: case folded, spacing collapsed, Unicode compatibility-normalised.</summary>
+    /// <summary>The key two spellings share when they name the same party: case folded, spacing trimmed and collapsed.</summary>
     public static string Normalize(string name)
     {
-        var folded = name.Normalize(NormalizationForm.FormKC);
-        var key = new StringBuilder(folded.Length);
+        var key = new StringBuilder(name.Length);
         var gap = false;
-        foreach (var c in folded)
+        foreach (var c in name)
         {
             if (char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF')
             {
