@@ -145,6 +145,7 @@ public sealed class PartyRegistryTests(AppFixture fixture) : IntegrationContext(
         var page = WebUtility.HtmlDecode(await Api.Http.GetStringAsync("/parties"));
         page.ShouldContain("DPRK, Democratic People's Republic of Korea, Pyongyang");
         page.ShouldContain("href=\"/parties\" aria-current=\"page\"");
+        WebUtility.HtmlDecode(await Api.Http.GetStringAsync("/activity")).ShouldNotContain("(unknown claim)");
     }
 
     private async Task<Party?> Resolve(PartyNames names, string name)

@@ -12,8 +12,7 @@ namespace ClaimsTracker.Audit;
 
 /// <summary>
 /// schema.org ClaimReview for one claim: one review per status change and per verdict, dated by when it was recorded
-/// here, each carrying the corrections recorded up to then as <c>correction</c> notes. Absent facts are left out, never
-/// written as null, so a JSON-LD processor keeps every statement the document makes.
+/// here, each carrying the corrections recorded up to then as <c>correction</c> notes; absent facts are left out.
 /// </summary>
 public static partial class ClaimReviewEndpoint
 {

@@ -4,10 +4,7 @@ using Marten;
 
 namespace ClaimsTracker.Demo;
 
-/// <summary>
-/// The demo's party registry, registered before the demo's claims through the registry's own decisions. A party whose
-/// name is already registered is left as it is; fixed Idempotency-Keys make a concurrent start add nothing twice.
-/// </summary>
+/// <summary>The demo's registry through the registry's own decisions; a party already registered is left as it is.</summary>
 public sealed class DemoParties(IDocumentStore store, PartyNames names, ILogger<DemoParties> logger) : IHostedService
 {
     public static readonly IReadOnlyList<RegisterParty> All =

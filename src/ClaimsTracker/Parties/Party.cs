@@ -17,10 +17,7 @@ public sealed partial record Party(Guid Id, string Name, string[] Aliases, strin
     public string? WikidataUrl => Wikidata is null ? null : Wikidatas.Url(Wikidata);
 }
 
-/// <summary>
-/// One normalised name or alias, keyed by itself: its primary key is what keeps two parties from sharing a name,
-/// even when two registrations race past every check.
-/// </summary>
+/// <summary>One normalised name or alias keyed by itself: the primary key keeps two parties from ever sharing a name.</summary>
 public sealed class PartyName
 {
     public string Id { get; set; } = "";

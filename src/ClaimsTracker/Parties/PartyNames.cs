@@ -3,11 +3,7 @@ using Marten;
 
 namespace ClaimsTracker.Parties;
 
-/// <summary>
-/// Resolves any name or alias, case and spacing aside, to its party. The registry is cached per node and reloaded
-/// when the stamp the party events leave in the database changes, so a node never answers from a registry older than
-/// the one its own read sees.
-/// </summary>
+/// <summary>Any name or alias to its party, cached per node and reloaded when the registry's stamp in the database moves.</summary>
 public sealed class PartyNames
 {
     private volatile Snapshot? _current;

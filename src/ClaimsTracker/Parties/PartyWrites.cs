@@ -54,10 +54,7 @@ public sealed class PartyWriteRecord
     public PartyView Party { get; set; } = null!;
 }
 
-/// <summary>
-/// One write to the registry: writes to the registry queue on one advisory lock (they are rare), so the uniqueness
-/// checks and the Idempotency-Key read see every earlier write; the names' primary key backs that up in the database.
-/// </summary>
+/// <summary>Registry writes queue on one advisory lock (they are rare), so uniqueness and Idempotency-Key checks see every earlier write.</summary>
 public static class PartyWrites
 {
     public static async Task<IResult> Write(
