@@ -2,6 +2,7 @@ using ClaimsTracker.Audit;
 using ClaimsTracker.Dashboard;
 using ClaimsTracker.Demo;
 using ClaimsTracker.Infrastructure;
+using ClaimsTracker.Parties;
 using JasperFx;
 using Wolverine;
 
@@ -19,6 +20,7 @@ builder.Services.AddClaimsStore(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddClaimsApi();
+builder.Services.AddParties();
 builder.Services.AddDashboard();
 builder.Services.AddDemoData(builder.Configuration);
 builder.Host.UseWolverine(opts =>

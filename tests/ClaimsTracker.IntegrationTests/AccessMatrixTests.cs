@@ -38,6 +38,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/activity", Access.Read),
         ("GET", "/sources", Access.Read),
         ("GET", "/sources/{sourceId}", Access.Read),
+        ("GET", "/parties", Access.Read),
         ("GET", "/ops/projections", Access.Read),
         ("GET", "/events/stream", Access.Read),
         ("GET", "/claims/{claimId}/replay", Access.Read),
@@ -66,6 +67,10 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("GET", "/api/claims/{claimId}/history", Access.Read),
         ("GET", "/api/sources", Access.Read),
         ("GET", "/api/sources/{sourceId}", Access.Read),
+        ("GET", "/api/parties", Access.Read),
+        ("GET", "/api/parties/{partyId}", Access.Read),
+        ("POST", "/api/parties", Access.Write),
+        ("POST", "/api/parties/{partyId}/aliases", Access.Write),
         ("POST", "/api/claims", Access.Write),
         ("POST", "/api/claims/{claimId}/statements", Access.Write),
         ("POST", "/api/claims/{claimId}/statements/batch", Access.Write),
@@ -108,6 +113,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
     {
         var sources = await Api.RegisteredClaim();
         await Api.StatementFrom(sources, "Dmitry Peskov", "Russia", "confirms");
+        var party = (await Api.Post("/api/parties", new { name = "North Korea" })).Field("id")!;
         await ProjectionsCaughtUp();
         var checkedCount = 0;
         var writes = 0;
@@ -123,9 +129,12 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
                     .Replace("{documentName?}", "", StringComparison.Ordinal)
                     .Replace("{name}", "NoSuchProjection", StringComparison.Ordinal)
                     .Replace("{*path}", "entries/000.p/1", StringComparison.Ordinal)
-                    .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+                    .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                    .Replace("{partyId}", party, StringComparison.Ordinal);
                 var body = (method, access) switch
                 {
+                    ("POST", Access.Write) when route.StartsWith("/api/parties", StringComparison.Ordinal) =>
+                        $$"""{ "name": "Party {{checkedCount}}", "aliases": ["Alias {{checkedCount}}"], "alias": "Alias {{checkedCount}}" }""",
                     ("POST", Access.Write) => (route == "/api/claims"
                         ? HostileRequest.RegisterBody()
                         : HostileRequest.AppendBody(route.Split('/')[^1])).ToJsonString(),

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
+using ClaimsTracker.Parties;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -59,7 +60,7 @@ public static class ImportEndpoint
 
         return await Write(store, events, ct) is { } refused
             ? refused.ToResult()
-            : Results.Ok(new ImportReport(events.Count, events.Select(e => e.StreamId).Distinct().Count()));
+            : Results.Ok(new ImportReport(events.Count, events.Count(e => e.Data is ClaimRegistered)));
     }
 
     private static ProblemDetails NotEmpty => new()
@@ -101,9 +102,9 @@ public static class ImportEndpoint
                 {
                     problems.Add($"version {e.Version} of stream {e.StreamId} comes where version {expected} was expected: lines must keep the export's order");
                 }
-                else if (expected == 1 && e.Data is not ClaimRegistered)
+                else if (expected == 1 && e.Data is not (ClaimRegistered or PartyRegistered))
                 {
-                    problems.Add("a claim's first event must be claim_registered");
+                    problems.Add("a stream's first event must be claim_registered (a claim) or party_registered (a party)");
                 }
                 else if (ClaimOf(e.Data) != e.StreamId)
                 {
@@ -228,6 +229,8 @@ public static class ImportEndpoint
         VerdictGiven e => e.ClaimId,
         ClaimCorrected e => e.ClaimId,
         ClaimRetracted e => e.ClaimId,
+        PartyRegistered e => e.PartyId,
+        PartyAliasAdded e => e.PartyId,
         _ => null,
     };
 
@@ -272,9 +275,12 @@ public static class ImportEndpoint
                 var run = events.GetRange(start, end - start + 1);
                 var datas = run.Select(e => e.Data).ToArray();
                 // with its expected version Marten numbers the run before the inline projections apply it, not from 1
-                var action = run[0].Version == 1
-                    ? session.Events.StartStream<ClaimSummary>(run[0].StreamId, datas)
-                    : session.Events.Append(run[0].StreamId, run[^1].Version, datas);
+                var action = run[0] switch
+                {
+                    { Version: not 1 } => session.Events.Append(run[0].StreamId, run[^1].Version, datas),
+                    { Data: PartyRegistered } => session.Events.StartStream<Party>(run[0].StreamId, datas),
+                    _ => session.Events.StartStream<ClaimSummary>(run[0].StreamId, datas),
+                };
                 for (var i = 0; i < run.Count; i++)
                 {
                     var (target, source) = (action.Events[i], run[i]);

@@ -1,5 +1,6 @@
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
+using ClaimsTracker.Parties;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ClaimsTracker.Audit;
@@ -40,6 +41,8 @@ public static class ImportChecks
                 .Text("sourceName", e.SourceName, SourceInput.MaxNameLength, required: false).Result())),
         ClaimRetracted e => Named("data", RetractClaimEndpoint.Validate(new RetractClaim(e.Reason, null)))
             .Concat(Named("data", new Validation().Time("retractedAt", Given(e.RetractedAt), now).Result())),
+        PartyRegistered e => Named("data", RegisterPartyEndpoint.Validate(new RegisterParty(e.Name, e.Aliases, e.Wikidata))),
+        PartyAliasAdded e => Named("data", AddPartyAliasEndpoint.Validate(new AddPartyAlias(e.Alias))),
         _ => [],
     };
 

@@ -20,7 +20,9 @@ public static class ActivityPage
     public static async Task<IResult> Get(IQuerySession session, CancellationToken ct)
     {
         // the event sequence is the primary key: the newest fifty are an index walk whatever the store's size
-        var events = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).Take(Shown).ToListAsync(ct);
+        // party events (rare) are the registry's, listed on /parties, not claims' activity
+        var events = await session.Events.QueryAllRawEvents().Where(e => !e.EventTypeName.StartsWith("party_"))
+            .OrderByDescending(e => e.Sequence).Take(Shown).ToListAsync(ct);
         var claims = (await session.LoadManyAsync<ClaimSummary>(ct, events.Select(e => e.StreamId).Distinct().ToArray()))
             .ToDictionary(c => c.Id);
         var rows = events.Select(e => (Item: HistoryItem.Of(e), Claim: claims.GetValueOrDefault(e.StreamId), e.StreamId));

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ClaimsTracker.Dashboard;
 
-public enum Section { Board, Activity, Sources, Projections, Docs, SignIn }
+public enum Section { Board, Activity, Sources, Parties, Projections, Docs, SignIn }
 
 /// <summary>The layout every dashboard page shares, and the answer that carries it.</summary>
 public static class Page
@@ -17,6 +17,7 @@ public static class Page
         (Section.Board, "Board", "/"),
         (Section.Activity, "Activity", "/activity"),
         (Section.Sources, "Sources", "/sources"),
+        (Section.Parties, "Parties", "/parties"),
         (Section.Projections, "Projections", "/ops/projections"),
         (Section.Docs, "API docs", "/docs"),
         (Section.SignIn, "Sign in", "/signin"),

@@ -54,6 +54,8 @@ public static class DemoSetup
     {
         if (configuration.GetValue<bool>("Demo:Seed"))
         {
+            // the registry first, so that the claims' party names resolve from their first write
+            services.AddHostedService<DemoParties>();
             services.AddHostedService<DemoLoader>();
         }
 

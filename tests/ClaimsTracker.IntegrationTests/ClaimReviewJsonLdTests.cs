@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace ClaimsTracker.IntegrationTests;
+
+/// <summary>The ClaimReview export read back by a real JSON-LD processor (jsonld.js, tests/jsonld), as a search engine would.</summary>
+public sealed class ClaimReviewJsonLdTests(AppFixture fixture) : IntegrationContext(fixture)
+{
+    private const string Schema = "http://schema.org/";
+
+    [Fact]
+    public async Task the_claim_review_expands_without_loss_keeping_the_claim_rating_dates_and_claimant()
+    {
+        (await Api.Post("/api/parties", new { name = "Russia", aliases = new[] { "Kremlin" }, wikidata = "Q159" })).Status.ShouldBe(HttpStatusCode.Created);
+        var id = await Api.RegisteredClaim(new
+        {
+            statement = "The gift breaches UN sanctions",
+            parties = new[] { "kremlin", "North Korea" },
+            firstReport = new { outlet = "Article by Zain ul Abedin", headline = "Putin Presents Car to Kim Jong Un", publishedAt = "2024-02-20T00:00:00Z" },
+        });
+        (await Api.Post($"/api/claims/{id}/reports", new { outlet = "Reuters", url = "https://example.org/reuters-aurus", publishedAt = "2024-02-21T00:00:00Z" }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/claims/{id}/statements", new
+        {
+            source = new { name = "South Korea's foreign ministry", role = "spokesperson", party = (string?)null },
+            stance = "asserts", quote = "The sanctions prohibit the supply of luxury vehicles.", statedAt = "2024-02-20T10:00:00Z",
+        })).Status.ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/claims/{id}/verdicts", new { verdict = "confirmed", rationale = "Resolution 2397 bans vehicles." }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+
+        var export = await Api.Get($"/api/claims/{id}/claimreview");
+
+        export.Status.ShouldBe(HttpStatusCode.OK, export.Text);
+        export.Text.ShouldNotContain(":null");
+        var review = export.Json["@graph"]!.AsArray()[^1]!.AsObject();
+        review["itemReviewed"]!["firstAppearance"]!["author"]!["name"]!.ToString().ShouldBe("Zain ul Abedin");
+        review["itemReviewed"]!["firstAppearance"]!.AsObject().ContainsKey("publisher").ShouldBeFalse();
+        review["itemReviewed"]!["appearance"]!.AsArray().Count.ShouldBe(2);
+
+        var expanded = (await Expand(export.Text)).AsArray();
+
+        var names = new HashSet<string>();
+        PropertyNames(export.Json["@graph"], names);
+        var kept = new HashSet<string>();
+        PropertyNames(expanded, kept);
+        names.Select(n => Schema + n).Except(kept).ShouldBeEmpty("every property of the export survives expansion");
+        var verdict = expanded.Last()!;
+        Value(verdict, "claimReviewed").ShouldBe("The gift breaches UN sanctions");
+        Value(Node(verdict, "reviewRating"), "name").ShouldBe("confirmed");
+        Value(Node(verdict, "reviewRating"), "alternateName").ShouldBe("confirmed");
+        var published = Node(verdict, "datePublished");
+        published["@type"]!.ToString().ShouldBe(Schema + "Date");
+        DateTimeOffset.Parse(published["@value"]!.ToString()).ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5));
+        var claim = Node(verdict, "itemReviewed");
+        Value(Node(claim, "author"), "name").ShouldBe("South Korea's foreign ministry");
+        Value(Node(Node(claim, "firstAppearance"), "datePublished"), null).ShouldBe("2024-02-20T00:00:00+00:00");
+        Node(Node(claim, "appearance", 1), "url")["@id"]!.ToString().ShouldBe("https://example.org/reuters-aurus");
+        Value(Node(claim, "about"), "name").ShouldBe("Russia");
+        Node(Node(claim, "about"), "sameAs")["@id"]!.ToString().ShouldBe("http://www.wikidata.org/entity/Q159");
+        Node(claim, "about", 1).AsObject().ContainsKey(Schema + "sameAs").ShouldBeFalse();
+    }
+
+    private static JsonNode Node(JsonNode node, string property, int index = 0) => node[Schema + property]![index]!;
+
+    private static string? Value(JsonNode node, string? property) =>
+        (property is null ? node : Node(node, property))["@value"]?.ToString();
+
+    private static void PropertyNames(JsonNode? node, HashSet<string> names)
+    {
+        switch (node)
+        {
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    PropertyNames(item, names);
+                }
+
+                break;
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (!name.StartsWith('@') && value is not JsonArray { Count: 0 })
+                    {
+                        names.Add(name);
+                    }
+
+                    PropertyNames(value, names);
+                }
+
+                break;
+        }
+    }
+
+    private static async Task<JsonNode> Expand(string document)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "tests", "jsonld");
+        File.Exists(Path.Combine(folder, "node_modules", "jsonld", "package.json"))
+            .ShouldBeTrue($"jsonld is not installed: run `npm ci` in {folder} (ops/test does)");
+        var input = Path.GetTempFileName();
+        await File.WriteAllTextAsync(input, document);
+        try
+        {
+            using var node = Process.Start(new ProcessStartInfo("node", [Path.Combine(folder, "expand.mjs"), input])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder,
+            })!;
+            var output = node.StandardOutput.ReadToEndAsync();
+            var errors = node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync();
+            node.ExitCode.ShouldBe(0, await errors);
+            return JsonNode.Parse(await output)!;
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ClaimsTracker.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ClaimsTracker.sln not found above the test's folder");
+    }
+}
