@@ -5,75 +5,69 @@ using System.Net.Http.Headers;
 namespace ClaimsTracker.Bench;
 
 /// <summary>
-/// T1: what telemetry costs a write. The P1 load on two service processes of the same store, one with telemetry off
-/// (Telemetry:Enabled=false), one with all of it on as an operator runs it (its /metrics scraped every second, traces
-/// and metrics pushed over OTLP/HTTP to a sink in this process), in rounds that alternate which goes first.
+/// T1: what telemetry costs a write. The P1 load on one service process at a time, alternately with telemetry off
+/// (Telemetry:Enabled=false) and with all of it on as an operator runs it (its /metrics scraped every second, traces
+/// and metrics pushed over OTLP/HTTP to a sink in this process). Each round starts a fresh process, so each one does
+/// all the background work (daemon, log) its own writes cause and nothing of the other's.
 /// </summary>
 internal static class TelemetryBench
 {
     public static async Task<int> Run(Results results, Plan plan, string connectionString, string serviceDll)
     {
         using var sink = new OtlpSink();
-        await using var off = await ServiceProcess.Start(serviceDll, connectionString, plan.Port + 3, schemaReady: true,
-            new Dictionary<string, string> { ["Telemetry__Enabled"] = "false" });
-        await using var on = await ServiceProcess.Start(serviceDll, connectionString, plan.Port + 4, schemaReady: true,
-            new Dictionary<string, string>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Address, ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_METRIC_EXPORT_INTERVAL"] = "5000",
-            });
-        using var offLoad = new HttpLoad(off.Address);
-        using var onLoad = new HttpLoad(on.Address);
-        var offWriters = await Task.WhenAll(Enumerable.Range(2_000, plan.Clients).Select(offLoad.Register));
-        var onWriters = await Task.WhenAll(Enumerable.Range(3_000, plan.Clients).Select(onLoad.Register));
-        Progress.Say($"T1: telemetry off and on, {plan.Clients} clients writing statements, {plan.Rounds} × 2 × {plan.Burst.TotalSeconds} s, alternating");
+        var on = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Address, ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "5000",
+        };
+        var off = new Dictionary<string, string> { ["Telemetry__Enabled"] = "false" };
+        var rounds = Math.Max(2, plan.Rounds);
+        Progress.Say($"T1: telemetry off and on, {plan.Clients} clients writing statements, {rounds} × 2 × {plan.Burst.TotalSeconds} s, a fresh process each, alternating");
 
-        var (offRates, onRates, scrapes) = (new List<double>(), new List<double>(), 0);
-        var (offCpu, onCpu) = (0.0, 0.0);
-        for (var round = 0; round < plan.Rounds; round++)
+        var (offRates, onRates, scrapes, errors) = (new List<double>(), new List<double>(), 0, 0);
+        var (offCpu, onCpu) = (new List<double>(), new List<double>());
+        for (var round = 0; round < rounds; round++)
         {
             foreach (var telemetry in round % 2 == 0 ? new[] { false, true } : [true, false])
             {
-                var (service, load, writers) = telemetry ? (on, onLoad, onWriters) : (off, offLoad, offWriters);
-                // each round starts from rest: the daemon's and the log's catching up after the last round is not charged to this one
-                await Settle(off, on);
+                await using var service = await ServiceProcess.Start(serviceDll, connectionString, plan.Port + 3 + (telemetry ? 1 : 0),
+                    schemaReady: true, telemetry ? on : off);
+                using var load = new HttpLoad(service.Address);
+                var writers = await Task.WhenAll(Enumerable.Range(2_000 + round * 100, plan.Clients).Select(load.Register));
+                // warmed up, then from rest: the first requests' compiling and the registrations' catching up are not measured
+                await load.Saturate(writers, TimeSpan.FromSeconds(1));
+                await Settle(service);
                 using var stop = new CancellationTokenSource();
-                var scraping = telemetry ? Scrape(on.Address, stop.Token) : Task.FromResult(0);
+                var scraping = telemetry ? Scrape(service.Address, stop.Token) : Task.FromResult(0);
                 var cpu = service.CpuSeconds();
                 var rate = await load.Saturate(writers, plan.Burst);
-                var perWrite = (service.CpuSeconds() - cpu) * 1000 / (rate * plan.Burst.TotalSeconds);
+                (telemetry ? onCpu : offCpu).Add((service.CpuSeconds() - cpu) * 1000 / (rate * plan.Burst.TotalSeconds));
                 await stop.CancelAsync();
                 scrapes += await scraping;
                 (telemetry ? onRates : offRates).Add(rate);
-                if (telemetry)
-                {
-                    onCpu += perWrite / plan.Rounds;
-                }
-                else
-                {
-                    offCpu += perWrite / plan.Rounds;
-                }
+                errors += load.Errors;
             }
         }
 
         var (offFigure, onFigure) = (Figure.Of(offRates, "writes/s"), Figure.Of(onRates, "writes/s"));
-        Progress.Say($"  off {offFigure}, {offCpu:0.00} ms service CPU per write; on {onFigure}, {onCpu:0.00} ms; {scrapes} scrapes, {sink.Exports} OTLP exports");
+        var (offMs, onMs) = (offCpu.Average(), onCpu.Average());
+        Progress.Say($"  off {offFigure}, {offMs:0.00} ms service CPU per write; on {onFigure}, {onMs:0.00} ms; {scrapes} scrapes, {sink.Exports} OTLP exports");
         results.Measures.Add(new("T1", "P1 write rate with telemetry on ÷ off", onFigure.Median / offFigure.Median, "≥ 0.95",
-            $"on {onFigure}, {onCpu:0.00} ms of service CPU per write ({scrapes} scrapes of /metrics, one a second; {sink.Exports} OTLP/HTTP " +
-            $"exports of traces and metrics to a local sink) vs off {offFigure}, {offCpu:0.00} ms (Telemetry:Enabled=false); two service " +
-            "processes on the main store, rounds alternating which goes first"));
-        return offLoad.Errors + onLoad.Errors;
+            $"on {onFigure}, {onMs:0.00} ms of service CPU per write ({scrapes} scrapes of /metrics, one a second; {sink.Exports} OTLP/HTTP " +
+            $"exports of traces and metrics to a local sink) vs off {offFigure}, {offMs:0.00} ms (Telemetry:Enabled=false); one service " +
+            "process at a time on the main store, a fresh one each round, rounds alternating which goes first"));
+        return errors;
     }
 
-    /// <summary>Waits (at most 20 s) until both services use under a tenth of a core, as idle services do.</summary>
-    private static async Task Settle(ServiceProcess a, ServiceProcess b)
+    /// <summary>Waits (at most 20 s) until the service uses under a tenth of a core, as an idle one does.</summary>
+    private static async Task Settle(ServiceProcess service)
     {
         var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 20;
         while (Stopwatch.GetTimestamp() < until)
         {
-            var before = a.CpuSeconds() + b.CpuSeconds();
+            var before = service.CpuSeconds();
             await Task.Delay(500);
-            if (a.CpuSeconds() + b.CpuSeconds() - before < 0.05)
+            if (service.CpuSeconds() - before < 0.05)
             {
                 return;
             }

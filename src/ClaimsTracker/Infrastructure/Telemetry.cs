@@ -80,7 +80,7 @@ public static class Telemetry
 
         // spans are made only when something exports them: OTLP here, an in-memory exporter in tests
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
-            .SetSampler(new ParentBasedSampler(new RequestsAndMessages()))
+            .SetSampler(new ParentBasedSampler(new RequestsAndMessages(SampleRatio(builder.Configuration))))
             .AddSource(Name, "Marten*", "Wolverine*")
             .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsMonitoring(http.Request.Path))
             .AddHttpClientInstrumentation()
@@ -125,15 +125,27 @@ public static class Telemetry
             : null;
 
     /// <summary>
-    /// A trace begins at a request or a message. Background polling (the async daemon, Wolverine's durability agent,
-    /// the database monitor) would otherwise start a trace of database calls several times a second on an idle node.
+    /// The share of traces kept: the standard <c>OTEL_TRACES_SAMPLER_ARG</c> when <c>OTEL_TRACES_SAMPLER</c> asks for a
+    /// ratio (<c>traceidratio</c> or <c>parentbased_traceidratio</c>), else all.
     /// </summary>
-    private sealed class RequestsAndMessages : Sampler
+    public static double SampleRatio(IConfiguration configuration) =>
+        configuration["OTEL_TRACES_SAMPLER"] is "traceidratio" or "parentbased_traceidratio"
+        && double.TryParse(configuration["OTEL_TRACES_SAMPLER_ARG"], System.Globalization.CultureInfo.InvariantCulture, out var ratio)
+            ? Math.Clamp(ratio, 0, 1)
+            : 1;
+
+    /// <summary>
+    /// A trace begins at a request or a message (a share of them, by trace id). Background polling (the async daemon,
+    /// Wolverine's durability agent, the database monitor) would otherwise start a trace several times a second on an idle node.
+    /// </summary>
+    private sealed class RequestsAndMessages(double ratio) : Sampler
     {
+        private readonly TraceIdRatioBasedSampler _share = new(ratio);
+
         public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
-            new(parameters.Kind is ActivityKind.Server or ActivityKind.Consumer or ActivityKind.Producer
-                ? SamplingDecision.RecordAndSample
-                : SamplingDecision.Drop);
+            parameters.Kind is ActivityKind.Server or ActivityKind.Consumer or ActivityKind.Producer
+                ? _share.ShouldSample(parameters)
+                : new SamplingResult(SamplingDecision.Drop);
     }
 
     /// <summary>The node: Wolverine's id for it (its row in the cluster's node table) and the host it runs on.</summary>
