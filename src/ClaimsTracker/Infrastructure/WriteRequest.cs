@@ -27,7 +27,8 @@ public sealed record WriteRequest(
             HeaderToken(http, IdempotencyHeader),
             correlationId ?? Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
             http.TraceIdentifier,
-            $"{http.Request.Method.ToUpperInvariant()} {RouteIdentity(http)}",
+            // only a retry key needs the route: a write without one skips building it
+            HeaderToken(http, IdempotencyHeader) is null ? "" : $"{http.Request.Method.ToUpperInvariant()} {RouteIdentity(http)}",
             Telemetry.CurrentTraceParent());
     }
 
