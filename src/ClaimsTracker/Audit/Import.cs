@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -232,15 +234,13 @@ public static class ImportEndpoint
     };
 
     /// <summary>
-    /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
-    /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
-    /// would otherwise append that stream's later events ahead of other streams' earlier ones. So the events are stored
-    /// in the export's order, and the log integrates them as the original had them. The store is taken first
-    /// (<see cref="TakeEmptyStore"/>), and the transaction commits only at the end.
+    /// The events go in by Marten's binary COPY (<see cref="BulkAppend"/>) in the export's order, so the sequence, and with
+    /// it the public log, numbers them as the original did. COPY skips the inline projections, so they are applied to the
+    /// same streams in memory and stored before the one commit: no reader sees an imported claim without its summary. The
+    /// store is taken first (<see cref="TakeEmptyStore"/>).
     /// </summary>
     private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
-        const int MaxBatch = 1_000;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -251,46 +251,17 @@ public static class ImportEndpoint
 
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
-            var inBatch = new HashSet<Guid>();
-            var batched = 0;
-            var start = 0;
-            while (start < events.Count)
+            var stored = events.Select(e => Stored(session, e)).ToList();
+            var streams = stored.GroupBy(e => e.StreamId).ToList();
+            await BulkAppend.Events(store, connection, session.TenantId,
+                streams.Select(s => new BulkEventStreamHeader { Id = s.Key, Version = s.Last().Version, AggregateType = typeof(Claim) }).ToList(),
+                stored, ct);
+
+            var actions = streams.Select(s => StreamAction.Start(s.Key, [.. s])).ToList();
+            actions.ForEach(a => a.AggregateType = typeof(Claim));
+            foreach (var projection in ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline))
             {
-                var end = start;
-                while (end + 1 < events.Count && events[end + 1].StreamId == events[start].StreamId)
-                {
-                    end++;
-                }
-
-                if (inBatch.Contains(events[start].StreamId) || batched >= MaxBatch)
-                {
-                    await session.SaveChangesAsync(ct);
-                    inBatch.Clear();
-                    batched = 0;
-                }
-
-                var run = events.GetRange(start, end - start + 1);
-                var datas = run.Select(e => e.Data).ToArray();
-                // with its expected version Marten numbers the run before the inline projections apply it, not from 1
-                var action = run[0].Version == 1
-                    ? session.Events.StartStream<Claim>(run[0].StreamId, datas)
-                    : session.Events.Append(run[0].StreamId, run[^1].Version, datas);
-                for (var i = 0; i < run.Count; i++)
-                {
-                    var (target, source) = (action.Events[i], run[i]);
-                    target.Timestamp = source.RecordedAt;
-                    target.UserName = source.Actor;
-                    target.CorrelationId = source.CorrelationId;
-                    target.CausationId = source.CausationId;
-                    foreach (var (name, value) in source.Headers)
-                    {
-                        target.SetHeader(name, value);
-                    }
-                }
-
-                inBatch.Add(run[0].StreamId);
-                batched += run.Count;
-                start = end + 1;
+                await projection.BuildForInline().ApplyAsync(session, actions, ct);
             }
 
             await session.SaveChangesAsync(ct);
@@ -298,6 +269,25 @@ public static class ImportEndpoint
 
         await transaction.CommitAsync(ct);
         return null;
+    }
+
+    /// <summary>The event as Marten stores it, with the export's stream, version, recorded time and metadata.</summary>
+    private static IEvent Stored(IDocumentSession session, ImportedEvent source)
+    {
+        var e = session.Events.BuildEvent(source.Data);
+        e.Id = Guid.CreateVersion7(source.RecordedAt);
+        e.StreamId = source.StreamId;
+        e.Version = source.Version;
+        e.Timestamp = source.RecordedAt;
+        e.UserName = source.Actor;
+        e.CorrelationId = source.CorrelationId;
+        e.CausationId = source.CausationId;
+        foreach (var (name, value) in source.Headers)
+        {
+            e.SetHeader(name, value);
+        }
+
+        return e;
     }
 
     /// <summary>
