@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
@@ -133,12 +132,13 @@ public static class ImportEndpoint
         return (events, errors);
     }
 
+    /// <summary>One line read from its parsed form in place (a read-only document, not a tree of nodes).</summary>
     private static ImportedEvent? Read(string line, IReadOnlyDictionary<string, Type> types, List<string> problems)
     {
-        JsonNode? node;
+        JsonDocument document;
         try
         {
-            node = JsonNode.Parse(line);
+            document = JsonDocument.Parse(line);
         }
         catch (JsonException e)
         {
@@ -146,54 +146,60 @@ public static class ImportEndpoint
             return null;
         }
 
-        if (node is not JsonObject o)
+        using (document)
         {
-            problems.Add("must be a JSON object");
-            return null;
-        }
-
-        var streamId = Guid.TryParse(o["streamId"]?.ToString(), out var id) ? id : (Guid?)null;
-        var version = o["version"] is JsonValue v && v.TryGetValue<long>(out var n) && n >= 1 ? n : (long?)null;
-        var recordedAt = DateTimeOffset.TryParse(o["recordedAt"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-            ? t : (DateTimeOffset?)null;
-        var type = o["type"]?.ToString() is { } name && types.TryGetValue(name, out var known) ? known : null;
-        if (streamId is null) problems.Add("streamId must be a UUID");
-        if (version is null) problems.Add("version must be a whole number from 1");
-        if (recordedAt is null) problems.Add("recordedAt must be an ISO 8601 time");
-        if (type is null) problems.Add($"type '{o["type"]}' is not an event this service knows ({string.Join(", ", types.Keys.Order())})");
-        object? data = null;
-        if (type is not null)
-        {
-            try
+            var o = document.RootElement;
+            if (o.ValueKind != JsonValueKind.Object)
             {
-                data = o["data"] is JsonObject d ? d.Deserialize(type, Json.Options) : null;
-            }
-            catch (JsonException e)
-            {
-                problems.Add(Unfit(type, $"{o["type"]}", e));
+                problems.Add("must be a JSON object");
+                return null;
             }
 
-            if (data is null && problems.Count == 0)
+            string? Text(string name) => o.TryGetProperty(name, out var p) && p.ValueKind != JsonValueKind.Null ? p.ToString() : null;
+            var streamId = Guid.TryParse(Text("streamId"), out var id) ? id : (Guid?)null;
+            var version = o.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 1
+                ? n : (long?)null;
+            var recordedAt = DateTimeOffset.TryParse(Text("recordedAt"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+                ? t : (DateTimeOffset?)null;
+            var type = Text("type") is { } name && types.TryGetValue(name, out var known) ? known : null;
+            if (streamId is null) problems.Add("streamId must be a UUID");
+            if (version is null) problems.Add("version must be a whole number from 1");
+            if (recordedAt is null) problems.Add("recordedAt must be an ISO 8601 time");
+            if (type is null) problems.Add($"type '{Text("type")}' is not an event this service knows ({string.Join(", ", types.Keys.Order())})");
+            object? data = null;
+            if (type is not null)
             {
-                problems.Add("data must be the event's JSON object");
+                try
+                {
+                    data = o.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d.Deserialize(type, Json.Options) : null;
+                }
+                catch (JsonException e)
+                {
+                    problems.Add(Unfit(type, $"{Text("type")}", e));
+                }
+
+                if (data is null && problems.Count == 0)
+                {
+                    problems.Add("data must be the event's JSON object");
+                }
             }
-        }
 
-        if (problems.Count > 0)
-        {
-            return null;
-        }
+            if (problems.Count > 0)
+            {
+                return null;
+            }
 
-        var headers = o["headers"] is JsonObject h
-            ? h.ToDictionary(p => p.Key, p => (object)(p.Value?.ToString() ?? ""))
-            : new Dictionary<string, object>();
-        if (o["idempotencyKey"]?.ToString() is { } key)
-        {
-            headers["idempotencyKey"] = key;
-        }
+            var headers = o.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object
+                ? h.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.ToString())
+                : new Dictionary<string, object>();
+            if (Text("idempotencyKey") is { } key)
+            {
+                headers["idempotencyKey"] = key;
+            }
 
-        return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
-            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
+            return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, Text("actor"), Text("correlationId"),
+                Text("causationId"), headers);
+        }
     }
 
     /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
