@@ -100,6 +100,8 @@ public static class ClaimsStore
             services.AddHostedService<DatabaseSchema.RequireAtStart>();
         }
 
+        // before the projection daemon: it reads the composite's position when it starts
+        services.AddHostedService<ReadModelsUpgrade>();
         if (cluster.Enabled)
         {
             // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon
