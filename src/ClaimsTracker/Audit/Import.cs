@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ClaimsTracker.Claims;
@@ -267,9 +268,9 @@ public static class ImportEndpoint
 
             var actions = streams.Select(s => StreamAction.Start(s.Key, [.. s])).ToList();
             actions.ForEach(a => a.AggregateType = typeof(Claim));
-            foreach (var projection in ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline))
+            foreach (var projection in InlineProjections.GetValue(store, Inline))
             {
-                await projection.BuildForInline().ApplyAsync(session, actions, ct);
+                await projection.ApplyAsync(session, actions, ct);
             }
 
             await session.SaveChangesAsync(ct);
@@ -278,6 +279,12 @@ public static class ImportEndpoint
         await transaction.CommitAsync(ct);
         return null;
     }
+
+    /// <summary>The store's inline projections as a write applies them, built once per store.</summary>
+    private static readonly ConditionalWeakTable<IDocumentStore, IInlineProjection<IDocumentOperations>[]> InlineProjections = new();
+
+    private static IInlineProjection<IDocumentOperations>[] Inline(IDocumentStore store) =>
+        [.. ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.BuildForInline())];
 
     /// <summary>The event as Marten stores it, with the export's stream, version, recorded time and metadata.</summary>
     private static IEvent Stored(IDocumentSession session, ImportedEvent source)
