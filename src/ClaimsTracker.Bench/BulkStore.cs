@@ -150,7 +150,7 @@ public static class BulkStore
         // rebuild, P4, replays them from the first whatever this says)
         await using (var caughtUp = new NpgsqlCommand("""
             insert into claims.mt_event_progression (name, last_seq_id)
-            select shard, $1 from unnest(array['ClaimTimeline:All', 'SourceProfile:All', 'SourceStatement:All', 'SummaryCheckpoints:All', 'webhooks:All', 'HighWaterMark']) shard
+            select shard, $1 from unnest(array['ReadModels:All', 'ClaimTimeline:All', 'SourceProfile:All', 'SourceStatement:All', 'SummaryCheckpoints:All', 'webhooks:All', 'HighWaterMark']) shard
             on conflict (name) do update set last_seq_id = excluded.last_seq_id
             """, connection))
         {

@@ -88,6 +88,34 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
     }
 
     [Fact]
+    public async Task the_timeline_and_the_sources_are_rebuilt_together_by_their_composite_and_keep_their_names()
+    {
+        string[] members = ["ClaimTimeline", "SourceProfile", "SourceStatement"];
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+        await ProjectionsCaughtUp();
+
+        var started = await Api.Post("/api/admin/projections/SourceProfile/rebuild", null, AppFixture.AdminKey);
+
+        started.Status.ShouldBe(HttpStatusCode.Accepted, started.Text);
+        foreach (var member in members)
+        {
+            var rebuild = System.Text.Json.Nodes.JsonNode.Parse(await Finished(member))!;
+            rebuild["startedAt"]!.ToString().ShouldBe(started.Field("startedAt"), $"{member} was not rebuilt in the same pass");
+        }
+
+        var status = await Api.Get("/api/admin/projections", AppFixture.AdminKey);
+        var rows = status.Json["projections"]!.AsArray().Where(p => members.Contains(p!["name"]!.ToString())).ToList();
+        rows.Count.ShouldBe(members.Length, status.Text);
+        rows.ShouldAllBe(p => p!["runBy"]!.ToString() == "ReadModels" && p["lagEvents"]!.ToString() == "0");
+        (await Api.Get("/ops/projections", AppFixture.AdminKey)).Text.ShouldContain("data-run-by=\"ReadModels\"");
+        await Api.StatementFrom(id, "Kim Yo Jong", "North Korea", "denies", "2024-02-21T09:00:00Z");
+        await ProjectionsCaughtUp();
+        (await Api.Get($"/api/claims/{id}/timeline")).Field("version").ShouldBe("3");
+        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
+    }
+
+    [Fact]
     public async Task an_inline_projection_is_rebuilt_online_without_losing_a_concurrent_write()
     {
         var claims = new List<string>();

@@ -1,12 +1,14 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using ClaimsTracker.Parties;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -85,16 +87,18 @@ public static class ImportEndpoint
             int.Parse(a[5..], CultureInfo.InvariantCulture).CompareTo(int.Parse(b[5..], CultureInfo.InvariantCulture))));
         var versions = new Dictionary<Guid, long>();
         var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length && errors.Count < MaxErrors; i++)
+        // each line read and held to the API's checks on its own, on every core; only the order is checked in one pass
+        var read = new (ImportedEvent? Event, List<string> Problems, string[] Checks)[lines.Length];
+        Parallel.For(0, lines.Length, i =>
         {
             var line = lines[i].Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
             var problems = new List<string>();
-            var parsed = Read(line, types, problems);
+            var parsed = line.Length == 0 ? null : Read(line, types, problems);
+            read[i] = (parsed, problems, parsed is { } e ? [.. ImportChecks.Of(e, clock)] : []);
+        });
+        for (var i = 0; i < lines.Length && errors.Count < MaxErrors; i++)
+        {
+            var (parsed, problems, checks) = read[i];
             if (parsed is { } e)
             {
                 var expected = versions.GetValueOrDefault(e.StreamId) + 1;
@@ -113,7 +117,7 @@ public static class ImportEndpoint
                 else
                 {
                     versions[e.StreamId] = e.Version;
-                    problems.AddRange(ImportChecks.Of(e, clock));
+                    problems.AddRange(checks);
                     if (problems.Count == 0)
                     {
                         events.Add(e with { Line = i + 1 });
@@ -130,12 +134,13 @@ public static class ImportEndpoint
         return (events, errors);
     }
 
+    /// <summary>One line read from its parsed form in place (a read-only document, not a tree of nodes).</summary>
     private static ImportedEvent? Read(string line, IReadOnlyDictionary<string, Type> types, List<string> problems)
     {
-        JsonNode? node;
+        JsonDocument document;
         try
         {
-            node = JsonNode.Parse(line);
+            document = JsonDocument.Parse(line);
         }
         catch (JsonException e)
         {
@@ -143,54 +148,60 @@ public static class ImportEndpoint
             return null;
         }
 
-        if (node is not JsonObject o)
+        using (document)
         {
-            problems.Add("must be a JSON object");
-            return null;
-        }
-
-        var streamId = Guid.TryParse(o["streamId"]?.ToString(), out var id) ? id : (Guid?)null;
-        var version = o["version"] is JsonValue v && v.TryGetValue<long>(out var n) && n >= 1 ? n : (long?)null;
-        var recordedAt = DateTimeOffset.TryParse(o["recordedAt"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-            ? t : (DateTimeOffset?)null;
-        var type = o["type"]?.ToString() is { } name && types.TryGetValue(name, out var known) ? known : null;
-        if (streamId is null) problems.Add("streamId must be a UUID");
-        if (version is null) problems.Add("version must be a whole number from 1");
-        if (recordedAt is null) problems.Add("recordedAt must be an ISO 8601 time");
-        if (type is null) problems.Add($"type '{o["type"]}' is not an event this service knows ({string.Join(", ", types.Keys.Order())})");
-        object? data = null;
-        if (type is not null)
-        {
-            try
+            var o = document.RootElement;
+            if (o.ValueKind != JsonValueKind.Object)
             {
-                data = o["data"] is JsonObject d ? d.Deserialize(type, Json.Options) : null;
-            }
-            catch (JsonException e)
-            {
-                problems.Add(Unfit(type, $"{o["type"]}", e));
+                problems.Add("must be a JSON object");
+                return null;
             }
 
-            if (data is null && problems.Count == 0)
+            string? Text(string name) => o.TryGetProperty(name, out var p) && p.ValueKind != JsonValueKind.Null ? p.ToString() : null;
+            var streamId = Guid.TryParse(Text("streamId"), out var id) ? id : (Guid?)null;
+            var version = o.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 1
+                ? n : (long?)null;
+            var recordedAt = DateTimeOffset.TryParse(Text("recordedAt"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+                ? t : (DateTimeOffset?)null;
+            var type = Text("type") is { } name && types.TryGetValue(name, out var known) ? known : null;
+            if (streamId is null) problems.Add("streamId must be a UUID");
+            if (version is null) problems.Add("version must be a whole number from 1");
+            if (recordedAt is null) problems.Add("recordedAt must be an ISO 8601 time");
+            if (type is null) problems.Add($"type '{Text("type")}' is not an event this service knows ({string.Join(", ", types.Keys.Order())})");
+            object? data = null;
+            if (type is not null)
             {
-                problems.Add("data must be the event's JSON object");
+                try
+                {
+                    data = o.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d.Deserialize(type, Json.Options) : null;
+                }
+                catch (JsonException e)
+                {
+                    problems.Add(Unfit(type, $"{Text("type")}", e));
+                }
+
+                if (data is null && problems.Count == 0)
+                {
+                    problems.Add("data must be the event's JSON object");
+                }
             }
-        }
 
-        if (problems.Count > 0)
-        {
-            return null;
-        }
+            if (problems.Count > 0)
+            {
+                return null;
+            }
 
-        var headers = o["headers"] is JsonObject h
-            ? h.ToDictionary(p => p.Key, p => (object)(p.Value?.ToString() ?? ""))
-            : new Dictionary<string, object>();
-        if (o["idempotencyKey"]?.ToString() is { } key)
-        {
-            headers["idempotencyKey"] = key;
-        }
+            var headers = o.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object
+                ? h.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.ToString())
+                : new Dictionary<string, object>();
+            if (Text("idempotencyKey") is { } key)
+            {
+                headers["idempotencyKey"] = key;
+            }
 
-        return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, o["actor"]?.ToString(),
-            o["correlationId"]?.ToString(), o["causationId"]?.ToString(), headers);
+            return new ImportedEvent(0, streamId!.Value, version!.Value, data!, recordedAt!.Value, Text("actor"), Text("correlationId"),
+                Text("causationId"), headers);
+        }
     }
 
     /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
@@ -235,15 +246,13 @@ public static class ImportEndpoint
     };
 
     /// <summary>
-    /// Runs of one stream's consecutive events become one stream action, and consecutive runs of different streams are
-    /// saved together: a batch ends only where a stream comes back, since one session holds one action per stream and
-    /// would otherwise append that stream's later events ahead of other streams' earlier ones. So the events are stored
-    /// in the export's order, and the log integrates them as the original had them. The store is taken first
-    /// (<see cref="TakeEmptyStore"/>), and the transaction commits only at the end.
+    /// The events go in by Marten's binary COPY (<see cref="BulkAppend"/>) in the export's order, so the sequence, and with
+    /// it the public log, numbers them as the original did. COPY skips the inline projections, so they are applied to the
+    /// same streams in memory and stored before the one commit: no reader sees an imported claim without its summary. The
+    /// store is taken first (<see cref="TakeEmptyStore"/>).
     /// </summary>
     private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
-        const int MaxBatch = 1_000;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -254,49 +263,21 @@ public static class ImportEndpoint
 
         await using (var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
         {
-            var inBatch = new HashSet<Guid>();
-            var batched = 0;
-            var start = 0;
-            while (start < events.Count)
+            var stored = events.Select(e => Stored(session, e)).ToList();
+            var streams = stored.GroupBy(e => e.StreamId).ToList();
+            Type AggregateOf(IGrouping<Guid, IEvent> stream) => stream.First().Data is PartyRegistered ? typeof(Party) : typeof(ClaimSummary);
+            await BulkAppend.Events(store, connection, session.TenantId,
+                streams.Select(s => new BulkEventStreamHeader { Id = s.Key, Version = s.Last().Version, AggregateType = AggregateOf(s) }).ToList(),
+                stored, ct);
+
+            var actions = streams.Select(s => StreamAction.Start(s.Key, [.. s])).ToList();
+            for (var i = 0; i < actions.Count; i++)
             {
-                var end = start;
-                while (end + 1 < events.Count && events[end + 1].StreamId == events[start].StreamId)
-                {
-                    end++;
-                }
-
-                if (inBatch.Contains(events[start].StreamId) || batched >= MaxBatch)
-                {
-                    await session.SaveChangesAsync(ct);
-                    inBatch.Clear();
-                    batched = 0;
-                }
-
-                var run = events.GetRange(start, end - start + 1);
-                var datas = run.Select(e => e.Data).ToArray();
-                // with its expected version Marten numbers the run before the inline projections apply it, not from 1
-                var action = run[0] switch
-                {
-                    { Version: not 1 } => session.Events.Append(run[0].StreamId, run[^1].Version, datas),
-                    { Data: PartyRegistered } => session.Events.StartStream<Party>(run[0].StreamId, datas),
-                    _ => session.Events.StartStream<ClaimSummary>(run[0].StreamId, datas),
-                };
-                for (var i = 0; i < run.Count; i++)
-                {
-                    var (target, source) = (action.Events[i], run[i]);
-                    target.Timestamp = source.RecordedAt;
-                    target.UserName = source.Actor;
-                    target.CorrelationId = source.CorrelationId;
-                    target.CausationId = source.CausationId;
-                    foreach (var (name, value) in source.Headers)
-                    {
-                        target.SetHeader(name, value);
-                    }
-                }
-
-                inBatch.Add(run[0].StreamId);
-                batched += run.Count;
-                start = end + 1;
+                actions[i].AggregateType = AggregateOf(streams[i]);
+            }
+            foreach (var projection in InlineProjections.GetValue(store, Inline))
+            {
+                await projection.ApplyAsync(session, actions, ct);
             }
 
             await session.SaveChangesAsync(ct);
@@ -304,6 +285,31 @@ public static class ImportEndpoint
 
         await transaction.CommitAsync(ct);
         return null;
+    }
+
+    /// <summary>The store's inline projections as a write applies them, built once per store.</summary>
+    private static readonly ConditionalWeakTable<IDocumentStore, IInlineProjection<IDocumentOperations>[]> InlineProjections = new();
+
+    private static IInlineProjection<IDocumentOperations>[] Inline(IDocumentStore store) =>
+        [.. ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.BuildForInline())];
+
+    /// <summary>The event as Marten stores it, with the export's stream, version, recorded time and metadata.</summary>
+    private static IEvent Stored(IDocumentSession session, ImportedEvent source)
+    {
+        var e = session.Events.BuildEvent(source.Data);
+        e.Id = Guid.CreateVersion7(source.RecordedAt);
+        e.StreamId = source.StreamId;
+        e.Version = source.Version;
+        e.Timestamp = source.RecordedAt;
+        e.UserName = source.Actor;
+        e.CorrelationId = source.CorrelationId;
+        e.CausationId = source.CausationId;
+        foreach (var (name, value) in source.Headers)
+        {
+            e.SetHeader(name, value);
+        }
+
+        return e;
     }
 
     /// <summary>

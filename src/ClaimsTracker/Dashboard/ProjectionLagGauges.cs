@@ -53,8 +53,8 @@ public sealed class ProjectionLagGauges(
     private async Task<IReadOnlyList<Lag>> Read(CancellationToken ct)
     {
         var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(s => s.ShardName, s => s.Sequence, StringComparer.Ordinal);
-        var shards = ProjectionsStatus.AsyncShards(store);
-        var positions = shards.Select(s => progress.GetValueOrDefault(s.Identity)).ToArray();
+        var shards = ProjectionShard.All(store);
+        var positions = shards.Select(s => progress.GetValueOrDefault(s.Shard.Identity, progress.GetValueOrDefault(s.RunBy.Identity))).ToArray();
 
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);

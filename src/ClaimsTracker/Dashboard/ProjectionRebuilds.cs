@@ -26,21 +26,30 @@ public sealed class ProjectionRebuilds(
 
     public Rebuild? Latest(string projection) => _latest.GetValueOrDefault(projection);
 
-    /// <summary>Starts a rebuild unless one is running already; returns the rebuild that is now under way.</summary>
+    /// <summary>
+    /// Starts a rebuild unless one is running already; returns the rebuild that is now under way. The members of a
+    /// composite projection are rebuilt together, in one pass of its shard, and each shows that rebuild under its name.
+    /// </summary>
     public Rebuild Start(string projection, string startedBy)
     {
-        var started = new Rebuild(projection, RebuildState.Running, startedBy, clock.GetUtcNow(), null, null);
-        var current = _latest.AddOrUpdate(projection, started,
-            (_, existing) => existing.State == RebuildState.Running ? existing : started);
-        if (ReferenceEquals(current, started))
+        var shards = ProjectionShard.All(store);
+        var runBy = shards.FirstOrDefault(s => s.Name == projection)?.RunBy.Name ?? projection;
+        var together = shards.Where(s => s.RunBy.Name == runBy).Select(s => s.Name).DefaultIfEmpty(projection).ToList();
+        lock (_latest)
         {
-            _ = Task.Run(() => Run(started), lifetime.ApplicationStopping);
-        }
+            if (_latest.GetValueOrDefault(projection) is { State: RebuildState.Running } running)
+            {
+                return running;
+            }
 
-        return current;
+            var started = new Rebuild(projection, RebuildState.Running, startedBy, clock.GetUtcNow(), null, null);
+            together.ForEach(name => _latest[name] = started with { Projection = name });
+            _ = Task.Run(() => Run(started, runBy, together), lifetime.ApplicationStopping);
+            return started;
+        }
     }
 
-    private async Task Run(Rebuild rebuild)
+    private async Task Run(Rebuild rebuild, string runBy, List<string> together)
     {
         try
         {
@@ -53,23 +62,23 @@ public sealed class ProjectionRebuilds(
             }
 
             var daemon = await local.Get();
-            await RebuildAsync(daemon, rebuild.Projection, lifetime.ApplicationStopping);
+            await RebuildAsync(daemon, runBy, lifetime.ApplicationStopping);
             // a rebuild on a running daemon leaves the projection's agent stopped: without this it would stop
             // following new events (the projections page showed it falling behind after a rebuild)
-            foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == rebuild.Projection))
+            foreach (var shard in store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == runBy))
             {
                 await daemon.StartAgentAsync(shard, lifetime.ApplicationStopping);
             }
 
-            _latest[rebuild.Projection] = rebuild with { State = RebuildState.Finished, EndedAt = clock.GetUtcNow() };
+            together.ForEach(name => _latest[name] = rebuild with { Projection = name, State = RebuildState.Finished, EndedAt = clock.GetUtcNow() });
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Rebuilding projection {Projection} failed", rebuild.Projection);
-            _latest[rebuild.Projection] = rebuild with
+            logger.LogError(e, "Rebuilding projection {Projection} failed", runBy);
+            together.ForEach(name => _latest[name] = rebuild with
             {
-                State = RebuildState.Failed, EndedAt = clock.GetUtcNow(), Error = $"{e.GetType().Name}: {e.Message}",
-            };
+                Projection = name, State = RebuildState.Failed, EndedAt = clock.GetUtcNow(), Error = $"{e.GetType().Name}: {e.Message}",
+            });
         }
 
         feed.Publish(new LiveChange(DaemonProgressRelay.Topic, "{}"));

@@ -109,7 +109,7 @@ public static class ProjectionsPage
 
     private static Html Row(ProjectionsStatus status, ProjectionProgress p) => Html.Of($"""
         <tr data-projection="{p.Name}" data-lag="{p.LagEvents}">
-        <th scope="row" data-label="Projection">{p.Name}{Html.When(p.Kind == ProjectionsStatus.Subscription, Html.Of($" <span class=\"meta\">(subscription: webhooks)</span>"))}</th>
+        <th scope="row" data-label="Projection">{p.Name}{Html.When(p.Kind == ProjectionsStatus.Subscription, Html.Of($" <span class=\"meta\">(subscription: webhooks)</span>"))}{Html.When(p.RunBy is not null, Html.Of($" <span class=\"meta\" data-run-by=\"{p.RunBy}\">(in {p.RunBy}: run and rebuilt together)</span>"))}</th>
         <td data-label="Position" class="number">{p.Position}</td>
         <td data-label="Behind by"><span class="lag" data-caught-up="{(p.LagEvents == 0 ? "yes" : "no")}">{Lag(p)}</span></td>
         <td data-label="Agent here">{p.AgentStatus}</td>
@@ -164,7 +164,7 @@ public static class ProjectionsAdminEndpoints
     [Authorize(Policy = Policies.Administer)]
     public static async Task<IResult> Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
-        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline).ToList();
+        var names = ProjectionShard.All(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline).ToList();
         if (!names.Contains(name, StringComparer.Ordinal))
         {
             return UnknownName(name, names).ToResult();
@@ -176,7 +176,7 @@ public static class ProjectionsAdminEndpoints
                 detail: $"'{name}' sends status changes to webhooks; replaying it from the start would send every change again.");
         }
 
-        if (await Elsewhere(local, [name]) is { Count: > 0 } elsewhere)
+        if (await Elsewhere(store, local, [name]) is { Count: > 0 } elsewhere)
         {
             return RunsElsewhere(elsewhere);
         }
@@ -192,11 +192,11 @@ public static class ProjectionsAdminEndpoints
     public static async Task<IResult> RebuildAll(IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
         var actor = Actor.From(http.User).Name;
-        var names = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct()
+        var names = ProjectionShard.All(store).Select(s => s.Name).Distinct()
             .Where(n => ProjectionsStatus.Kind(n) != ProjectionsStatus.Subscription)
             .Concat(ProjectionRebuilds.Inline)
             .ToList();
-        if (await Elsewhere(local, names) is { Count: > 0 } elsewhere)
+        if (await Elsewhere(store, local, names) is { Count: > 0 } elsewhere)
         {
             return RunsElsewhere(elsewhere);
         }
@@ -211,7 +211,7 @@ public static class ProjectionsAdminEndpoints
     [Authorize(Policy = Policies.Administer)]
     public static IResult GetRebuilds(IDocumentStore store, ProjectionRebuilds rebuilds) => Results.Ok(new
     {
-        rebuilds = ProjectionsStatus.AsyncShards(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline)
+        rebuilds = ProjectionShard.All(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline)
             .Select(rebuilds.Latest).OfType<Rebuild>().ToList(),
     });
 
@@ -219,7 +219,7 @@ public static class ProjectionsAdminEndpoints
     /// In cluster mode an async projection is rebuilt by the node that runs it: rebuilding it here while another node
     /// keeps it would run it on two nodes at once. Inline projections are rebuilt under the writers' own lock anywhere.
     /// </summary>
-    private static async Task<List<string>> Elsewhere(LocalDaemon local, IEnumerable<string> names)
+    private static async Task<List<string>> Elsewhere(IDocumentStore store, LocalDaemon local, IEnumerable<string> names)
     {
         if (!local.Cluster)
         {
@@ -227,8 +227,9 @@ public static class ProjectionsAdminEndpoints
         }
 
         var here = local.RunningHere();
+        var runBy = ProjectionShard.All(store).ToDictionary(s => s.Name, s => s.RunBy, StringComparer.Ordinal);
         return names.Where(n => !ProjectionRebuilds.Inline.Contains(n)
-            && !here.Any(u => LocalDaemon.IsAgentFor(u, new ShardName(n)))).ToList();
+            && !here.Any(u => LocalDaemon.IsAgentFor(u, runBy.GetValueOrDefault(n) ?? new ShardName(n)))).ToList();
     }
 
     private static IResult RunsElsewhere(IReadOnlyList<string> names) => Results.Problem(statusCode: StatusCodes.Status409Conflict,

@@ -16,11 +16,12 @@ namespace ClaimsTracker.Dashboard;
 /// <remarks>
 /// <see cref="AgentStatus"/> is this node's own view (is the agent running here); <see cref="Node"/> is the node the
 /// cluster's leader assigned it to (the number in Wolverine's node table), or this node when it runs alone (every
-/// async projection is this node's then, running or not).
+/// async projection is this node's then, running or not). <see cref="RunBy"/> names the composite projection whose
+/// shard runs and rebuilds it with the composite's other members; null when it runs on its own.
 /// </remarks>
 public sealed record ProjectionProgress(
     string Name, string Kind, long Position, long LagEvents, double LagSeconds, string AgentStatus, string? LastError, Rebuild? Rebuild,
-    int? Node = null);
+    int? Node = null, string? RunBy = null);
 
 /// <summary>A service node sharing the database, as Wolverine's node table lists it.</summary>
 public sealed record ClusterNode(int Number, Guid Id, string Description, DateTimeOffset LastHealthCheck, bool Leader, bool ThisNode);
@@ -50,9 +51,9 @@ public sealed record ProjectionsStatus(
         var runningHere = local.RunningHere();
         var (nodes, assigned) = local.Cluster ? await Assignments(connection, runtime.Options.UniqueNodeId, ct) : ([], []);
         var projections = new List<ProjectionProgress>();
-        foreach (var shard in AsyncShards(store))
+        foreach (var (shard, runBy) in ProjectionShard.All(store))
         {
-            var position = progress.TryGetValue(shard.Identity, out var stored) ? stored.Sequence : 0;
+            var position = progress.TryGetValue(shard.Identity, out var stored) || progress.TryGetValue(runBy.Identity, out stored) ? stored.Sequence : 0;
             var lagSeconds = 0d;
             if (position < latest)
             {
@@ -62,12 +63,12 @@ public sealed record ProjectionsStatus(
                 lagSeconds = oldest is { } t ? Math.Max(0, (now - new DateTimeOffset(t, TimeSpan.Zero)).TotalSeconds) : 0;
             }
 
-            var state = daemon is not null && daemon.Tracker.TryGetCurrentState(shard.Identity, out var current) ? current : null;
-            var agentStatus = agents.TryGetValue(shard.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running";
+            var state = daemon is not null && daemon.Tracker.TryGetCurrentState(runBy.Identity, out var current) ? current : null;
+            var agentStatus = agents.TryGetValue(runBy.Identity, out var agent) ? $"{agent.Status}".ToLowerInvariant() : "not running";
             if (local.Cluster)
             {
                 // Wolverine's own list decides: the daemon may keep a stopped agent's entry after the leader moved it
-                agentStatus = runningHere.Any(u => LocalDaemon.IsAgentFor(u, shard)) ? agent is null ? "running" : agentStatus : "not running";
+                agentStatus = runningHere.Any(u => LocalDaemon.IsAgentFor(u, runBy)) ? agent is null ? "running" : agentStatus : "not running";
             }
 
             projections.Add(new ProjectionProgress(
@@ -75,7 +76,7 @@ public sealed record ProjectionsStatus(
                 agentStatus,
                 state?.Exception?.Message ?? agent?.Failure?.Message ?? rebuilds.Latest(shard.Name)?.Error,
                 rebuilds.Latest(shard.Name),
-                local.Cluster ? AssignedNode(assigned, shard) : thisNode));
+                local.Cluster ? AssignedNode(assigned, runBy) : thisNode, runBy == shard ? null : runBy.Name));
         }
 
         var highWater = progress.TryGetValue(ShardState.HighWaterMark, out var mark) ? mark.Sequence : 0;
@@ -121,12 +122,6 @@ public sealed record ProjectionsStatus(
             .Select(a => (int?)a.Value).FirstOrDefault();
 
     public const string Subscription = "subscription";
-
-    /// <summary>Every shard the daemon runs: async projections and subscriptions (Advanced lists only the projections).</summary>
-    public static IReadOnlyList<ShardName> AsyncShards(IDocumentStore store) =>
-        store is IEventStore<IDocumentOperations, IQuerySession> events
-            ? events.AllShards().Select(s => s.Name).ToList()
-            : store.Advanced.AllAsyncProjectionShardNames();
 
     /// <summary>Subscriptions act on the world (webhooks); replaying one from the start would act again.</summary>
     public static string Kind(string name) => name == StatusChangeRelay.Name ? Subscription : "projection";

@@ -62,9 +62,14 @@ public static class ClaimsStore
 
                 opts.Projections.Add<ClaimSummaryProjection>(ProjectionLifecycle.Inline, Rebuilds);
                 opts.Projections.Add<ClaimFactProjection>(ProjectionLifecycle.Inline, Rebuilds);
-                opts.Projections.Add<ClaimTimelineProjection>(ProjectionLifecycle.Async, Rebuilds);
-                opts.Projections.Add<SourceProfileProjection>(ProjectionLifecycle.Async, Rebuilds);
-                opts.Projections.Add<SourceStatementProjection>(ProjectionLifecycle.Async, Rebuilds);
+                // one daemon shard reads each event once for the timeline and the sources, live and in a rebuild
+                opts.Projections.CompositeProjectionFor(ReadModels, composite =>
+                {
+                    Rebuilds(composite.Options);
+                    composite.Add(Rebuilt(new ClaimTimelineProjection()));
+                    composite.Add(Rebuilt(new SourceProfileProjection()));
+                    composite.Add(Rebuilt(new SourceStatementProjection()));
+                });
                 opts.Projections.RebuildWithBulkCopy = true;
                 // The async daemon looks again after 50 ms while it is behind, and after 250 ms once it has caught up,
                 // which under a steady trickle of writes is after nearly every look: that interval is what the timeline,
@@ -96,6 +101,8 @@ public static class ClaimsStore
             services.AddHostedService<DatabaseSchema.RequireAtStart>();
         }
 
+        // before the projection daemon: it reads the composite's position when it starts
+        services.AddHostedService<ReadModelsUpgrade>();
         if (cluster.Enabled)
         {
             // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon
@@ -108,6 +115,15 @@ public static class ClaimsStore
         }
 
         return services;
+    }
+
+    /// <summary>The composite of the async projections that only read events: the daemon shard that runs them together.</summary>
+    public const string ReadModels = "ReadModels";
+
+    private static T Rebuilt<T>(T projection) where T : ProjectionBase
+    {
+        Rebuilds(projection.Options);
+        return projection;
     }
 
     /// <summary>
