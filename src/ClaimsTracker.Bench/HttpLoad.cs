@@ -10,7 +10,7 @@ namespace ClaimsTracker.Bench;
 public sealed record Acknowledged(Guid ClaimId, long Version, long AckTicks);
 
 /// <summary>A client of the service over real HTTP, as newsroom tools would call it.</summary>
-public sealed class HttpLoad(Uri address) : IDisposable
+public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey) : IDisposable
 {
     private static readonly string[] Parties = ["Russia", "North Korea"];
     private static readonly string[] Stances = ["confirms", "denies", "declines_to_comment", "asserts"];
@@ -19,7 +19,7 @@ public sealed class HttpLoad(Uri address) : IDisposable
     {
         BaseAddress = address,
         Timeout = TimeSpan.FromSeconds(120),
-        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.EditorKey) },
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
     };
 
     public int Errors;

@@ -8,6 +8,12 @@ using Npgsql;
 var quick = args.Contains("--quick");
 string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault()
     ?? throw new ArgumentException($"missing {name}");
+if (args.SkipWhile(a => a != "--against").Skip(1).FirstOrDefault() is { } against)
+{
+    // ops/cluster-bench: the P1 load against a running deployment (one node, or nodes behind a balancer)
+    return await Against.Run(new Uri(against), Arg("--key"), int.Parse(Arg("--clients")), TimeSpan.FromSeconds(int.Parse(Arg("--seconds"))));
+}
+
 var connectionString = Arg("--conn");
 var serviceDll = Arg("--service");
 var output = Arg("--out");
