@@ -203,7 +203,7 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
         var reply = await Import(string.Join('\n', lines));
 
         reply.Status.ShouldBe(HttpStatusCode.BadRequest, reply.Text);
-        reply.Json["errors"]!["line 2"]![0]!.ToString().ShouldBe("data.stance must be one of: confirms, denies, declines_to_comment, asserts");
+        reply.Json["errors"]!["line 2"]![0]!.ToString().ShouldBe("data.stance must be one of: confirms, denies, declines_to_comment, asserts, not_confirmed");
         (await Export()).ShouldBeEmpty();
     }
 

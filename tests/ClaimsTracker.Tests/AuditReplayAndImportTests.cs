@@ -87,8 +87,8 @@ public sealed class AuditReplayAndImportTests
         errors["line 2"].ShouldBe(["data.quote must be at most 4000 characters (got 4001)"]);
         errors["line 3"].ShouldBe(["data.givenAt must not be in the future"]);
         errors["line 4"].ShouldBe(["data.article.outlet is required and must not be blank"]);
-        errors["line 5"].ShouldBe(["data.correctsVersion is required to correct a statement's stance, statedAt or quote"]);
-        errors["line 6"].ShouldBe(["data.stance must be one of: confirms, denies, declines_to_comment, asserts"]);
+        errors["line 5"].ShouldBe(["data.correctsVersion is required to correct a statement's source, stance, quote, quoteKind or statedAt"]);
+        errors["line 6"].ShouldBe(["data.stance must be one of: confirms, denies, declines_to_comment, asserts, not_confirmed"]);
     }
 
     private static List<IEvent> Stream(params object[] data) => data.Select((d, i) => (IEvent)new Event<object>(d)

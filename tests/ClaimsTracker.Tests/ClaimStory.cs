@@ -1,5 +1,6 @@
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
+using ClaimsTracker.Parties;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 
@@ -64,20 +65,25 @@ internal static class ClaimStory
         })];
 
     /// <summary>A correction decided after <paramref name="events"/>, with what it looks up found in their fact rows.</summary>
-    public static Decision Correct(CorrectClaim command, params object[] events)
+    public static Decision Correct(CorrectClaim command, params object[] events) => Correct(command, PartyDirectory.Empty, events);
+
+    public static Decision Correct(CorrectClaim command, PartyDirectory parties, params object[] events)
     {
         var claim = Given(events);
         var rows = ClaimFact.Rows(Stored(events)).ToList();
         var target = rows.FirstOrDefault(r => r.ClaimVersion == command.CorrectsVersion);
         var party = claim.InvolvedParty(target?.Party);
-        var others = party is not null && claim.LatestOf(party)?.Version == target!.ClaimVersion
-            ? rows.Where(r => r.Ruling is null && claim.InvolvedParty(r.Party) == party && r.ClaimVersion != target.ClaimVersion
-                              && r.Stance is Stance.Confirms or Stance.Denies)
-                .OrderByDescending(r => r.At).ThenByDescending(r => r.ClaimVersion).FirstOrDefault() is { } best
-                ? best.Statement() with { Party = party }
-                : null
-            : null;
-        return CorrectClaimEndpoint.Decide(claim, command, target, others, Editor);
+        PartyStatement? Besides(Func<PartyStatement?> claims, Func<Stance, bool> counts) =>
+            party is not null && claims()?.Version == target!.ClaimVersion
+                ? rows.Where(r => r.Ruling is null && claim.InvolvedParty(r.Party) == party && r.ClaimVersion != target.ClaimVersion && counts(r.Stance))
+                    .OrderByDescending(r => r.At).ThenByDescending(r => r.ClaimVersion).FirstOrDefault() is { } best
+                    ? best.Statement() with { Party = party }
+                    : null
+                : null;
+        var others = new Besides(
+            Besides(() => claim.LatestOf(party!), s => s is Stance.Confirms or Stance.Denies),
+            Besides(() => claim.NotConfirmedOf(party!), s => s is Stance.NotConfirmed));
+        return CorrectClaimEndpoint.Decide(claim, command, target, others, Editor with { Parties = parties });
     }
 
     /// <summary>The facts the status is derived from, folded as the summary folds them (versions 2, 3, ...).</summary>

@@ -12,11 +12,19 @@ public sealed class StandingTests
     private static readonly Stance[] Stances = Enum.GetValues<Stance>();
     private static readonly Verdict[] Verdicts = Enum.GetValues<Verdict>();
 
+    /// <summary>Where a re-attribution may send a statement: each involved party under its name or an alias, a third party, none.</summary>
+    private static readonly string?[] Attributions = [Russia, "Kremlin", NorthKorea, " dprk ", "South Korea", null];
+
+    private static readonly Parties.PartyDirectory Registry = Parties.PartyDirectory.Of([
+        new Parties.Party(Guid.NewGuid(), Russia, ["Kremlin"], "Q159", 1),
+        new Parties.Party(Guid.NewGuid(), NorthKorea, ["DPRK"], "Q423", 1)]);
+
     [Fact]
     public void followed_event_by_event_the_status_is_the_rules_after_every_event_of_many_random_claims()
     {
         var random = new Random(20240220);
         var checkedEvents = 0;
+        var reattributed = 0;
         for (var story = 0; story < 400; story++)
         {
             var history = new List<object>();
@@ -28,8 +36,8 @@ public sealed class StandingTests
                 if (e is ClaimCorrected c)
                 {
                     // as the write decides it: with where it leaves the party
-                    e = Correct(new CorrectClaim(c.Reason, null, c.CorrectsVersion, c.Stance is { } s ? Words.Of(s) : null, c.StatedAt, null, null),
-                        [.. history]).Events.ShouldHaveSingleItem();
+                    e = Correct(new CorrectClaim(c.Reason, null, c.CorrectsVersion, c.Stance is { } s ? Words.Of(s) : null, c.StatedAt, null, null,
+                        c.Source is { } to ? new SourceInput(to.Name, to.Role, to.Party) : null), Registry, [.. history]).Events.ShouldHaveSingleItem();
                 }
 
                 history.Add(e);
@@ -43,11 +51,14 @@ public sealed class StandingTests
                 var facts = Facts([.. history]);
                 claim.Status.ShouldBe(ConfirmationStatus.At(facts).Status, $"story {story}, after event {version}: {e}");
                 claim.Latest.ShouldBe(ConfirmationStatus.At(facts).Parties.Select(p => p.Because).ToArray(), $"story {story}, after event {version}");
+                claim.NotConfirmed.ShouldBe(ConfirmationStatus.At(facts).Parties.Select(p => p.NotConfirmed).ToArray(), $"story {story}, after event {version}");
+                reattributed += e is ClaimCorrected { Source: not null } ? 1 : 0;
                 checkedEvents++;
             }
         }
 
         checkedEvents.ShouldBeGreaterThan(5_000);
+        reattributed.ShouldBeGreaterThan(500);
     }
 
     [Fact]
@@ -93,7 +104,10 @@ public sealed class StandingTests
             < 95 when statementVersions.Count > 0 => CorrectedStatement(
                 statementVersions[random.Next(statementVersions.Count)],
                 random.Next(2) == 0 ? Stances[random.Next(Stances.Length)] : null,
-                random.Next(2) == 0 ? Day(random.Next(18, 29), random.Next(0, 24)) : null),
+                random.Next(2) == 0 ? Day(random.Next(18, 29), random.Next(0, 24)) : null) with
+                {
+                    Source = random.Next(2) == 0 ? new Source("another source", "official", Attributions[random.Next(Attributions.Length)]) : null,
+                },
             _ => Evidence(Bearing.Supports, at),
         };
     }

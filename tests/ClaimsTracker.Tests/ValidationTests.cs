@@ -105,7 +105,7 @@ public class ValidationTests
     [InlineData(null)]
     [InlineData("declinesToComment")]
     public void statement_with_an_unknown_stance_lists_the_stance_words(string? stance) =>
-        RecordStatementEndpoint.Validate(ValidStatement with { Stance = stance }, Clock).ShouldNameOnly("stance", "must be one of: confirms, denies, declines_to_comment, asserts");
+        RecordStatementEndpoint.Validate(ValidStatement with { Stance = stance }, Clock).ShouldNameOnly("stance", "must be one of: confirms, denies, declines_to_comment, asserts, not_confirmed");
 
     [Theory]
     [InlineData("CONFIRMS")]
@@ -207,7 +207,7 @@ public class ValidationTests
 
     [Fact]
     public void correction_of_a_stance_without_the_statements_version_names_corrects_version() =>
-        CorrectClaimEndpoint.Validate(new CorrectClaim("misheard", null, null, "denies", null, null, null), Clock).ShouldNameOnly("correctsVersion", "is required to correct a statement's stance, statedAt or quote");
+        CorrectClaimEndpoint.Validate(new CorrectClaim("misheard", null, null, "denies", null, null, null), Clock).ShouldNameOnly("correctsVersion", "is required to correct a statement's source, stance, quote, quoteKind or statedAt");
 
     [Fact]
     public void correction_with_blank_text_or_unknown_stance_or_no_reason_names_each_field() =>

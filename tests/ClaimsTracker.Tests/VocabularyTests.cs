@@ -11,7 +11,14 @@ public class VocabularyTests
 
     [Fact]
     public void stances_have_the_snake_case_words_of_the_api() =>
-        Words.All<Stance>().ShouldBe(["confirms", "denies", "declines_to_comment", "asserts"]);
+        Words.All<Stance>().ShouldBe(["confirms", "denies", "declines_to_comment", "asserts", "not_confirmed"]);
+
+    [Fact]
+    public void quote_kinds_have_the_words_of_the_api_direct_first_as_the_default()
+    {
+        Words.All<QuoteKind>().ShouldBe(["direct", "paraphrase"]);
+        default(QuoteKind).ShouldBe(QuoteKind.Direct);
+    }
 
     [Theory]
     [InlineData("False", Verdict.False)]

@@ -29,14 +29,15 @@ public static class ImportChecks
             new ReportClaim(e.Article?.Outlet, e.Article?.Url, e.Article?.Headline, Given(e.Article?.PublishedAt), null), clock)),
         StatementRecorded e => Named("data", RecordStatementEndpoint.Validate(
             new RecordStatement(e.Source is { } s ? new SourceInput(s.Name, s.Role, s.Party) : null, Words.Of(e.Stance), e.Quote,
-                Given(e.StatedAt), Input(e.ReportedIn), null), clock)),
+                Given(e.StatedAt), Input(e.ReportedIn), null, Words.Of(e.QuoteKind)), clock)),
         EvidenceAttached e => Named("data", AttachEvidenceEndpoint.Validate(
             new AttachEvidence(e.Kind, e.Url, e.Description, Words.Of(e.Bearing), Given(e.ObservedAt), null), clock)),
         VerdictGiven e => Named("data", GiveVerdictEndpoint.Validate(new GiveVerdict(Words.Of(e.Verdict), e.Rationale, null)))
             .Concat(Named("data", new Validation().Time("givenAt", Given(e.GivenAt), now).Result())),
         ClaimCorrected e => Named("data", CorrectClaimEndpoint.Validate(
                 new CorrectClaim(e.Reason, e.Statement, e.CorrectsVersion, e.Stance is { } stance ? Words.Of(stance) : null,
-                    e.StatedAt, e.Quote, null), clock))
+                    e.StatedAt, e.Quote, null, e.Source is { } to ? new SourceInput(to.Name, to.Role, to.Party) : null,
+                    e.QuoteKind is { } kind ? Words.Of(kind) : null), clock))
             .Concat(Named("data", new Validation().Time("correctedAt", Given(e.CorrectedAt), now)
                 .Text("sourceName", e.SourceName, SourceInput.MaxNameLength, required: false).Result())),
         ClaimRetracted e => Named("data", RetractClaimEndpoint.Validate(new RetractClaim(e.Reason, null)))

@@ -26,9 +26,14 @@ internal sealed class ShadowProjections
         _summary[e.StreamId] = _summaries.Evolve(_summary.GetValueOrDefault(e.StreamId), e.StreamId, e);
         _timeline[e.StreamId] = _timelines.Evolve(_timeline.GetValueOrDefault(e.StreamId), e.StreamId, e);
         // the same identities SourceProfileProjection declares; the verify tests fail if the two drift apart
-        if (e.Data is StatementRecorded statement)
+        var sources = e.Data switch
         {
-            var source = SourceId.Of(statement.Source.Name);
+            StatementRecorded statement => [SourceId.Of(statement.Source.Name)],
+            ClaimCorrected correction => SourceProfileProjection.IdsOf(correction),
+            _ => [],
+        };
+        foreach (var source in sources)
+        {
             _source[source] = _sources.Evolve(_source.GetValueOrDefault(source), source, e);
         }
 

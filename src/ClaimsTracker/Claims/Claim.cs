@@ -1,21 +1,26 @@
 namespace ClaimsTracker.Claims;
 
-/// <summary>A party's latest confirmation or denial in world order after a correction: null leaves the party open.</summary>
-public sealed record PartyStanding(string Party, PartyStatement? Latest);
+/// <summary>
+/// A party's latest confirmation or denial in world order after a correction (null leaves the party open), and its latest
+/// report of not having confirmed.
+/// </summary>
+public sealed record PartyStanding(string Party, PartyStatement? Latest, PartyStatement? NotConfirmed = null);
 
 /// <summary>
 /// The write-side claim: what decisions and the status need, and no more. It holds each involved party's latest
 /// confirmation or denial, the latest ruling and the version, so it stays the same size however long the claim grows.
 /// </summary>
 public sealed record Claim(
-    Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted)
+    Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted,
+    PartyStatement?[]? NotConfirmed = null)
 {
-    public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false);
+    public static Claim Create(ClaimRegistered e) =>
+        new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false, new PartyStatement?[e.Parties.Length]);
 
     /// <summary>The claim that all of <paramref name="facts"/> give, as folding their events one by one gives it.</summary>
     public static Claim From(Guid id, long version, ClaimFacts facts)
     {
-        var claim = new Claim(id, version, facts.Parties, new PartyStatement?[facts.Parties.Length], null, false);
+        var claim = new Claim(id, version, facts.Parties, new PartyStatement?[facts.Parties.Length], null, false, new PartyStatement?[facts.Parties.Length]);
         claim = facts.Statements.Aggregate(claim, (c, s) => c.Take(s));
         return facts.Rulings.Aggregate(claim, (c, r) => c.Rule(r) with { Retracted = c.Retracted || r.Status == ClaimStatus.Retracted });
     }
@@ -23,7 +28,8 @@ public sealed record Claim(
     public ClaimStatus Status => Retracted ? ClaimStatus.Retracted : Ruling?.Status
         ?? ConfirmationStatus.Derive(Latest.Select(StanceOf).ToArray());
 
-    public PartyPosition[] Positions => Parties.Select((p, i) => new PartyPosition(p, StanceOf(Latest[i]), Latest[i])).ToArray();
+    public PartyPosition[] Positions =>
+        Parties.Select((p, i) => new PartyPosition(p, StanceOf(Latest[i]), Latest[i], NotConfirmed?.ElementAtOrDefault(i))).ToArray();
 
     /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => ClaimFacts.InvolvedParty(Parties, party);
@@ -31,14 +37,19 @@ public sealed record Claim(
     /// <summary>The latest confirmation or denial by <paramref name="party"/> (one of <see cref="Parties"/>).</summary>
     public PartyStatement? LatestOf(string party) => Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? Latest[i] : null;
 
+    /// <summary>The latest report that <paramref name="party"/> (one of <see cref="Parties"/>) has not confirmed.</summary>
+    public PartyStatement? NotConfirmedOf(string party) =>
+        Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? NotConfirmed?.ElementAtOrDefault(i) : null;
+
     /// <summary>Folds the event at <paramref name="version"/>, as Marten does when it replays the stream.</summary>
     public Claim Then(long version, object e) => (e switch
     {
         StatementRecorded s when InvolvedParty(s.Source.Party) is { } party =>
-            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote)),
+            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote, s.QuoteKind)),
         VerdictGiven v => Rule(new Ruling(version, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt)),
         ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
-        ClaimCorrected { Standings: { } standings } => standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest)),
+        ClaimCorrected { Standings: { } standings } =>
+            standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest).SetNotConfirmed(s.Party, s.NotConfirmed)),
         ClaimCorrected { CorrectsVersion: { } target } c => Corrected(target, c),
         _ => this,
     }) with { Version = version };
@@ -58,10 +69,13 @@ public sealed record Claim(
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
 
-    private Claim Take(PartyStatement statement) =>
-        statement.Stance is Stance.Confirms or Stance.Denies && (LatestOf(statement.Party) is not { } latest || Later(statement, latest))
-            ? Set(statement.Party, statement)
-            : this;
+    private Claim Take(PartyStatement statement) => statement.Stance switch
+    {
+        Stance.Confirms or Stance.Denies when LatestOf(statement.Party) is not { } latest || Later(statement, latest) => Set(statement.Party, statement),
+        Stance.NotConfirmed when NotConfirmedOf(statement.Party) is not { } report || Later(statement, report) =>
+            SetNotConfirmed(statement.Party, statement),
+        _ => this,
+    };
 
     private Claim Rule(Ruling ruling) =>
         Ruling is { } last && !Later(ruling.At, ruling.Version, last.At, last.Version) ? this : this with { Ruling = ruling };
@@ -77,6 +91,19 @@ public sealed record Claim(
         var next = (PartyStatement?[])Latest.Clone();
         next[i] = latest;
         return this with { Latest = next };
+    }
+
+    private Claim SetNotConfirmed(string party, PartyStatement? report)
+    {
+        var i = Array.FindIndex(Parties, p => string.Equals(p, party, StringComparison.OrdinalIgnoreCase));
+        if (i < 0 || (report is null && NotConfirmed?.ElementAtOrDefault(i) is null))
+        {
+            return this;
+        }
+
+        var next = NotConfirmed is { } kept && kept.Length == Parties.Length ? (PartyStatement?[])kept.Clone() : new PartyStatement?[Parties.Length];
+        next[i] = report;
+        return this with { NotConfirmed = next };
     }
 
     public static bool Later(PartyStatement x, PartyStatement than) => Later(x.StatedAt, x.Version, than.StatedAt, than.Version);

@@ -9,6 +9,7 @@ using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
+using ClaimsTracker.Parties;
 using Npgsql;
 
 namespace ClaimsTracker.Claims;
@@ -19,7 +20,8 @@ namespace ClaimsTracker.Claims;
 /// never touches its neighbours; all are acknowledged only once the shared commit is durable. Several lanes commit side
 /// by side; a claim's writes keep to one lane while any is pending, so one claim held up never holds up the others.
 /// </summary>
-public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<ClaimCommits> logger)
+public sealed class ClaimCommits(
+    IDocumentStore store, PartyNames partyNames, TimeProvider clock, IConfiguration configuration, ILogger<ClaimCommits> logger)
     : IHostedService
 {
     /// <summary>The most writes one commit takes; a burst larger than this goes in several.</summary>
@@ -183,7 +185,9 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConf
         var fetching = batch.Where(p => p.Write.ClaimId is { } id && id != Guid.Empty).Select(p => p.Write.ClaimId!.Value).Distinct()
             .Order().ToDictionary(id => id, id => query.Events.FetchForExclusiveWriting<ClaimSummary>(id));
         var earlier = keys.Length == 0 ? null : query.LoadMany<IdempotentWrite>().ById(keys);
+        var registry = query.Load<PartyRegistryStamp>(PartyRegistryStamp.Key);
         await query.Execute();
+        var parties = await partyNames.At(session, await registry, CancellationToken.None);
         var streams = new Dictionary<Guid, IEventStream<ClaimSummary>>();
         var claims = new Dictionary<Guid, Claim>();
         foreach (var (id, fetch) in fetching)
@@ -200,14 +204,14 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConf
         var decided = new List<(Pending Pending, WriteOutcome Outcome, ClaimStatus Before, object[] Events)>(batch.Count);
         foreach (var pending in batch)
         {
-            var (outcome, before, events) = await Decide(session, pending, now, streams, claims, prior);
+            var (outcome, before, events) = await Decide(session, pending, now, parties, streams, claims, prior);
             decided.Add((pending, outcome, before, events));
             if (pending.RecordId is { } recordId && outcome is WriteOutcome.Accepted { Replayed: false } accepted)
             {
                 prior[recordId] = new IdempotentWrite
                 {
                     Id = recordId, Fingerprint = pending.Fingerprint, ClaimId = accepted.ClaimId, Version = accepted.Version,
-                    Status = accepted.Status, Created = accepted.Created, RecordedAt = now,
+                    Status = accepted.Status, Created = accepted.Created, CountedFor = accepted.CountedFor, RecordedAt = now,
                 };
                 session.Insert(prior[recordId]);
             }
@@ -234,7 +238,7 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConf
 
     /// <summary>One write of the batch: its answer, and the events it appends to the session.</summary>
     private async Task<(WriteOutcome Outcome, ClaimStatus Before, object[] Events)> Decide(
-        IDocumentSession session, Pending pending, DateTimeOffset now, Dictionary<Guid, IEventStream<ClaimSummary>> streams,
+        IDocumentSession session, Pending pending, DateTimeOffset now, PartyDirectory parties, Dictionary<Guid, IEventStream<ClaimSummary>> streams,
         Dictionary<Guid, Claim> claims, Dictionary<string, IdempotentWrite> prior)
     {
         if (pending.RecordId is { } recordId && prior.TryGetValue(recordId, out var earlier))
@@ -242,7 +246,7 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConf
             return (Replay(earlier, pending.Fingerprint), default, []);
         }
 
-        var context = new DecisionContext(pending.Request.Actor, now);
+        var context = new DecisionContext(pending.Request.Actor, now) { Parties = parties };
         if (pending.Write.Command is INewClaim registration)
         {
             var registered = registration.Decide(Guid.CreateVersion7(), context);
@@ -281,13 +285,15 @@ public sealed class ClaimCommits(IDocumentStore store, TimeProvider clock, IConf
         }
 
         claims[claimId] = after;
-        return (new WriteOutcome.Accepted(claimId, after.Version, after.Status, Created: false), claim.Status, decision.Events);
+        var counted = decision.Events.OfType<StatementRecorded>().Select(s => after.InvolvedParty(s.Source.Party)).ToArray();
+        return (new WriteOutcome.Accepted(claimId, after.Version, after.Status, Created: false, CountedFor: counted.Length > 0 ? counted : null),
+            claim.Status, decision.Events);
     }
 
     private static WriteOutcome Replay(IdempotentWrite prior, string fingerprint) =>
         prior.Fingerprint != fingerprint
             ? new WriteOutcome.Refused(Problems.IdempotencyKeyReused())
-            : new WriteOutcome.Accepted(prior.ClaimId, prior.Version, prior.Status, prior.Created, Replayed: true);
+            : new WriteOutcome.Accepted(prior.ClaimId, prior.Version, prior.Status, prior.Created, Replayed: true, prior.CountedFor);
 
     /// <summary>What a committed write tells the operator: the statements it recorded and the status it moved.</summary>
     private static void Committed(ClaimStatus before, ClaimStatus after, object[] events)

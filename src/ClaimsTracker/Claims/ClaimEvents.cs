@@ -14,7 +14,7 @@ public sealed record ClaimReported(Guid ClaimId, Article Article, string Recorde
 
 public sealed record StatementRecorded(
     Guid ClaimId, Source Source, Stance Stance, string? Quote, DateTimeOffset StatedAt, Article? ReportedIn,
-    string RecordedBy);
+    string RecordedBy, QuoteKind QuoteKind = QuoteKind.Direct);
 
 public sealed record EvidenceAttached(
     Guid ClaimId, string Kind, string? Url, string Description, Bearing Bearing, DateTimeOffset ObservedAt,
@@ -23,12 +23,19 @@ public sealed record EvidenceAttached(
 public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rationale, DateTimeOffset GivenAt, string RecordedBy);
 
 /// <summary>
-/// Corrects the claim's text, or an earlier statement (by its version, naming its source): stance, world time or quote.
+/// Corrects the claim's text, or an earlier statement (by its version, naming its source as it was): stance, world time,
+/// quote, quote kind, or its source (<see cref="Source"/>: re-attributed to another name, role or party).
 /// <see cref="Standings"/> says where the correction leaves each party it moves, so the claim folds it without its
 /// other statements (null in corrections recorded before it was kept).
 /// </summary>
 public sealed record ClaimCorrected(
     Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
-    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null);
+    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null,
+    Source? Source = null, QuoteKind? QuoteKind = null)
+{
+    /// <summary>Whether it changes what an earlier statement says or who said it (not only the claim's text).</summary>
+    public bool ChangesStatement => CorrectsVersion is not null
+        && (Stance is not null || StatedAt is not null || Quote is not null || Source is not null || QuoteKind is not null);
+}
 
 public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);

@@ -34,6 +34,7 @@ public sealed class ClaimFact
     public string? SourceName { get; set; }
     public Stance Stance { get; set; }
     public string? Quote { get; set; }
+    public QuoteKind QuoteKind { get; set; }
     public DateTimeOffset At { get; set; }
     /// <summary>The status a ruling sets, or null for a statement.</summary>
     public ClaimStatus? Ruling { get; set; }
@@ -46,7 +47,7 @@ public sealed class ClaimFact
         StatementRecorded s => new ClaimFact
         {
             Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Party = s.Source.Party,
-            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote, At = s.StatedAt,
+            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote, QuoteKind = s.QuoteKind, At = s.StatedAt,
         },
         VerdictGiven v => Ruled(e, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt),
         ClaimRetracted r => Ruled(e, ClaimStatus.Retracted, r.RetractedAt),
@@ -65,7 +66,8 @@ public sealed class ClaimFact
             }
             else if (e.Data is ClaimCorrected { CorrectsVersion: { } target } c && rows.TryGetValue(target, out var said))
             {
-                (said.Stance, said.Quote, said.At) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.StatedAt ?? said.At);
+                (said.Stance, said.Quote, said.At, said.QuoteKind) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.StatedAt ?? said.At, c.QuoteKind ?? said.QuoteKind);
+                (said.SourceName, said.Party) = c.Source is { } source ? (source.Name, source.Party) : (said.SourceName, said.Party);
             }
         }
 
@@ -77,7 +79,7 @@ public sealed class ClaimFact
         Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Ruling = status, At = at,
     };
 
-    public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote);
+    public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote, QuoteKind);
 
     /// <summary>All of a claim's facts, as the status rule folds them.</summary>
     public static async Task<ClaimFacts> Of(IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct)
@@ -85,19 +87,23 @@ public sealed class ClaimFact
         var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
         return new ClaimFacts(parties, since,
             rows.Where(r => r.Ruling is null && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
-            rows.Where(r => r.Ruling is not null).Select(r => new Ruling(r.ClaimVersion, r.Ruling!.Value, r.At)).ToArray());
+            rows.Where(r => r.Ruling is not null).Select(r => new Ruling(r.ClaimVersion, r.Ruling!.Value, r.At)).ToArray(),
+            rows.Where(r => r.Ruling is null && ClaimFacts.InvolvedParty(parties, r.Party) is null)
+                .Select(r => r.Statement() with { Party = r.Party ?? "" }).ToArray());
     }
 
     /// <summary>
-    /// The latest confirmation or denial of <paramref name="party"/> other than the statement at <paramref name="except"/>.
+    /// The latest confirmation or denial (or, given <paramref name="notConfirmed"/>, report of not having confirmed) of
+    /// <paramref name="party"/> other than the statement at <paramref name="except"/>.
     /// </summary>
-    public static async Task<PartyStatement?> LatestOf(IQuerySession session, Guid claimId, string party, long except, CancellationToken ct)
+    public static async Task<PartyStatement?> LatestOf(
+        IQuerySession session, Guid claimId, string party, long except, CancellationToken ct, bool notConfirmed = false)
     {
-        var row = await session.Query<ClaimFact>()
-            .Where(f => f.ClaimId == claimId && f.Party == party && f.ClaimVersion != except
-                        && (f.Stance == Stance.Confirms || f.Stance == Stance.Denies))
-            .OrderByDescending(f => f.At).ThenByDescending(f => f.ClaimVersion)
-            .FirstOrDefaultAsync(ct);
+        var rows = session.Query<ClaimFact>().Where(f => f.ClaimId == claimId && f.Party == party && f.ClaimVersion != except);
+        rows = notConfirmed
+            ? rows.Where(f => f.Stance == Stance.NotConfirmed)
+            : rows.Where(f => f.Stance == Stance.Confirms || f.Stance == Stance.Denies);
+        var row = await rows.OrderByDescending(f => f.At).ThenByDescending(f => f.ClaimVersion).FirstOrDefaultAsync(ct);
         return row?.Statement();
     }
 }
@@ -119,7 +125,7 @@ public sealed partial class ClaimFactProjection : EventProjection
 
     public void Project(IEvent<ClaimCorrected> e, IDocumentOperations ops)
     {
-        if (e.Data.CorrectsVersion is not { } version || e.Data is { Stance: null, Quote: null, StatedAt: null })
+        if (e.Data.CorrectsVersion is not { } version || !e.Data.ChangesStatement)
         {
             return;
         }
@@ -139,6 +145,17 @@ public sealed partial class ClaimFactProjection : EventProjection
         if (e.Data.StatedAt is { } statedAt)
         {
             patch.Set(f => f.At, statedAt);
+        }
+
+        if (e.Data.QuoteKind is { } quoteKind)
+        {
+            patch.Set(f => f.QuoteKind, quoteKind);
+        }
+
+        if (e.Data.Source is { } source)
+        {
+            patch.Set(f => f.SourceName, source.Name);
+            patch.Set(f => f.Party, source.Party);
         }
     }
 }

@@ -42,6 +42,8 @@ public sealed class ClaimSummary
     public string? RetractionReason { get; set; }
     /// <summary>Each involved party's latest confirmation or denial, in the order of <see cref="Parties"/>.</summary>
     public PartyStatement?[]? Latest { get; set; }
+    /// <summary>Each involved party's latest report of not having confirmed, in the order of <see cref="Parties"/>.</summary>
+    public PartyStatement?[]? NotConfirmed { get; set; }
     public Ruling? Ruling { get; set; }
     public long Version { get; set; }
     public string RegisteredBy { get; set; } = "";
@@ -53,11 +55,12 @@ public sealed class ClaimSummary
     public Claim State => new(Id, Version, Parties,
         Latest ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.Because).ToArray(),
         Ruling ?? (Verdict is { } verdict ? new Ruling(Version, ConfirmationStatus.ForVerdict(verdict), LastChangedAt) : null),
-        RetractionReason is not null);
+        RetractionReason is not null,
+        NotConfirmed ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.NotConfirmed).ToArray());
 
     public void Show(Claim claim)
     {
-        (Latest, Ruling, Version) = (claim.Latest, claim.Ruling, claim.Version);
+        (Latest, Ruling, Version, NotConfirmed) = (claim.Latest, claim.Ruling, claim.Version, claim.NotConfirmed);
         (Status, Positions) = (claim.Status, claim.Positions);
     }
 }

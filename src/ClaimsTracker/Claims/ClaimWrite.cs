@@ -27,8 +27,14 @@ public interface INewClaim
     ClaimRegistered Decide(Guid claimId, DecisionContext context);
 }
 
-/// <summary>The reply to every write to an existing claim.</summary>
+/// <summary>The reply to every write to an existing claim but statements.</summary>
 public sealed record WriteReply(long Version, ClaimStatus Status);
+
+/// <summary>The reply to a statement: also the involved party it counts for, or null for a third party's (it never moves the status).</summary>
+public sealed record StatementReply(long Version, ClaimStatus Status, string? CountedFor);
+
+/// <summary>The reply to a batch of statements: the party each counts for (or null), in the order sent.</summary>
+public sealed record StatementsReply(long Version, ClaimStatus Status, string?[] CountedFor);
 
 /// <summary>The reply to a registration.</summary>
 public sealed record Registered(Guid Id, long Version);
@@ -36,8 +42,8 @@ public sealed record Registered(Guid Id, long Version);
 /// <summary>The answer to a write: what the client sees, and whether it is a replay of an earlier answer.</summary>
 public abstract record WriteOutcome
 {
-    public sealed record Accepted(Guid ClaimId, long Version, ClaimStatus Status, bool Created, bool Replayed = false)
-        : WriteOutcome;
+    public sealed record Accepted(
+        Guid ClaimId, long Version, ClaimStatus Status, bool Created, bool Replayed = false, string?[]? CountedFor = null) : WriteOutcome;
 
     public sealed record Refused(ProblemDetails Problem) : WriteOutcome;
 }
@@ -51,6 +57,7 @@ public sealed class IdempotentWrite
     public long Version { get; set; }
     public ClaimStatus Status { get; set; }
     public bool Created { get; set; }
+    public string?[]? CountedFor { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
 }
 
@@ -87,8 +94,15 @@ public sealed record ClaimWrite(Guid? ClaimId, object Command) : IResult
             WriteOutcome.Refused refused => refused.Problem.ToResult(),
             WriteOutcome.Accepted { Created: true } created =>
                 Results.Created($"/api/claims/{created.ClaimId}", new Registered(created.ClaimId, created.Version)),
-            WriteOutcome.Accepted accepted => Results.Ok(new WriteReply(accepted.Version, accepted.Status)),
+            WriteOutcome.Accepted accepted => Results.Ok(Reply(accepted)),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
         }).ExecuteAsync(http);
     }
+
+    private object Reply(WriteOutcome.Accepted accepted) => Command switch
+    {
+        RecordStatement => new StatementReply(accepted.Version, accepted.Status, accepted.CountedFor?.FirstOrDefault()),
+        RecordStatements => new StatementsReply(accepted.Version, accepted.Status, accepted.CountedFor ?? []),
+        _ => new WriteReply(accepted.Version, accepted.Status),
+    };
 }

@@ -2,12 +2,22 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>A statement by a source of one of the claim's involved parties: the only kind that moves the status.</summary>
 public sealed record PartyStatement(
-    long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote);
+    long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote,
+    QuoteKind QuoteKind = QuoteKind.Direct)
+{
+    /// <summary>The statement as <paramref name="e"/> corrects it, now by <paramref name="party"/>.</summary>
+    public PartyStatement CorrectedBy(ClaimCorrected e, string party) => this with
+    {
+        Party = party, Stance = e.Stance ?? Stance, StatedAt = e.StatedAt ?? StatedAt, Quote = e.Quote ?? Quote,
+        QuoteKind = e.QuoteKind ?? QuoteKind, SourceName = e.Source?.Name ?? SourceName,
+    };
+}
 
 /// <summary>An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on.</summary>
 public sealed record Ruling(long Version, ClaimStatus Status, DateTimeOffset At);
 
-public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because);
+/// <summary>A party's stance, the statement behind it, and the latest report that it has not confirmed.</summary>
+public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because, PartyStatement? NotConfirmed = null);
 
 public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf);
 
@@ -16,10 +26,13 @@ public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, Cla
 /// the earlier ones as they were; a statement is appended in constant time (<see cref="AppendOnly{T}"/>), so folding
 /// a claim's n events costs n, not n².
 /// </summary>
+/// <remarks><see cref="Others"/> are third parties' statements (party "" for none), kept so a correction can re-attribute one.</remarks>
 public sealed record ClaimFacts(
-    string[] Parties, DateTimeOffset Since, IReadOnlyList<PartyStatement> Statements, Ruling[] Rulings)
+    string[] Parties, DateTimeOffset Since, IReadOnlyList<PartyStatement> Statements, Ruling[] Rulings,
+    IReadOnlyList<PartyStatement>? Others = null)
 {
-    public static ClaimFacts Start(string[] parties, DateTimeOffset since) => new(parties, since, AppendOnly<PartyStatement>.Empty, []);
+    public static ClaimFacts Start(string[] parties, DateTimeOffset since) =>
+        new(parties, since, AppendOnly<PartyStatement>.Empty, [], AppendOnly<PartyStatement>.Empty);
 
     /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => InvolvedParty(Parties, party);
@@ -40,22 +53,30 @@ public sealed record ClaimFacts(
 
     private ClaimFacts Record(long version, StatementRecorded e) =>
         InvolvedParty(e.Source.Party) is { } party
-            ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote)) }
-            : this;
+            ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind)) }
+            : this with { Others = AppendOnly<PartyStatement>.Of(Others ?? []).Append(new(version, e.Source.Party ?? "", e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind)) };
 
     private ClaimFacts Rule(long version, ClaimStatus status, DateTimeOffset at) =>
         this with { Rulings = [.. Rulings, new(version, status, at)] };
 
-    private ClaimFacts Correct(ClaimCorrected e) =>
-        e.CorrectsVersion is not { } target
-            ? this
-            : this with
-            {
-                Statements = Statements.Select(s => s.Version != target
-                    ? s
-                    : s with { Stance = e.Stance ?? s.Stance, StatedAt = e.StatedAt ?? s.StatedAt, Quote = e.Quote ?? s.Quote })
-                    .ToArray(),
-            };
+    private ClaimFacts Correct(ClaimCorrected e)
+    {
+        var others = Others ?? [];
+        if (e.CorrectsVersion is not { } target
+            || (Statements.FirstOrDefault(s => s.Version == target) ?? others.FirstOrDefault(s => s.Version == target)) is not { } said)
+        {
+            return this;
+        }
+
+        var party = e.Source is { } source ? source.Party ?? "" : said.Party;
+        var involved = InvolvedParty(party);
+        var corrected = said.CorrectedBy(e, involved ?? party);
+        return this with
+        {
+            Statements = [.. Statements.Where(s => s.Version != target), .. involved is null ? Array.Empty<PartyStatement>() : [corrected]],
+            Others = [.. others.Where(s => s.Version != target), .. involved is null ? [corrected] : Array.Empty<PartyStatement>()],
+        };
+    }
 }
 
 /// <summary>
@@ -166,6 +187,7 @@ public static class ConfirmationStatus
     private sealed class Fold(string[] parties)
     {
         private readonly Dictionary<string, PartyStatement> _latest = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, PartyStatement> _notConfirmed = new(StringComparer.OrdinalIgnoreCase);
         private Ruling? _ruling;
 
         public ClaimStatus Status => _ruling?.Status
@@ -177,6 +199,10 @@ public static class ConfirmationStatus
             {
                 _latest[statement.Party] = statement;
             }
+            else if (fact.Statement is { Stance: Stance.NotConfirmed } report)
+            {
+                _notConfirmed[report.Party] = report;
+            }
             else if (fact.Ruling is { } ruling && _ruling?.Status != ClaimStatus.Retracted)
             {
                 _ruling = ruling;
@@ -184,8 +210,8 @@ public static class ConfirmationStatus
         }
 
         public PartyPosition[] Positions() =>
-            parties.Select(p => new PartyPosition(p, StanceOf(_latest.GetValueOrDefault(p)), _latest.GetValueOrDefault(p)))
-                .ToArray();
+            parties.Select(p => new PartyPosition(p, StanceOf(_latest.GetValueOrDefault(p)), _latest.GetValueOrDefault(p),
+                _notConfirmed.GetValueOrDefault(p))).ToArray();
 
         private static PartyStance StanceOf(PartyStatement? statement) => Claim.StanceOf(statement);
     }

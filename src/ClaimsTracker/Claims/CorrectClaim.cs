@@ -6,32 +6,38 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>Either new claim text, or a statement (by version) with a corrected stance, world time or quote.</summary>
+/// <summary>
+/// Either new claim text, or a statement (by version) with a corrected stance, world time, quote, quote kind or source
+/// (re-attributed: another name, role or party).
+/// </summary>
 public sealed record CorrectClaim(
     string? Reason, string? Statement, long? CorrectsVersion, string? Stance, DateTimeOffset? StatedAt, string? Quote,
-    long? ExpectedVersion) : ILooksUp
+    long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null) : ILooksUp
 {
     public bool TakenWhenRetracted => true;
 
-    /// <summary>The corrected statement and, when it is its party's latest word, the party's latest word besides it.</summary>
+    /// <summary>The corrected statement and, where it is its party's latest word, the party's latest word besides it.</summary>
     public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, CancellationToken ct)
     {
         if (CorrectsVersion is not { } version)
         {
-            return new Resolved(this, null, null);
+            return new Resolved(this, null, Besides.None);
         }
 
         var target = await session.LoadAsync<ClaimFact>(ClaimFact.IdOf(claim.Id, version), ct);
         var party = claim.InvolvedParty(target?.Party);
-        var others = party is not null && claim.LatestOf(party)?.Version == version
+        var latest = party is not null && claim.LatestOf(party)?.Version == version
             ? await ClaimFact.LatestOf(session, claim.Id, party, version, ct)
             : null;
-        return new Resolved(this, target, others);
+        var report = party is not null && claim.NotConfirmedOf(party)?.Version == version
+            ? await ClaimFact.LatestOf(session, claim.Id, party, version, ct, notConfirmed: true)
+            : null;
+        return new Resolved(this, target, new Besides(latest, report));
     }
 
     public Decision Decide(Claim claim, DecisionContext context) => throw new InvalidOperationException("decided once looked up");
 
-    public sealed record Resolved(CorrectClaim Command, ClaimFact? Target, PartyStatement? Others) : IClaimCommand
+    public sealed record Resolved(CorrectClaim Command, ClaimFact? Target, Besides Others) : IClaimCommand
     {
         public long? ExpectedVersion => Command.ExpectedVersion;
 
@@ -41,8 +47,16 @@ public sealed record CorrectClaim(
     }
 }
 
+/// <summary>The corrected statement's party's latest confirmation or denial and latest not-confirmed report besides it.</summary>
+public sealed record Besides(PartyStatement? Latest, PartyStatement? NotConfirmed)
+{
+    public static readonly Besides None = new(null, null);
+}
+
 public static class CorrectClaimEndpoint
 {
+    private const string StatementFields = "source, stance, quote, quoteKind or statedAt";
+
     public static ProblemDetails Validate(CorrectClaim command, TimeProvider clock)
     {
         var validation = new Validation().Text("reason", command?.Reason, 4000);
@@ -61,7 +75,18 @@ public static class CorrectClaimEndpoint
             validation.Word<Stance>("stance", command.Stance);
         }
 
-        var correctsStatement = command.Stance is not null || command.StatedAt is not null || command.Quote is not null;
+        if (command.QuoteKind is not null)
+        {
+            validation.Word<QuoteKind>("quoteKind", command.QuoteKind);
+        }
+
+        if (command.Source is not null)
+        {
+            SourceInput.Check(validation, "source", command.Source);
+        }
+
+        var correctsStatement = command.Stance is not null || command.StatedAt is not null || command.Quote is not null
+            || command.Source is not null || command.QuoteKind is not null;
         if (command.Statement is not null && string.IsNullOrWhiteSpace(command.Statement))
         {
             validation.Error("statement", "must not be blank when given");
@@ -69,12 +94,12 @@ public static class CorrectClaimEndpoint
 
         if (command.Statement is null && !correctsStatement)
         {
-            validation.Error("statement", "give the corrected claim text, or correctsVersion with a corrected stance, statedAt or quote");
+            validation.Error("statement", $"give the corrected claim text, or correctsVersion with a corrected {StatementFields}");
         }
 
         if (correctsStatement && command.CorrectsVersion is null)
         {
-            validation.Error("correctsVersion", "is required to correct a statement's stance, statedAt or quote");
+            validation.Error("correctsVersion", $"is required to correct a statement's {StatementFields}");
         }
 
         return validation.Result();
@@ -82,16 +107,17 @@ public static class CorrectClaimEndpoint
 
     [WolverinePost("/api/claims/{claimId}/corrections", OperationId = "CorrectClaim")]
     [Tags("Claims")]
-    [EndpointSummary("Correct the claim's text or an earlier statement")]
+    [EndpointSummary("Correct the claim's text or an earlier statement, its source included")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static ClaimWrite Post(Guid claimId, CorrectClaim command) => ClaimWrite.To(claimId, command);
 
     /// <summary>
-    /// Decides on the corrected statement (<paramref name="target"/>) and, when it is its party's latest word, that party's
-    /// latest word besides it (<paramref name="others"/>): the event says where the correction leaves the party.
+    /// Decides on the corrected statement (<paramref name="target"/>) and, where it is its party's latest word, that party's
+    /// latest words besides it (<paramref name="others"/>): the event says where the correction leaves the statement's
+    /// party before and after, both when it is re-attributed.
     /// </summary>
-    public static Decision Decide(Claim claim, CorrectClaim command, ClaimFact? target, PartyStatement? others, DecisionContext context)
+    public static Decision Decide(Claim claim, CorrectClaim command, ClaimFact? target, Besides others, DecisionContext context)
     {
         if (command.CorrectsVersion is { } version && target is not { Ruling: null })
         {
@@ -99,24 +125,37 @@ public static class CorrectClaimEndpoint
         }
 
         Stance? stance = Words.TryParse<Stance>(command.Stance, out var parsed) ? parsed : null;
-        var standings = target is not null && claim.InvolvedParty(target.Party) is { } party
-            ? [Standing(claim, party, target.Statement() with
-            {
-                Party = party, Stance = stance ?? target.Stance, StatedAt = command.StatedAt?.ToUniversalTime() ?? target.At,
-                Quote = command.Quote?.Trim() ?? target.Quote,
-            }, others)]
-            : Array.Empty<PartyStanding>();
-        return Decision.Append(new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
+        QuoteKind? quoteKind = Words.TryParse<QuoteKind>(command.QuoteKind, out var kind) ? kind : null;
+        var source = command.Source is { } s
+            ? new Source(s.Name!.Trim(), s.Role?.Trim(), context.Parties.Attribute(claim.Parties, s.Party))
+            : null;
+        var corrected = new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
             target?.SourceName, command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
-            context.Actor.Name, standings));
+            context.Actor.Name, [], source, quoteKind);
+        if (target is null)
+        {
+            return Decision.Append(corrected);
+        }
+
+        var before = claim.InvolvedParty(target.Party);
+        var after = source is null ? before : claim.InvolvedParty(source.Party);
+        var statement = target.Statement() with { Party = after ?? "" };
+        statement = statement.CorrectedBy(corrected, statement.Party);
+        var standings = new[] { before, after }.OfType<string>().Distinct()
+            .Select(party => Standing(claim, party, statement, party == after, party == before ? others : Besides.None))
+            .ToArray();
+        return Decision.Append(corrected with { Standings = standings });
     }
 
-    /// <summary>The party's latest word once <paramref name="corrected"/> stands as corrected.</summary>
-    private static PartyStanding Standing(Claim claim, string party, PartyStatement corrected, PartyStatement? others)
+    /// <summary>Where <paramref name="party"/> stands once <paramref name="corrected"/> stands as corrected (its own word or not).</summary>
+    private static PartyStanding Standing(Claim claim, string party, PartyStatement corrected, bool saidByParty, Besides others)
     {
         var latest = claim.LatestOf(party);
-        var rest = latest?.Version == corrected.Version ? others : latest;
-        var counts = corrected.Stance is Stance.Confirms or Stance.Denies;
-        return new PartyStanding(party, counts && (rest is null || Claim.Later(corrected, rest)) ? corrected : rest);
+        var rest = latest?.Version == corrected.Version ? others.Latest : latest;
+        var report = claim.NotConfirmedOf(party);
+        var restReport = report?.Version == corrected.Version ? others.NotConfirmed : report;
+        return new PartyStanding(party,
+            saidByParty && corrected.Stance is Stance.Confirms or Stance.Denies && (rest is null || Claim.Later(corrected, rest)) ? corrected : rest,
+            saidByParty && corrected.Stance is Stance.NotConfirmed && (restReport is null || Claim.Later(corrected, restReport)) ? corrected : restReport);
     }
 }

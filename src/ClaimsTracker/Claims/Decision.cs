@@ -13,8 +13,11 @@ public readonly record struct Decision(object[] Events, ProblemDetails? Problem)
     public static Decision Refuse(string field, string message) => Problems.Invalid(field, message);
 }
 
-/// <summary>The moment and author of a decision; decisions never read a clock themselves.</summary>
-public sealed record DecisionContext(Actor Actor, DateTimeOffset Now);
+/// <summary>The moment and author of a decision, and the party registry it resolves names in; decisions never read a clock themselves.</summary>
+public sealed record DecisionContext(Actor Actor, DateTimeOffset Now)
+{
+    public Parties.PartyDirectory Parties { get; init; } = ClaimsTracker.Parties.PartyDirectory.Empty;
+}
 
 /// <summary>The rules every write to an existing claim answers to before its own decision, checked in one place.</summary>
 public static class Guards

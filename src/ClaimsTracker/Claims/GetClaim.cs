@@ -7,8 +7,10 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
+/// <summary>A party's stance and the statement behind it; <see cref="NotConfirmedAt"/> dates the latest report that it has not confirmed.</summary>
 public sealed record PartyView(
-    string Party, PartyStance Stance, long? BecauseOf, string? Source, string? Quote, DateTimeOffset? StatedAt);
+    string Party, PartyStance Stance, long? BecauseOf, string? Source, string? Quote, DateTimeOffset? StatedAt,
+    QuoteKind? QuoteKind = null, DateTimeOffset? NotConfirmedAt = null);
 
 public sealed record ClaimView(
     Guid Id, string Statement, ClaimStatus Status, long Version, PartyView[] Parties, string[] Topics,
@@ -23,7 +25,7 @@ public sealed record ClaimView(
             : ConfirmationStatus.At(facts, worldAt);
         return new(summary.Id, summary.Statement, status, summary.Version,
             positions.Select(p => new PartyView(p.Party, p.Stance, p.Because?.Version, p.Because?.SourceName,
-                p.Because?.Quote, p.Because?.StatedAt)).ToArray(),
+                p.Because?.Quote, p.Because?.StatedAt, p.Because?.QuoteKind, p.NotConfirmed?.StatedAt)).ToArray(),
             summary.Topics, summary.FirstReport, summary.Counts, summary.Verdict, summary.RetractionReason,
             summary.RegisteredBy, summary.RegisteredAt, summary.LastChangedAt, asOf, worldAt);
     }

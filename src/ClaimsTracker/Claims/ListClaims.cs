@@ -46,6 +46,10 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
         return validation.Range("page", Page, 1, int.MaxValue).Range("pageSize", PageSize, 1, MaxPageSize).Result();
     }
 
+    /// <summary>The filter with its party named as the registry names it: any name or alias, case and spacing aside.</summary>
+    public async Task<ClaimFilter> Resolved(Parties.PartyNames names, IQuerySession session, CancellationToken ct) =>
+        !string.IsNullOrWhiteSpace(Party) && await names.Resolve(session, Party, ct) is { } party ? this with { Party = party.Name } : this;
+
     /// <summary>
     /// The filters as a SQL condition on the summaries (alias d), with its parameters for Marten's ? placeholders: for
     /// <see cref="ClaimListing"/>, which pages with its own SQL.
@@ -103,12 +107,14 @@ public static class ListClaimsEndpoint
     [ProducesResponseType<ClaimPage>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(
         [FromQuery] ClaimFilter filter, [FromQuery] TimeQuery time, IQuerySession session, IOptions<HttpJsonOptions> json,
-        CancellationToken ct)
+        Parties.PartyNames names, CancellationToken ct)
     {
         if (filter.Check() is { Status: not null } invalid)
         {
             return invalid.ToResult();
         }
+
+        filter = await filter.Resolved(names, session, ct);
 
         if (time.Check() is { Status: not null } invalidTime)
         {

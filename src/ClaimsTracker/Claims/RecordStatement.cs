@@ -7,7 +7,7 @@ namespace ClaimsTracker.Claims;
 
 public sealed record RecordStatement(
     SourceInput? Source, string? Stance, string? Quote, DateTimeOffset? StatedAt, ArticleInput? ReportedIn,
-    long? ExpectedVersion) : IClaimCommand
+    long? ExpectedVersion, string? QuoteKind = null) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementEndpoint.Decide(claim, this, context);
 }
@@ -31,6 +31,11 @@ public static class RecordStatementEndpoint
             .Text(Name("quote"), command.Quote, 4000, required: false)
             .Time(Name("statedAt"), command.StatedAt, now)
             .Version(Name("expectedVersion"), command.ExpectedVersion);
+        if (command.QuoteKind is not null)
+        {
+            validation.Word<QuoteKind>(Name("quoteKind"), command.QuoteKind);
+        }
+
         ArticleInput.Check(validation, Name("reportedIn"), command.ReportedIn, now, required: false);
         return validation;
     }
@@ -39,14 +44,15 @@ public static class RecordStatementEndpoint
     [Tags("Claims")]
     [EndpointSummary("Record a source's statement on a claim")]
     [Authorize(Policy = Policies.Write)]
-    [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
+    [ProducesResponseType<StatementReply>(StatusCodes.Status200OK)]
     public static ClaimWrite Post(Guid claimId, RecordStatement command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, RecordStatement command, DecisionContext context)
     {
         Words.TryParse<Stance>(command.Stance, out var stance);
+        Words.TryParse<QuoteKind>(command.QuoteKind, out var quoteKind);
         var source = command.Source!;
-        var party = string.IsNullOrWhiteSpace(source.Party) ? null : claim.InvolvedParty(source.Party) ?? source.Party.Trim();
+        var party = context.Parties.Attribute(claim.Parties, source.Party);
         return Decision.Append(new StatementRecorded(
             claim.Id,
             new Source(source.Name!.Trim(), source.Role?.Trim(), party),
@@ -54,7 +60,8 @@ public static class RecordStatementEndpoint
             command.Quote?.Trim(),
             command.StatedAt!.Value.ToUniversalTime(),
             command.ReportedIn?.ToArticle(),
-            context.Actor.Name));
+            context.Actor.Name,
+            quoteKind));
     }
 }
 

@@ -60,7 +60,7 @@ public static class RecordStatementsEndpoint
     [Tags("Claims")]
     [EndpointSummary("Record several statements on a claim at once, all or none (at most 1000)")]
     [Authorize(Policy = Policies.Write)]
-    [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
+    [ProducesResponseType<StatementsReply>(StatusCodes.Status200OK)]
     public static ClaimWrite Post(Guid claimId, RecordStatements command) => ClaimWrite.To(claimId, command);
 
     public static Decision Decide(Claim claim, RecordStatements command, DecisionContext context)

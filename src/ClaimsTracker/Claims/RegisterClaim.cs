@@ -54,7 +54,7 @@ public static class RegisterClaimEndpoint
     public static ClaimRegistered Decide(Guid claimId, RegisterClaim command, DecisionContext context) => new(
         claimId,
         command.Statement!.Trim(),
-        Distinct(command.Parties!),
+        Distinct(command.Parties!.Select(context.Parties.Canonical)),
         Distinct(command.Topics ?? []).Select(t => t.ToLowerInvariant()).ToArray(),
         command.FirstReport!.ToArticle(),
         context.Actor.Name);

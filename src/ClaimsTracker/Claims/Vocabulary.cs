@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace ClaimsTracker.Claims;
 
-public enum Stance { Confirms, Denies, DeclinesToComment, Asserts }
+public enum Stance { Confirms, Denies, DeclinesToComment, Asserts, NotConfirmed }
+
+public enum QuoteKind { Direct, Paraphrase }
 
 public enum Bearing { Supports, Refutes }
 

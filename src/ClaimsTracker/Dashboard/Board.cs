@@ -18,7 +18,7 @@ public static class BoardPage
     [ExcludeFromDescription]
     public static async Task<IResult> Get(
         string? status, string? party, string? topic, string? q, string? page, string? asOf, string? worldAt, IQuerySession session,
-        CancellationToken ct)
+        Parties.PartyNames names, CancellationToken ct)
     {
         var pageNumber = int.TryParse(page, out var n) ? n : (int?)null;
         var filter = new ClaimFilter(Blank(status), Blank(party), Blank(topic), Blank(q), pageNumber, null);
@@ -40,6 +40,7 @@ public static class BoardPage
                 """), Section.Board, StatusCodes.Status400BadRequest);
         }
 
+        filter = await filter.Resolved(names, session, ct);
         var moments = new Moments(time.RecordedAt(), time.World());
         if (moments != Moments.Now)
         {

@@ -197,7 +197,7 @@ public static class ClaimPage
         {claim.Parties.Select(p => Html.Of($"""
             <tr>
             <th scope="row" data-label="Party">{p.Party}</th>
-            <td data-label="Stance">{StanceMark(p.Stance)}</td>
+            <td data-label="Stance">{StanceMark(p.Stance)}{Html.When(p.NotConfirmedAt is not null, Html.Of($"<br><span class=\"meta not-confirmed\">reported not confirmed {Time(p.NotConfirmedAt, "")}</span>"))}</td>
             <td data-label="Because of">{Because(p, link)}</td>
             </tr>
             """))}
@@ -210,8 +210,15 @@ public static class ClaimPage
         ? Html.Of($"<span class=\"meta\">No confirmation or denial by a source of {party.Party} yet.</span>")
         : Html.Of($"""
             <p><strong>{party.Source}</strong>, {Time(party.StatedAt, "time unknown")} (<a href="{link(version)}">version {version}</a>)</p>
-            {Html.When(!string.IsNullOrWhiteSpace(party.Quote), Html.Of($"<blockquote>{party.Quote}</blockquote>"))}
+            {Said(party.Quote, party.QuoteKind, block: true)}
             """);
+
+    /// <summary>A direct quotation in quotation marks; a paraphrase without them, labelled, so no one quotes it as said.</summary>
+    public static Html Said(string? quote, QuoteKind? kind, bool block = false) =>
+        string.IsNullOrWhiteSpace(quote) ? Html.Empty
+        : kind == QuoteKind.Paraphrase ? Html.Of($"<span class=\"paraphrase\"><span class=\"label\">paraphrase</span> {quote}</span>")
+        : block ? Html.Of($"<blockquote>{quote}</blockquote>")
+        : Html.Of($"<q>{quote}</q>");
 
     private static Html Timeline(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events, Func<long, string> link) => Html.Of($"""
         <section aria-labelledby="timeline">
@@ -285,7 +292,7 @@ public static class ClaimPage
         ClaimReported e => Html.Of($"Reported again by {ExternalLink(e.Article.Url, e.Article.Outlet)}."),
         StatementRecorded e => Html.Of($"""
             {e.Source.Name}{Html.When(e.Source.Role is not null, Html.Of($", {e.Source.Role}"))} ({e.Source.Party ?? "no party"}): {Spoken(e.Stance)}.
-            {Html.When(!string.IsNullOrWhiteSpace(e.Quote), Html.Of($"<q>{e.Quote}</q>"))}
+            {Said(e.Quote, e.QuoteKind)}
             """),
         EvidenceAttached e => Html.Of($"{e.Kind} that {Spoken(e.Bearing)} the claim: {ExternalLink(e.Url, e.Description)}"),
         VerdictGiven e => Html.Of($"Verdict {Spoken(e.Verdict)}: {e.Rationale}"),

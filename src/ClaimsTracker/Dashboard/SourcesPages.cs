@@ -78,7 +78,7 @@ public static class SourcesPages
             {source.Statements.Select(s => Html.Of($"""
                 <li>
                 <p><span class="stance-word">{Spoken(s.Stance)}</span> <a href="{ClaimPage.EventHref(s.ClaimId, s.Version)}">{s.ClaimStatement}</a> {StatusBadge(s.ClaimStatus)}</p>
-                {Html.When(!string.IsNullOrWhiteSpace(s.Quote), Html.Of($"<blockquote>{s.Quote}</blockquote>"))}
+                {ClaimPage.Said(s.Quote, s.QuoteKind, block: true)}
                 <p class="meta">Stated {Time(s.StatedAt)}{Html.When(s.Party is not null, Html.Of($" for {s.Party}"))}.</p>
                 </li>
                 """))}

@@ -8,7 +8,7 @@ public sealed class PartyNames
 {
     private volatile Snapshot? _current;
 
-    private sealed record Snapshot(Guid? Stamp, IReadOnlyList<Party> All, IReadOnlyDictionary<string, Party> ByName);
+    private sealed record Snapshot(Guid? Stamp, IReadOnlyList<Party> All, PartyDirectory Directory);
 
     /// <summary>The key two spellings share when they name the same party: case folded, spacing trimmed and collapsed.</summary>
     public static string Normalize(string name)
@@ -37,13 +37,19 @@ public sealed class PartyNames
 
     /// <summary>The canonical party of <paramref name="name"/>, or null when no party has that name or alias.</summary>
     public async Task<Party?> Resolve(IQuerySession session, string? name, CancellationToken ct) =>
-        string.IsNullOrWhiteSpace(name) ? null : (await Current(session, ct)).ByName.GetValueOrDefault(Normalize(name));
+        (await Current(session, ct)).Directory.Find(name);
 
     public async Task<IReadOnlyList<Party>> All(IQuerySession session, CancellationToken ct) => (await Current(session, ct)).All;
 
-    private async Task<Snapshot> Current(IQuerySession session, CancellationToken ct)
+    /// <summary>Every name and alias as of <paramref name="stamp"/> (the registry's stamp, read by the caller in its own query).</summary>
+    public async Task<PartyDirectory> At(IQuerySession session, PartyRegistryStamp? stamp, CancellationToken ct) =>
+        (await At(session, stamp?.Stamp, ct)).Directory;
+
+    private async Task<Snapshot> Current(IQuerySession session, CancellationToken ct) =>
+        await At(session, (await session.LoadAsync<PartyRegistryStamp>(PartyRegistryStamp.Key, ct))?.Stamp, ct);
+
+    private async Task<Snapshot> At(IQuerySession session, Guid? stamp, CancellationToken ct)
     {
-        var stamp = (await session.LoadAsync<PartyRegistryStamp>(PartyRegistryStamp.Key, ct))?.Stamp;
         if (_current is { } current && current.Stamp == stamp)
         {
             return current;
@@ -60,6 +66,37 @@ public sealed class PartyNames
             }
         }
 
-        return _current = new Snapshot(stamp, parties, byName);
+        return _current = new Snapshot(stamp, parties, new PartyDirectory(byName));
+    }
+}
+
+/// <summary>The registry's names as one immutable value, so a decision resolves a name without a session.</summary>
+public sealed class PartyDirectory(IReadOnlyDictionary<string, Party> byName)
+{
+    public static readonly PartyDirectory Empty = new(new Dictionary<string, Party>());
+
+    public static PartyDirectory Of(IEnumerable<Party> parties) =>
+        new(parties.SelectMany(p => p.Names().Select(n => (Key: PartyNames.Normalize(n), Party: p)))
+            .DistinctBy(x => x.Key).ToDictionary(x => x.Key, x => x.Party));
+
+    /// <summary>The party <paramref name="name"/> names or is an alias of, case and spacing aside, or null.</summary>
+    public Party? Find(string? name) => string.IsNullOrWhiteSpace(name) ? null : byName.GetValueOrDefault(PartyNames.Normalize(name));
+
+    /// <summary>The canonical name of the party <paramref name="name"/> names, or the name itself, trimmed, when it is not registered.</summary>
+    public string Canonical(string name) => Find(name)?.Name ?? name.Trim();
+
+    /// <summary>
+    /// Who a statement by a source of party <paramref name="name"/> counts for: the claim's own spelling of that party when
+    /// the claim involves it (under any of its names), else its canonical name; null for a source of no party.
+    /// </summary>
+    public string? Attribute(string[] involved, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var key = PartyNames.Normalize(Canonical(name));
+        return involved.FirstOrDefault(p => PartyNames.Normalize(Canonical(p)) == key) ?? Canonical(name);
     }
 }

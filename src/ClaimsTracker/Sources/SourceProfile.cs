@@ -51,6 +51,7 @@ public sealed class SourceStatement
     public long ClaimVersion { get; set; }
     public Stance Stance { get; set; }
     public string? Quote { get; set; }
+    public QuoteKind QuoteKind { get; set; }
     public DateTimeOffset StatedAt { get; set; }
     public string? Party { get; set; }
 
@@ -73,19 +74,30 @@ public sealed partial class SourceProfileProjection : MultiStreamProjection<Sour
     public SourceProfileProjection()
     {
         Identity<StatementRecorded>(e => SourceId.Of(e.Source.Name));
+        Identities<ClaimCorrected>(e => IdsOf(e));
     }
+
+    /// <summary>The source a correction re-attributes a statement to: its page must exist, though it said nothing else.</summary>
+    public static IReadOnlyList<string> IdsOf(ClaimCorrected e) =>
+        e is { CorrectsVersion: not null, SourceName: not null, Source: { } source } ? [SourceId.Of(source.Name)] : [];
 
     public override SourceProfile? Evolve(SourceProfile? profile, string id, IEvent e)
     {
-        if (e.Data is not StatementRecorded statement)
+        var source = e.Data switch
+        {
+            StatementRecorded statement => statement.Source,
+            ClaimCorrected correction when IdsOf(correction).Count > 0 => correction.Source,
+            _ => null,
+        };
+        if (source is null)
         {
             return profile;
         }
 
         profile ??= new SourceProfile { Id = id };
-        profile.Name = statement.Source.Name;
-        profile.Role = statement.Source.Role ?? profile.Role;
-        profile.Party = statement.Source.Party ?? profile.Party;
+        profile.Name = source.Name;
+        profile.Role = source.Role ?? profile.Role;
+        profile.Party = source.Party ?? profile.Party;
         return profile;
     }
 }
@@ -109,7 +121,7 @@ public sealed partial class SourceStatementProjection : EventProjection
 
     public void Project(IEvent<ClaimCorrected> e, IDocumentOperations ops)
     {
-        if (IdOf(e) is not { } id || e.Data is { Stance: null, Quote: null, StatedAt: null })
+        if (IdOf(e) is not { } id || !e.Data.ChangesStatement)
         {
             return;
         }
@@ -129,6 +141,18 @@ public sealed partial class SourceStatementProjection : EventProjection
         if (e.Data.StatedAt is { } statedAt)
         {
             patch.Set(s => s.StatedAt, statedAt);
+        }
+
+        if (e.Data.QuoteKind is { } quoteKind)
+        {
+            patch.Set(s => s.QuoteKind, quoteKind);
+        }
+
+        if (e.Data.Source is { } source)
+        {
+            // re-attributed: the statement moves to the other source's page
+            patch.Set(s => s.SourceId, SourceId.Of(source.Name));
+            patch.Set(s => s.Party, source.Party);
         }
     }
 
@@ -150,13 +174,15 @@ public sealed partial class SourceStatementProjection : EventProjection
                 {
                     Id = SourceStatement.IdOf(statement.ClaimId, e.Version), SourceId = SourceId.Of(statement.Source.Name),
                     ClaimId = statement.ClaimId, ClaimVersion = e.Version, Stance = statement.Stance, Quote = statement.Quote,
-                    StatedAt = statement.StatedAt, Party = statement.Source.Party,
+                    QuoteKind = statement.QuoteKind, StatedAt = statement.StatedAt, Party = statement.Source.Party,
                 };
             case ClaimCorrected correction when said is not null:
                 // what the statement said is now what the correction says
                 said.Stance = correction.Stance ?? said.Stance;
                 said.Quote = correction.Quote ?? said.Quote;
                 said.StatedAt = correction.StatedAt ?? said.StatedAt;
+                said.QuoteKind = correction.QuoteKind ?? said.QuoteKind;
+                (said.SourceId, said.Party) = correction.Source is { } source ? (SourceId.Of(source.Name), source.Party) : (said.SourceId, said.Party);
                 return said;
             default:
                 return said;
