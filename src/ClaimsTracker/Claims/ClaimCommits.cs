@@ -88,7 +88,7 @@ public sealed class ClaimCommits(
         {
             var lane = pending.Write.ClaimId is { } id && _claimLanes.TryGetValue(id, out var taken)
                 ? taken.Lane
-                : _lanes.MinBy(l => l.Waiting)!;
+                : LeastBusy();
             if (pending.Write.ClaimId is { } claimId)
             {
                 _claimLanes[claimId] = (lane, _claimLanes.GetValueOrDefault(claimId).Pending + 1);
@@ -98,6 +98,17 @@ public sealed class ClaimCommits(
             pending.Lane = lane;
             return lane;
         }
+    }
+
+    private Lane LeastBusy()
+    {
+        var least = _lanes[0];
+        foreach (var lane in _lanes)
+        {
+            least = lane.Waiting < least.Waiting ? lane : least;
+        }
+
+        return least;
     }
 
     private void Done(Pending pending)
