@@ -35,8 +35,14 @@ public sealed class ClaimFact
     public Stance Stance { get; set; }
     public string? Quote { get; set; }
     public DateTimeOffset At { get; set; }
-    /// <summary>The status a ruling sets, or null for a statement.</summary>
+    /// <summary>The status a ruling sets, or null for a statement or a withdrawal.</summary>
     public ClaimStatus? Ruling { get; set; }
+    /// <summary>Marks a verdict's withdrawal: a ruling with no status, from which the derivation resumes.</summary>
+    public bool WithdrawsVerdict { get; set; }
+
+    /// <summary>Whether the row is a party's or a third party's statement rather than a ruling.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsStatement => Ruling is null && !WithdrawsVerdict;
 
     public static string IdOf(Guid claimId, long version) => $"{claimId}/{version}";
 
@@ -50,6 +56,7 @@ public sealed class ClaimFact
         },
         VerdictGiven v => Ruled(e, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt),
         ClaimRetracted r => Ruled(e, ClaimStatus.Retracted, r.RetractedAt),
+        VerdictWithdrawn w => Ruled(e, null, w.WithdrawnAt),
         _ => null,
     };
 
@@ -72,9 +79,10 @@ public sealed class ClaimFact
         return rows.Values;
     }
 
-    private static ClaimFact Ruled(IEvent e, ClaimStatus status, DateTimeOffset at) => new()
+    private static ClaimFact Ruled(IEvent e, ClaimStatus? status, DateTimeOffset at) => new()
     {
         Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Ruling = status, At = at,
+        WithdrawsVerdict = status is null,
     };
 
     public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote);
@@ -84,8 +92,8 @@ public sealed class ClaimFact
     {
         var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
         return new ClaimFacts(parties, since,
-            rows.Where(r => r.Ruling is null && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
-            rows.Where(r => r.Ruling is not null).Select(r => new Ruling(r.ClaimVersion, r.Ruling!.Value, r.At)).ToArray());
+            rows.Where(r => r.IsStatement && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
+            rows.Where(r => !r.IsStatement).Select(r => new Ruling(r.ClaimVersion, r.Ruling, r.At)).ToArray());
     }
 
     /// <summary>
@@ -116,6 +124,8 @@ public sealed partial class ClaimFactProjection : EventProjection
     public void Project(IEvent<VerdictGiven> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
 
     public void Project(IEvent<ClaimRetracted> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
+
+    public void Project(IEvent<VerdictWithdrawn> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
 
     public void Project(IEvent<ClaimCorrected> e, IDocumentOperations ops)
     {

@@ -4,8 +4,11 @@ namespace ClaimsTracker.Claims;
 public sealed record PartyStatement(
     long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote);
 
-/// <summary>An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on.</summary>
-public sealed record Ruling(long Version, ClaimStatus Status, DateTimeOffset At);
+/// <summary>
+/// An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on. A withdrawal of the
+/// verdict is a ruling with no status: the derivation resumes from its moment.
+/// </summary>
+public sealed record Ruling(long Version, ClaimStatus? Status, DateTimeOffset At);
 
 public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because);
 
@@ -35,6 +38,7 @@ public sealed record ClaimFacts(
         VerdictGiven x => Rule(version, ConfirmationStatus.ForVerdict(x.Verdict), x.GivenAt),
         ClaimCorrected x => Correct(x),
         ClaimRetracted x => Rule(version, ClaimStatus.Retracted, x.RetractedAt),
+        VerdictWithdrawn x => Rule(version, null, x.WithdrawnAt),
         _ => this,
     };
 
@@ -43,7 +47,7 @@ public sealed record ClaimFacts(
             ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote)) }
             : this;
 
-    private ClaimFacts Rule(long version, ClaimStatus status, DateTimeOffset at) =>
+    private ClaimFacts Rule(long version, ClaimStatus? status, DateTimeOffset at) =>
         this with { Rulings = [.. Rulings, new(version, status, at)] };
 
     private ClaimFacts Correct(ClaimCorrected e) =>

@@ -152,7 +152,7 @@ public static class ClaimPage
         var retraction = claim.RetractionReason is { } reason
             ? Html.Of($"<div class=\"notice\"><h2>Retracted by the newsroom</h2><p>{reason}</p></div>")
             : Html.Empty;
-        var verdict = recorded.Select(e => e.Data).OfType<VerdictGiven>().LastOrDefault() is { } given
+        var verdict = recorded.Select(e => e.Data).LastOrDefault(e => e is VerdictGiven or VerdictWithdrawn) is VerdictGiven given
             ? Html.Of($"<div class=\"notice\"><h2>Editor's verdict: {Spoken(given.Verdict)}</h2><p>{given.Rationale}</p><p class=\"meta\">Given by {given.RecordedBy} at {Time(given.GivenAt)}.</p></div>")
             : Html.Empty;
         return Html.Of($"{retraction}{verdict}");
@@ -291,6 +291,7 @@ public static class ClaimPage
         VerdictGiven e => Html.Of($"Verdict {Spoken(e.Verdict)}: {e.Rationale}"),
         ClaimCorrected e => Html.Of($"Correction{Html.When(e.CorrectsVersion is not null, Html.Of($" of version {e.CorrectsVersion}"))}: {e.Reason}"),
         ClaimRetracted e => Html.Of($"Retracted: {e.Reason}"),
+        VerdictWithdrawn e => Html.Of($"Verdict withdrawn: {e.Reason}"),
         _ => Html.Empty,
     };
 }

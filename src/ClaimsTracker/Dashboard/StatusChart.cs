@@ -39,7 +39,7 @@ public static class StatusChart
         }
 
         var marks = events.Select(HistoryItem.Of)
-            .Where(e => e.WorldAt is not null && e.Data is StatementRecorded or EvidenceAttached or VerdictGiven or ClaimRetracted)
+            .Where(e => e.WorldAt is not null && e.Data is StatementRecorded or EvidenceAttached or VerdictGiven or VerdictWithdrawn or ClaimRetracted)
             .ToList();
         var start = intervals[0].From;
         var last = new[] { intervals[^1].From }.Concat(intervals.Select(i => i.To ?? i.From)).Concat(marks.Select(m => m.WorldAt!.Value)).Max();
@@ -118,6 +118,7 @@ public static class StatusChart
         EvidenceAttached x => $"evidence ({x.Kind}) that {Spoken(x.Bearing)}: {x.Description}",
         VerdictGiven v => $"editor's verdict: {Spoken(v.Verdict)}",
         ClaimRetracted r => $"retracted: {r.Reason}",
+        VerdictWithdrawn w => $"verdict withdrawn: {w.Reason}",
         ClaimRegistered => "registered (first report)",
         ClaimCorrected c => $"correction: {c.Reason}",
         _ => "event",
