@@ -26,6 +26,9 @@ public sealed class VerdictTests(AppFixture fixture) : IntegrationContext(fixtur
         data["reviewedBy"]!["name"]!.ToString().ShouldBe("PolitiFact");
         data["claimant"]!.ToString().ShouldBe("Facebook posts");
         data["citations"]!.AsArray().Count.ShouldBe(1);
+        var page = (await Api.Get($"/claims/{id}")).Text;
+        page.ShouldContain("Rated \u201cPants on Fire\u201d by");
+        page.ShouldContain("PolitiFact</a>");
     }
 
     [Fact]

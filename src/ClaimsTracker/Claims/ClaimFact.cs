@@ -8,7 +8,7 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>
 /// One fact the status is derived from, as corrections since have it: a statement, or a ruling
-/// (verdict or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
+/// (verdict, its withdrawal, or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
 /// a list, a correction finds its statement by id, and reads at a world time fold only these rows.
 /// </summary>
 public sealed class ClaimFact

@@ -153,10 +153,15 @@ public static class ClaimPage
             ? Html.Of($"<div class=\"notice\"><h2>Retracted by the newsroom</h2><p>{reason}</p></div>")
             : Html.Empty;
         var verdict = recorded.Select(e => e.Data).LastOrDefault(e => e is VerdictGiven or VerdictWithdrawn) is VerdictGiven given
-            ? Html.Of($"<div class=\"notice\"><h2>Editor's verdict: {Spoken(given.Verdict)}</h2><p>{given.Rationale}</p><p class=\"meta\">Given by {given.RecordedBy} at {Time(given.GivenAt)}.</p></div>")
+            ? Html.Of($"<div class=\"notice\"><h2>Editor's verdict: {Spoken(given.Verdict)}</h2><p>{given.Rationale}</p>{Rated(given)}<p class=\"meta\">Given by {given.RecordedBy} at {Time(given.GivenAt)}.</p></div>")
             : Html.Empty;
         return Html.Of($"{retraction}{verdict}");
     }
+
+    /// <summary>The reviewer's own rating and name, as ClaimReview carries them.</summary>
+    private static Html Rated(VerdictGiven given) => given.Rating is null && given.ReviewedBy is null
+        ? Html.Empty
+        : Html.Of($"<p>Rated \u201c{given.Rating?.Name ?? Spoken(given.Verdict)}\u201d{(given.ReviewedBy is { } reviewer ? Html.Of($" by {ExternalLink(reviewer.Url, reviewer.Name)}") : Html.Empty)}.</p>");
 
     private static Html FirstReport(Article article) => Html.Of($"""
         <section aria-labelledby="first-report">

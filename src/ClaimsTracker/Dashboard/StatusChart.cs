@@ -62,7 +62,7 @@ public static class StatusChart
             <text x="{Num(Width - Right)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b" text-anchor="end">{(intervals[^1].To is null ? "now" : Utc(end))}</text>
             </svg>
             </div>
-            <figcaption id="chart-caption">Status over world time: {intervals.Count} {(intervals.Count == 1 ? "period" : "periods")}, {marks.Count} {(marks.Count == 1 ? "event" : "events")} marked below the bands (● statement, ■ evidence, ◆ verdict or retraction). Focus or hover a band or mark to see the event behind it.</figcaption>
+            <figcaption id="chart-caption">Status over world time: {intervals.Count} {(intervals.Count == 1 ? "period" : "periods")}, {marks.Count} {(marks.Count == 1 ? "event" : "events")} marked below the bands (● statement, ■ evidence, ◆ verdict, its withdrawal or retraction). Focus or hover a band or mark to see the event behind it.</figcaption>
             </figure>
             """);
     }
