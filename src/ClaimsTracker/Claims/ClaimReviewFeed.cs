@@ -21,11 +21,7 @@ public sealed record ReviewRead(
     public string? Outlet => Publisher ?? (Uri.TryCreate(Url, UriKind.Absolute, out var uri) ? uri.Host : null);
 }
 
-/// <summary>
-/// Reads schema.org ClaimReview JSON-LD (one object, an array, or a @graph) or a Google Fact Check Tools claims:search
-/// response into reviews, every field checked and named by where it sits, so a bad body is refused before anything is
-/// written.
-/// </summary>
+/// <summary>Reads ClaimReview JSON-LD or a claims:search response, naming every bad field by where it sits, so nothing is written from a bad body.</summary>
 public static partial class ClaimReviewFeed
 {
     public const int MaxReviews = 1000;

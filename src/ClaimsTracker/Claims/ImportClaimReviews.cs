@@ -17,16 +17,10 @@ public sealed record ClaimReviewImport(int ClaimsCreated, int VerdictsGiven, int
 /// <summary>What one review becomes: a verdict or a report on its claim, or nothing, with why.</summary>
 public sealed record ReviewPlan(ReviewRead Review, IClaimCommand? Command, string? Why);
 
-/// <summary>
-/// One claim of an import: registered when no tracked claim has its text (the claimant as its one party, since a claim
-/// needs a party and a review names no other), unless <see cref="Unregistrable"/> says why it cannot be.
-/// </summary>
+/// <summary>One claim of an import, registered if untracked with its claimant as its one party: a claim needs a party and a review names no other.</summary>
 public sealed record ClaimPlan(string Key, RegisterClaim? Registration, string? Unregistrable, IReadOnlyList<ReviewPlan> Reviews);
 
-/// <summary>
-/// Other fact-checkers' reviews brought in through the API's own write path: every item is checked first, and each write
-/// carries an Idempotency-Key derived from what it records, so importing the same file again adds nothing.
-/// </summary>
+/// <summary>Other fact-checkers' reviews through the API's own writes, each keyed by what it records so a second import adds nothing.</summary>
 public static class ImportClaimReviewsEndpoint
 {
     public const string Route = "POST /api/import/claimreview";
