@@ -13,6 +13,7 @@ public sealed class AccessTests(AppFixture fixture) : IntegrationContext(fixture
         { "/api/claims/{id}/verdicts", "{}" },
         { "/api/claims/{id}/corrections", "{}" },
         { "/api/claims/{id}/retraction", "{}" },
+        { "/api/claims/{id}/verdicts/withdrawal", "{}" },
     };
 
     [Theory]

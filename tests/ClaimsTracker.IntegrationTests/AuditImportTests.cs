@@ -52,8 +52,13 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
 
         (await Api.Post($"/api/claims/{a}/corrections", new { reason = "Wrong day", correctsVersion = 2, statedAt = "2024-02-19T00:00:00Z" }))
             .Status.ShouldBe(HttpStatusCode.OK);
-        (await Api.Post($"/api/claims/{b}/verdicts", new { verdict = "misleading", rationale = "Out of context" })).Status.ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/claims/{b}/verdicts", new
+        {
+            verdict = "misleading", rationale = "Out of context", rating = new { name = "Missing context", value = 2, best = 5, worst = 1 },
+            reviewedBy = new { name = "Example Check", url = "https://check.example.org" }, citations = new[] { "https://check.example.org/b" },
+        })).Status.ShouldBe(HttpStatusCode.OK);
         await Api.StatementFrom(a, "Late source", "North Korea", "confirms", statedAt: "2024-03-05T00:00:00Z");
+        (await Api.Post($"/api/claims/{b}/verdicts/withdrawal", new { reason = "Overreached" })).Status.ShouldBe(HttpStatusCode.OK);
         (await Api.Post($"/api/claims/{c}/retraction", new { reason = "Withdrawn" })).Status.ShouldBe(HttpStatusCode.OK);
         await ProjectionsCaughtUp();
         var export = await Export();
@@ -63,11 +68,11 @@ public sealed class AuditImportTests(AppFixture fixture) : IntegrationContext(fi
         var imported = await Import(export);
 
         imported.Status.ShouldBe(HttpStatusCode.OK, imported.Text);
-        imported.Field("events").ShouldBe("17");
+        imported.Field("events").ShouldBe("18");
         await ProjectionsCaughtUp();
         var verify = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
         verify.Field("ok").ShouldBe("true", verify.Text);
-        foreach (var (claim, version) in new[] { (a, "8"), (b, "5"), (c, "4") })
+        foreach (var (claim, version) in new[] { (a, "8"), (b, "6"), (c, "4") })
         {
             (await Api.Get($"/api/claims/{claim}")).Field("version").ShouldBe(version, $"claim {claim}");
         }

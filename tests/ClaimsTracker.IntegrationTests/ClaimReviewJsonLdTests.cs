@@ -61,6 +61,40 @@ public sealed class ClaimReviewJsonLdTests(AppFixture fixture) : IntegrationCont
         Node(claim, "about", 1).AsObject().ContainsKey(Schema + "sameAs").ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task a_verdict_with_rating_reviewer_claimant_and_citations_expands_with_all_of_them()
+    {
+        var id = await Api.RegisteredClaim();
+        (await Api.Post($"/api/claims/{id}/verdicts", new
+        {
+            verdict = "false", rationale = "No shipment is documented.", claimant = "Social media posts",
+            rating = new { name = "Pants on Fire", value = 1, best = 6, worst = 1 },
+            reviewedBy = new { name = "Example Check", url = "https://check.example.org" },
+            citations = new[] { "https://check.example.org/2024/02/missiles" },
+        })).Status.ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/claims/{id}/verdicts/withdrawal", new { reason = "Relied on a misread manifest." })).Status.ShouldBe(HttpStatusCode.OK);
+
+        var export = await Api.Get($"/api/claims/{id}/claimreview");
+
+        export.Status.ShouldBe(HttpStatusCode.OK, export.Text);
+        export.Text.ShouldNotContain(":null");
+        var expanded = (await Expand(export.Text)).AsArray();
+        var names = new HashSet<string>();
+        PropertyNames(export.Json["@graph"], names);
+        var kept = new HashSet<string>();
+        PropertyNames(expanded, kept);
+        names.Select(n => Schema + n).Except(kept).ShouldBeEmpty("every property of the export survives expansion");
+        var verdict = expanded.Single(r => r![Schema + "reviewRating"]![0]![Schema + "name"] is not null)!;
+        var rating = Node(verdict, "reviewRating");
+        (Value(rating, "name"), Value(rating, "ratingValue"), Value(rating, "bestRating"), Value(rating, "worstRating"))
+            .ShouldBe(("Pants on Fire", "1", "6", "1"));
+        Value(Node(verdict, "author"), "name").ShouldBe("Example Check");
+        Node(Node(verdict, "author"), "url")["@id"]!.ToString().ShouldBe("https://check.example.org");
+        Value(Node(Node(verdict, "itemReviewed"), "author"), "name").ShouldBe("Social media posts");
+        Node(verdict, "citation").ToJsonString().ShouldContain("https://check.example.org/2024/02/missiles");
+        Value(Node(expanded[^1]!, "reviewRating"), "alternateName").ShouldBe("unconfirmed");
+    }
+
     private static JsonNode Node(JsonNode node, string property, int index = 0) => node[Schema + property]![index]!;
 
     private static string? Value(JsonNode node, string? property) =>

@@ -293,6 +293,13 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
             ["bearing"] = "supports", ["observedAt"] = "2024-02-20T00:00:00Z",
         },
         "verdicts" => new JsonObject { ["verdict"] = "unproven", ["rationale"] = "Not enough yet" },
+        "claimreview" => new JsonObject
+        {
+            ["@type"] = "ClaimReview", ["claimReviewed"] = "Kim Jong Un owns a collection of luxury cars",
+            ["datePublished"] = "2024-02-24", ["author"] = new JsonObject { ["name"] = "Example Check" },
+            ["reviewRating"] = new JsonObject { ["alternateName"] = "True" },
+            ["itemReviewed"] = new JsonObject { ["author"] = "Reuters", ["datePublished"] = "2024-02-20" },
+        },
         "corrections" => new JsonObject { ["reason"] = "Typo", ["statement"] = "North Korea has supplied rockets to Russia" },
         _ => new JsonObject { ["reason"] = "Withdrawn by the desk" },
     };

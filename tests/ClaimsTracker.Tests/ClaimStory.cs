@@ -34,6 +34,8 @@ internal static class ClaimStory
 
     public static VerdictGiven Ruled(Verdict verdict, DateTimeOffset at) => new(ClaimId, verdict, "editor's ruling", at, "chief-editor");
 
+    public static VerdictWithdrawn Withdrawn(DateTimeOffset at) => new(ClaimId, "the verdict went too far", at, "chief-editor");
+
     public static ClaimRetracted Retracted(DateTimeOffset at) => new(ClaimId, "source withdrew the story", at, "chief-editor");
 
     public static EvidenceAttached Evidence(Bearing bearing, DateTimeOffset observedAt) =>

@@ -99,7 +99,8 @@ public sealed class StandingTests
         {
             < 60 => Said(random.Next(4) switch { 0 => Russia, 1 => NorthKorea, 2 => "north korea", _ => null },
                 Stances[random.Next(Stances.Length)], at),
-            < 75 => Ruled(Verdicts[random.Next(Verdicts.Length)], at),
+            < 70 => Ruled(Verdicts[random.Next(Verdicts.Length)], at),
+            < 75 => Withdrawn(at),
             < 80 => Retracted(at),
             < 95 when statementVersions.Count > 0 => CorrectedStatement(
                 statementVersions[random.Next(statementVersions.Count)],

@@ -20,6 +20,17 @@ public sealed class StatusChartTests
     }
 
     [Fact]
+    public void a_withdrawn_verdict_ends_its_band_and_is_marked_with_its_reason()
+    {
+        var (intervals, events) = Story(Said(Russia, Stance.Confirms, Day(21)), Ruled(Verdict.False, Day(23)), Withdrawn(Day(25)));
+
+        var svg = StatusChart.Render(intervals, events).ToString();
+
+        svg.Split("class=\"mark\"").Length.ShouldBe(4);
+        svg.ShouldContain("<title>partially confirmed from 2024-02-25 12:00 UTC to now because of version 4, verdict withdrawn: the verdict went too far</title>");
+    }
+
+    [Fact]
     public void each_status_interval_is_a_labelled_band_and_each_statement_evidence_and_verdict_a_mark()
     {
         var (intervals, events) = Story(

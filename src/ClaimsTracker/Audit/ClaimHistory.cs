@@ -35,6 +35,7 @@ public static class WorldTime
         VerdictGiven e => e.GivenAt,
         ClaimCorrected e => e.CorrectedAt,
         ClaimRetracted e => e.RetractedAt,
+        VerdictWithdrawn e => e.WithdrawnAt,
         _ => null,
     };
 }

@@ -240,6 +240,7 @@ public static class ImportEndpoint
         VerdictGiven e => e.ClaimId,
         ClaimCorrected e => e.ClaimId,
         ClaimRetracted e => e.ClaimId,
+        VerdictWithdrawn e => e.ClaimId,
         PartyRegistered e => e.PartyId,
         PartyAliasAdded e => e.PartyId,
         _ => null,

@@ -32,8 +32,12 @@ public static class ImportChecks
                 Given(e.StatedAt), Input(e.ReportedIn), null, Words.Of(e.QuoteKind)), clock)),
         EvidenceAttached e => Named("data", AttachEvidenceEndpoint.Validate(
             new AttachEvidence(e.Kind, e.Url, e.Description, Words.Of(e.Bearing), Given(e.ObservedAt), null), clock)),
-        VerdictGiven e => Named("data", GiveVerdictEndpoint.Validate(new GiveVerdict(Words.Of(e.Verdict), e.Rationale, null)))
+        VerdictGiven e => Named("data", GiveVerdictEndpoint.Validate(new GiveVerdict(Words.Of(e.Verdict), e.Rationale, null, e.Claimant,
+                e.Rating is { } r ? new RatingInput(r.Name, r.Value, r.Best, r.Worst) : null,
+                e.ReviewedBy is { } by ? new ReviewerInput(by.Name, by.Url) : null, e.Citations)))
             .Concat(Named("data", new Validation().Time("givenAt", Given(e.GivenAt), now).Result())),
+        VerdictWithdrawn e => Named("data", WithdrawVerdictEndpoint.Validate(new WithdrawVerdict(e.Reason, null)))
+            .Concat(Named("data", new Validation().Time("withdrawnAt", Given(e.WithdrawnAt), now).Result())),
         ClaimCorrected e => Named("data", CorrectClaimEndpoint.Validate(
                 new CorrectClaim(e.Reason, e.Statement, e.CorrectsVersion, e.Stance is { } stance ? Words.Of(stance) : null,
                     e.StatedAt, e.Quote, null, e.Source is { } to ? new SourceInput(to.Name, to.Role, to.Party) : null,

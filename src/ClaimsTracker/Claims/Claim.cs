@@ -28,6 +28,9 @@ public sealed record Claim(
     public ClaimStatus Status => Retracted ? ClaimStatus.Retracted : Ruling?.Status
         ?? ConfirmationStatus.Derive(Latest.Select(StanceOf).ToArray());
 
+    /// <summary>Whether an editor's verdict overrides the derivation now (not withdrawn, the claim not retracted).</summary>
+    public bool VerdictInForce => !Retracted && Ruling is { Status: not null };
+
     public PartyPosition[] Positions =>
         Parties.Select((p, i) => new PartyPosition(p, StanceOf(Latest[i]), Latest[i], NotConfirmed?.ElementAtOrDefault(i))).ToArray();
 
@@ -48,6 +51,7 @@ public sealed record Claim(
             Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote, s.QuoteKind)),
         VerdictGiven v => Rule(new Ruling(version, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt)),
         ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
+        VerdictWithdrawn w => Rule(new Ruling(version, null, w.WithdrawnAt)),
         ClaimCorrected { Standings: { } standings } =>
             standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest).SetNotConfirmed(s.Party, s.NotConfirmed)),
         ClaimCorrected { CorrectsVersion: { } target } c => Corrected(target, c),

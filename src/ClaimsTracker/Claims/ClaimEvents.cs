@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ClaimsTracker.Claims;
 
 // The claim stream's events. Their stored names (ClaimsStore.MapEvents) are the contract; the
@@ -20,7 +22,21 @@ public sealed record EvidenceAttached(
     Guid ClaimId, string Kind, string? Url, string Description, Bearing Bearing, DateTimeOffset ObservedAt,
     string RecordedBy);
 
-public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rationale, DateTimeOffset GivenAt, string RecordedBy);
+/// <summary>A rating on the reviewer's own scale, as ClaimReview's reviewRating has it: the name verbatim, the numbers when given.</summary>
+public sealed record Rating(string Name, decimal? Value = null, decimal? Best = null, decimal? Worst = null);
+
+public sealed record Reviewer(string Name, string? Url = null);
+
+/// <summary>An editor's ruling; the ClaimReview fields are left out of verdicts that have none, as verdicts before them were stored.</summary>
+public sealed record VerdictGiven(
+    Guid ClaimId, Verdict Verdict, string Rationale, DateTimeOffset GivenAt, string RecordedBy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Claimant = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Rating? Rating = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Reviewer? ReviewedBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Citations = null);
+
+/// <summary>Lifts the verdict in force: the status is derived from the parties' words again from then on.</summary>
+public sealed record VerdictWithdrawn(Guid ClaimId, string Reason, DateTimeOffset WithdrawnAt, string RecordedBy);
 
 /// <summary>
 /// Corrects the claim's text, or an earlier statement (by its version, naming its source as it was): stance, world time,

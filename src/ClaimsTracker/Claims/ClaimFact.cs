@@ -8,7 +8,7 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>
 /// One fact the status is derived from, as corrections since have it: a statement, or a ruling
-/// (verdict or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
+/// (verdict, its withdrawal, or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
 /// a list, a correction finds its statement by id, and reads at a world time fold only these rows.
 /// </summary>
 public sealed class ClaimFact
@@ -36,8 +36,14 @@ public sealed class ClaimFact
     public string? Quote { get; set; }
     public QuoteKind QuoteKind { get; set; }
     public DateTimeOffset At { get; set; }
-    /// <summary>The status a ruling sets, or null for a statement.</summary>
+    /// <summary>The status a ruling sets, or null for a statement or a withdrawal.</summary>
     public ClaimStatus? Ruling { get; set; }
+    /// <summary>Marks a verdict's withdrawal: a ruling with no status, from which the derivation resumes.</summary>
+    public bool WithdrawsVerdict { get; set; }
+
+    /// <summary>Whether the row is a party's or a third party's statement rather than a ruling.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsStatement => Ruling is null && !WithdrawsVerdict;
 
     public static string IdOf(Guid claimId, long version) => $"{claimId}/{version}";
 
@@ -51,6 +57,7 @@ public sealed class ClaimFact
         },
         VerdictGiven v => Ruled(e, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt),
         ClaimRetracted r => Ruled(e, ClaimStatus.Retracted, r.RetractedAt),
+        VerdictWithdrawn w => Ruled(e, null, w.WithdrawnAt),
         _ => null,
     };
 
@@ -74,9 +81,10 @@ public sealed class ClaimFact
         return rows.Values;
     }
 
-    private static ClaimFact Ruled(IEvent e, ClaimStatus status, DateTimeOffset at) => new()
+    private static ClaimFact Ruled(IEvent e, ClaimStatus? status, DateTimeOffset at) => new()
     {
         Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Ruling = status, At = at,
+        WithdrawsVerdict = status is null,
     };
 
     public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote, QuoteKind);
@@ -86,9 +94,9 @@ public sealed class ClaimFact
     {
         var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
         return new ClaimFacts(parties, since,
-            rows.Where(r => r.Ruling is null && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
-            rows.Where(r => r.Ruling is not null).Select(r => new Ruling(r.ClaimVersion, r.Ruling!.Value, r.At)).ToArray(),
-            rows.Where(r => r.Ruling is null && ClaimFacts.InvolvedParty(parties, r.Party) is null)
+            rows.Where(r => r.IsStatement && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
+            rows.Where(r => !r.IsStatement).Select(r => new Ruling(r.ClaimVersion, r.Ruling, r.At)).ToArray(),
+            rows.Where(r => r.IsStatement && ClaimFacts.InvolvedParty(parties, r.Party) is null)
                 .Select(r => r.Statement() with { Party = r.Party ?? "" }).ToArray());
     }
 
@@ -122,6 +130,8 @@ public sealed partial class ClaimFactProjection : EventProjection
     public void Project(IEvent<VerdictGiven> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
 
     public void Project(IEvent<ClaimRetracted> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
+
+    public void Project(IEvent<VerdictWithdrawn> e, IDocumentOperations ops) => ops.Insert(ClaimFact.Of(e)!);
 
     public void Project(IEvent<ClaimCorrected> e, IDocumentOperations ops)
     {

@@ -144,6 +144,9 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
                 counts.Corrections++;
                 summary.Statement = corrected.Statement ?? summary.Statement;
                 break;
+            case VerdictWithdrawn:
+                summary.Verdict = null;
+                break;
             case ClaimRetracted retracted:
                 summary.RetractionReason = retracted.Reason;
                 break;

@@ -13,8 +13,11 @@ public sealed record PartyStatement(
     };
 }
 
-/// <summary>An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on.</summary>
-public sealed record Ruling(long Version, ClaimStatus Status, DateTimeOffset At);
+/// <summary>
+/// An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on. A withdrawal of the
+/// verdict is a ruling with no status: the derivation resumes from its moment.
+/// </summary>
+public sealed record Ruling(long Version, ClaimStatus? Status, DateTimeOffset At);
 
 /// <summary>A party's stance, the statement behind it, and the latest report that it has not confirmed.</summary>
 public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because, PartyStatement? NotConfirmed = null);
@@ -48,6 +51,7 @@ public sealed record ClaimFacts(
         VerdictGiven x => Rule(version, ConfirmationStatus.ForVerdict(x.Verdict), x.GivenAt),
         ClaimCorrected x => Correct(x),
         ClaimRetracted x => Rule(version, ClaimStatus.Retracted, x.RetractedAt),
+        VerdictWithdrawn x => Rule(version, null, x.WithdrawnAt),
         _ => this,
     };
 
@@ -56,7 +60,7 @@ public sealed record ClaimFacts(
             ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind)) }
             : this with { Others = AppendOnly<PartyStatement>.Of(Others ?? []).Append(new(version, e.Source.Party ?? "", e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind)) };
 
-    private ClaimFacts Rule(long version, ClaimStatus status, DateTimeOffset at) =>
+    private ClaimFacts Rule(long version, ClaimStatus? status, DateTimeOffset at) =>
         this with { Rulings = [.. Rulings, new(version, status, at)] };
 
     private ClaimFacts Correct(ClaimCorrected e)

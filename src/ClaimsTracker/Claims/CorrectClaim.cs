@@ -119,7 +119,7 @@ public static class CorrectClaimEndpoint
     /// </summary>
     public static Decision Decide(Claim claim, CorrectClaim command, ClaimFact? target, Besides others, DecisionContext context)
     {
-        if (command.CorrectsVersion is { } version && target is not { Ruling: null })
+        if (command.CorrectsVersion is { } version && target is not { IsStatement: true })
         {
             return Decision.Refuse("correctsVersion", $"version {version} of this claim is not a recorded statement");
         }

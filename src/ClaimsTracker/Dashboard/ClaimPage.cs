@@ -152,11 +152,16 @@ public static class ClaimPage
         var retraction = claim.RetractionReason is { } reason
             ? Html.Of($"<div class=\"notice\"><h2>Retracted by the newsroom</h2><p>{reason}</p></div>")
             : Html.Empty;
-        var verdict = recorded.Select(e => e.Data).OfType<VerdictGiven>().LastOrDefault() is { } given
-            ? Html.Of($"<div class=\"notice\"><h2>Editor's verdict: {Spoken(given.Verdict)}</h2><p>{given.Rationale}</p><p class=\"meta\">Given by {given.RecordedBy} at {Time(given.GivenAt)}.</p></div>")
+        var verdict = recorded.Select(e => e.Data).LastOrDefault(e => e is VerdictGiven or VerdictWithdrawn) is VerdictGiven given
+            ? Html.Of($"<div class=\"notice\"><h2>Editor's verdict: {Spoken(given.Verdict)}</h2><p>{given.Rationale}</p>{Rated(given)}<p class=\"meta\">Given by {given.RecordedBy} at {Time(given.GivenAt)}.</p></div>")
             : Html.Empty;
         return Html.Of($"{retraction}{verdict}");
     }
+
+    /// <summary>The reviewer's own rating and name, as ClaimReview carries them.</summary>
+    private static Html Rated(VerdictGiven given) => given.Rating is null && given.ReviewedBy is null
+        ? Html.Empty
+        : Html.Of($"<p>Rated \u201c{given.Rating?.Name ?? Spoken(given.Verdict)}\u201d{(given.ReviewedBy is { } reviewer ? Html.Of($" by {ExternalLink(reviewer.Url, reviewer.Name)}") : Html.Empty)}.</p>");
 
     private static Html FirstReport(Article article) => Html.Of($"""
         <section aria-labelledby="first-report">
@@ -298,6 +303,7 @@ public static class ClaimPage
         VerdictGiven e => Html.Of($"Verdict {Spoken(e.Verdict)}: {e.Rationale}"),
         ClaimCorrected e => Html.Of($"Correction{Html.When(e.CorrectsVersion is not null, Html.Of($" of version {e.CorrectsVersion}"))}: {e.Reason}"),
         ClaimRetracted e => Html.Of($"Retracted: {e.Reason}"),
+        VerdictWithdrawn e => Html.Of($"Verdict withdrawn: {e.Reason}"),
         _ => Html.Empty,
     };
 }

@@ -39,7 +39,7 @@ public static class StatusChart
         }
 
         var marks = events.Select(HistoryItem.Of)
-            .Where(e => e.WorldAt is not null && e.Data is StatementRecorded or EvidenceAttached or VerdictGiven or ClaimRetracted)
+            .Where(e => e.WorldAt is not null && e.Data is StatementRecorded or EvidenceAttached or VerdictGiven or VerdictWithdrawn or ClaimRetracted)
             .ToList();
         var start = intervals[0].From;
         var last = new[] { intervals[^1].From }.Concat(intervals.Select(i => i.To ?? i.From)).Concat(marks.Select(m => m.WorldAt!.Value)).Max();
@@ -62,7 +62,7 @@ public static class StatusChart
             <text x="{Num(Width - Right)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b" text-anchor="end">{(intervals[^1].To is null ? "now" : Utc(end))}</text>
             </svg>
             </div>
-            <figcaption id="chart-caption">Status over world time: {intervals.Count} {(intervals.Count == 1 ? "period" : "periods")}, {marks.Count} {(marks.Count == 1 ? "event" : "events")} marked below the bands (● statement, ■ evidence, ◆ verdict or retraction). Focus or hover a band or mark to see the event behind it.</figcaption>
+            <figcaption id="chart-caption">Status over world time: {intervals.Count} {(intervals.Count == 1 ? "period" : "periods")}, {marks.Count} {(marks.Count == 1 ? "event" : "events")} marked below the bands (● statement, ■ evidence, ◆ verdict, its withdrawal or retraction). Focus or hover a band or mark to see the event behind it.</figcaption>
             </figure>
             """);
     }
@@ -118,6 +118,7 @@ public static class StatusChart
         EvidenceAttached x => $"evidence ({x.Kind}) that {Spoken(x.Bearing)}: {x.Description}",
         VerdictGiven v => $"editor's verdict: {Spoken(v.Verdict)}",
         ClaimRetracted r => $"retracted: {r.Reason}",
+        VerdictWithdrawn w => $"verdict withdrawn: {w.Reason}",
         ClaimRegistered => "registered (first report)",
         ClaimCorrected c => $"correction: {c.Reason}",
         _ => "event",

@@ -147,5 +147,6 @@ public static class ClaimsStore
         opts.Events.MapEventType<VerdictGiven>("verdict_given");
         opts.Events.MapEventType<ClaimCorrected>("claim_corrected");
         opts.Events.MapEventType<ClaimRetracted>("claim_retracted");
+        opts.Events.MapEventType<VerdictWithdrawn>("verdict_withdrawn");
     }
 }

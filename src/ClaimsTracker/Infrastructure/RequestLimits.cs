@@ -16,7 +16,7 @@ public sealed class LimitOptions
     /// <summary>The largest body of an admin import (POST /api/admin/import), an NDJSON export of the whole log.</summary>
     public long MaxImportBodyBytes { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>The largest body of a statement batch (POST /api/claims/{id}/statements/batch), up to 1000 statements.</summary>
+    /// <summary>The largest body of a statement batch (up to 1000 statements) or a ClaimReview import (up to 1000 reviews).</summary>
     public long MaxBatchBodyBytes { get; set; } = 4L * 1024 * 1024;
 
     /// <summary>Writes each API key (or, without one, each client address) may make per second, sustained.</summary>
@@ -105,7 +105,8 @@ public static class RequestLimits
         var limits = http.RequestServices.GetRequiredService<LimitOptions>();
         var path = http.Request.Path;
         var limit = path.StartsWithSegments("/api/admin/import") ? limits.MaxImportBodyBytes
-            : path.Value?.EndsWith("/statements/batch", StringComparison.Ordinal) == true ? limits.MaxBatchBodyBytes
+            : path.Value?.EndsWith("/statements/batch", StringComparison.Ordinal) == true || path.StartsWithSegments("/api/import/claimreview")
+                ? limits.MaxBatchBodyBytes
             : limits.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit)
         {

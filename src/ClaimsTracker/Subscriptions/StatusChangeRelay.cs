@@ -39,6 +39,7 @@ public sealed class StatusChangeRelay : BatchSubscription
         IncludeType<VerdictGiven>();
         IncludeType<ClaimCorrected>();
         IncludeType<ClaimRetracted>();
+        IncludeType<VerdictWithdrawn>();
     }
 
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
