@@ -100,7 +100,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     var writers = await Task.WhenAll(Enumerable.Range(0, plan.Clients).Select(load.Register));
     Progress.Say($"P1: {plan.Clients} clients writing statements, {plan.Rounds} × {plan.Burst.TotalSeconds} s");
     double underLoad = 0;
-    var (serviceCpu, machineCpu) = (service.CpuSeconds(), CpuTime.OfMachine());
+    var (serviceCpu, machineCpu, databaseCpu, clientCpu) = (service.CpuSeconds(), CpuTime.OfMachine(), CpuTime.OfPostgres(), CpuTime.OfProcess(Environment.ProcessId));
     var writeRounds = await Rounds(plan.Rounds, async () =>
     {
         var rate = load.Saturate(writers, plan.Burst);
@@ -110,8 +110,9 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     });
     var written = writeRounds.Sum() * plan.Burst.TotalSeconds;
     (serviceCpu, machineCpu) = ((service.CpuSeconds() - serviceCpu) * 1000 / written, (CpuTime.OfMachine() - machineCpu) * 1000 / written);
+    (databaseCpu, clientCpu) = ((CpuTime.OfPostgres() - databaseCpu) * 1000 / written, (CpuTime.OfProcess(Environment.ProcessId) - clientCpu) * 1000 / written);
     var writeRate = Figure.Of(writeRounds, "writes/s");
-    Progress.Say($"  {writeRate}; per write {machineCpu:0.00} ms of machine CPU, {serviceCpu:0.00} ms of it in the service");
+    Progress.Say($"  {writeRate}; per write {machineCpu:0.00} ms of machine CPU: {serviceCpu:0.00} ms in the service, {databaseCpu:0.00} ms in PostgreSQL, {clientCpu:0.00} ms in this client");
 
     var half = writeRate.Median / 2;
     Progress.Say($"P1/P3/L1: paced at {half:N0} writes/s for {plan.Paced.TotalSeconds} s, watching the async timeline projection and the log's signed head");
@@ -196,7 +197,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
         $"the service process's user + system time (/proc/<pid>/stat) over the {written:N0} writes of P1; plain Marten's process {plainProcess:0.00} ms per append " +
         $"(Marten and Npgsql in the bench process), the machine's {plainMachine:0.00} ms", $"plain Marten {plainProcess:0.00} ms"));
     results.Measures.Add(new("P1", "machine CPU per acknowledged write ÷ per raw INSERT+commit row", machineCpu / rawCpuPerRow, "(why)",
-        $"a write {machineCpu:0.00} ms ({serviceCpu:0.00} ms in the service process, the rest PostgreSQL and the client); raw insert+commit " +
+        $"a write {machineCpu:0.00} ms ({serviceCpu:0.00} ms in the service process, {databaseCpu:0.00} ms in PostgreSQL's processes, {clientCpu:0.00} ms in the load client); raw insert+commit " +
         $"{rawCpuPerRow:0.000} ms; a no-op GET /health/live {noOpCpu:0.000} ms at {noOp}. At plain Marten's rate a write could use " +
         $"{Environment.ProcessorCount * 1000 / plainRate.Median:0.00} ms of the machine's {Environment.ProcessorCount} cores"));
     results.Measures.Add(new("P1", "p99 latency at half the write rate (ms)", latency.P(0.99), "≤ 50",

@@ -101,6 +101,29 @@ public static class CpuTime
                 + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
+    /// <summary>All PostgreSQL server processes on the machine (the bench's private cluster is the only one it loads).</summary>
+    public static double OfPostgres()
+    {
+        var total = 0.0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && File.Exists($"{dir}/comm")
+                && File.ReadAllText($"{dir}/comm").Trim() == "postgres")
+            {
+                try
+                {
+                    total += OfProcess(pid);
+                }
+                catch (IOException)
+                {
+                    // a backend that ended between the listing and the read
+                }
+            }
+        }
+
+        return total;
+    }
+
     public static double OfMachine()
     {
         var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
