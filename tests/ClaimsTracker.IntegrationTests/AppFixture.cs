@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Testcontainers.PostgreSql;
 using Wolverine;
 
@@ -25,6 +26,8 @@ public sealed class AppFixture : IAsyncLifetime
         .Build();
 
     public IAlbaHost Host { get; private set; } = null!;
+
+    public CapturedLogs Logs { get; } = new();
 
     public string ConnectionString => _postgres.GetConnectionString();
 
@@ -64,6 +67,7 @@ public sealed class AppFixture : IAsyncLifetime
 
             // the service runs its async daemon in Solo mode already, which is what a single test host needs
             builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         });
     }
 

@@ -37,6 +37,7 @@ public static class ImportEndpoint
     [EndpointSummary("Import an NDJSON export into an empty store, all or nothing")]
     [Authorize(Policy = Policies.Administer)]
     [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public static async Task<IResult> Post(HttpRequest request, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         await using (var query = store.QuerySession())

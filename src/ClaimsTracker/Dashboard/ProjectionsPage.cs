@@ -162,6 +162,8 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Rebuild an async projection from every event; 202, follow it at the Location")]
     [Authorize(Policy = Policies.Administer)]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public static async Task<IResult> Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
         var names = ProjectionShard.All(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline).ToList();
@@ -189,6 +191,8 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Rebuild every projection (the webhook relay excepted); 202 with each rebuild, followed at GET /api/admin/projections/rebuilds")]
     [Authorize(Policy = Policies.Administer)]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RebuildAll(IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
         var actor = Actor.From(http.User).Name;

@@ -8,7 +8,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Infrastructure;
 
-public static class ApiSetup
+public static partial class ApiSetup
 {
     public static IServiceCollection AddClaimsApi(this IServiceCollection services)
     {
@@ -21,7 +21,7 @@ public static class ApiSetup
                 context.HttpContext.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
             }
         });
-        services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
+        services.AddOpenApi(OpenApiContract.AddTo);
         services.AddWolverineHttp();
         services.AddGeneratedCode();
         services.AddSingleton<Claims.ClaimCommits>();
@@ -36,7 +36,12 @@ public static class ApiSetup
     {
         app.UseRequestLog();
         app.UseSecurityHeaders();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ClaimsTracker.Requests");
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = StatusFor,
+            SuppressDiagnosticsCallback = context => IsClientFault(context.Exception, context.HttpContext, requests),
+        });
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseBodySizeLimit();
@@ -59,6 +64,24 @@ public static class ApiSetup
         });
         return app;
     }
+
+    /// <summary>A body the client sent wrong (cut off, too large, not a form) is its mistake: one Information line, no error, no stack trace.</summary>
+    private static bool IsClientFault(Exception exception, HttpContext http, ILogger requests)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: < 500 } bad)
+            {
+                BodyRefused(requests, http.Request.Method, http.Request.Path.ToString(), bad.StatusCode, bad.Message);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Method} {Path}: body refused with {StatusCode}, {Reason}")]
+    private static partial void BodyRefused(ILogger logger, string method, string path, int statusCode, string reason);
 
     /// <summary>A database that cannot be reached is the service's trouble, not the client's: 503, try again.</summary>
     /// Marten wraps driver errors, so the whole chain of inner exceptions is looked at.

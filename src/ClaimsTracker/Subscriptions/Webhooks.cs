@@ -52,6 +52,7 @@ public static class RegisterWebhookEndpoint
     [Tags("Admin")]
     [EndpointSummary("Register a URL that receives every status change as a signed JSON message (optionally for one topic or party)")]
     [Authorize(Policy = Policies.Administer)]
+    [ProducesResponseType<WebhookView>(StatusCodes.Status201Created)]
     public static async Task<IResult> Register(
         RegisterWebhook command, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
@@ -84,6 +85,7 @@ public static class WebhookAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Stop sending to a webhook; messages already queued for it are dropped")]
     [Authorize(Policy = Policies.Administer)]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     public static async Task<IResult> Delete(Guid id, IDocumentSession session, CancellationToken ct)
     {
         if (await session.LoadAsync<Webhook>(id, ct) is null)
