@@ -78,6 +78,8 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("POST", "/api/claims/{claimId}/evidence", Access.Write),
         ("POST", "/api/claims/{claimId}/verdicts", Access.Write),
         ("POST", "/api/claims/{claimId}/corrections", Access.Write),
+        ("POST", "/api/claims/{claimId}/relations", Access.Write),
+        ("DELETE", "/api/claims/{claimId}/relations/{otherId}", Access.Write),
         ("POST", "/api/claims/{claimId}/retraction", Access.Write),
     ];
 
@@ -123,6 +125,12 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
             foreach (var (credential, authorization) in Credentials)
             {
                 var claim = await Api.RegisteredClaim();
+                var related = route.Contains("/relations/", StringComparison.Ordinal);
+                if (related)
+                {
+                    (await Api.Post($"/api/claims/{claim}/relations", new { kind = "contradicts", claimId = sources })).Status.ShouldBe(HttpStatusCode.OK);
+                }
+
                 var url = route.Replace("{claimId}", claim, StringComparison.Ordinal)
                     .Replace("{sourceId}", "dmitry-peskov", StringComparison.Ordinal)
                     .Replace("{documentName}.json", "v1.json", StringComparison.Ordinal)
@@ -130,11 +138,14 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
                     .Replace("{name}", "NoSuchProjection", StringComparison.Ordinal)
                     .Replace("{*path}", "entries/000.p/1", StringComparison.Ordinal)
                     .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                    .Replace("{partyId}", party, StringComparison.Ordinal);
+                    .Replace("{partyId}", party, StringComparison.Ordinal)
+                    .Replace("{otherId}", sources, StringComparison.Ordinal);
                 var body = (method, access) switch
                 {
                     ("POST", Access.Write) when route.StartsWith("/api/parties", StringComparison.Ordinal) =>
                         $$"""{ "name": "Party {{checkedCount}}", "aliases": ["Alias {{checkedCount}}"], "alias": "Alias {{checkedCount}}" }""",
+                    ("POST", Access.Write) when route.EndsWith("/relations", StringComparison.Ordinal) =>
+                        $$"""{ "kind": "contradicts", "claimId": "{{sources}}" }""",
                     ("POST", Access.Write) => (route == "/api/claims"
                         ? HostileRequest.RegisterBody()
                         : HostileRequest.AppendBody(route.Split('/')[^1])).ToJsonString(),
@@ -157,7 +168,7 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
                 if (expected >= 400)
                 {
                     reply.ContentType.ShouldBe("application/problem+json", $"{credential} on {method} {route}");
-                    (await Api.Get($"/api/claims/{claim}")).Field("version").ShouldBe("1", $"{credential} on {method} {route} wrote");
+                    (await Api.Get($"/api/claims/{claim}")).Field("version").ShouldBe(related ? "2" : "1", $"{credential} on {method} {route} wrote");
                 }
 
                 if (expected == 401)

@@ -22,6 +22,7 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         paths.ShouldBe([
             "/api/claims", "/api/claims/{claimId}", "/api/claims/{claimId}/statements", "/api/claims/{claimId}/statements/batch", "/api/claims/{claimId}/reports",
             "/api/claims/{claimId}/evidence", "/api/claims/{claimId}/verdicts", "/api/claims/{claimId}/corrections",
+            "/api/claims/{claimId}/relations", "/api/claims/{claimId}/relations/{otherId}",
             "/api/claims/{claimId}/retraction", "/api/claims/{claimId}/timeline", "/api/claims/{claimId}/history",
             "/api/sources", "/api/sources/{sourceId}", "/api/parties", "/api/parties/{partyId}", "/api/parties/{partyId}/aliases",
             "/events/stream", "/api/admin/projections", "/api/admin/projections/{name}", "/api/admin/projections/{name}/rebuild", "/api/admin/projections/rebuild", "/api/admin/projections/rebuilds",

@@ -10,6 +10,9 @@ public sealed record PartyStanding(string Party, PartyStatement? Latest);
 public sealed record Claim(
     Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted)
 {
+    /// <summary>The claims this one names (<see cref="ClaimRelation"/>): at most <see cref="ClaimRelation.Max"/>, so the state stays bounded.</summary>
+    public ClaimRelation[] Relations { get; init; } = [];
+
     public static Claim Create(ClaimRegistered e) => new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false);
 
     /// <summary>The claim that all of <paramref name="facts"/> give, as folding their events one by one gives it.</summary>
@@ -40,6 +43,8 @@ public sealed record Claim(
         ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
         ClaimCorrected { Standings: { } standings } => standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest)),
         ClaimCorrected { CorrectsVersion: { } target } c => Corrected(target, c),
+        ClaimRelated r => this with { Relations = [.. Relations.Where(x => x.ClaimId != r.OtherClaimId), new(r.Kind, r.OtherClaimId, r.Note)] },
+        ClaimUnrelated u => this with { Relations = Relations.Where(x => x.ClaimId != u.OtherClaimId).ToArray() },
         _ => this,
     }) with { Version = version };
 

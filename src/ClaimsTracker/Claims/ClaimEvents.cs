@@ -32,3 +32,8 @@ public sealed record ClaimCorrected(
     DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null);
 
 public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);
+
+/// <summary>The claim names another as its premise, its duplicate or its contradiction; relating again replaces the kind and note.</summary>
+public sealed record ClaimRelated(Guid ClaimId, RelationKind Kind, Guid OtherClaimId, string? Note, DateTimeOffset RelatedAt, string RecordedBy);
+
+public sealed record ClaimUnrelated(Guid ClaimId, Guid OtherClaimId, DateTimeOffset UnrelatedAt, string RecordedBy);

@@ -43,6 +43,7 @@ public sealed class ClaimSummary
     /// <summary>Each involved party's latest confirmation or denial, in the order of <see cref="Parties"/>.</summary>
     public PartyStatement?[]? Latest { get; set; }
     public Ruling? Ruling { get; set; }
+    public ClaimRelation[] Relations { get; set; } = [];
     public long Version { get; set; }
     public string RegisteredBy { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
@@ -53,11 +54,11 @@ public sealed class ClaimSummary
     public Claim State => new(Id, Version, Parties,
         Latest ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.Because).ToArray(),
         Ruling ?? (Verdict is { } verdict ? new Ruling(Version, ConfirmationStatus.ForVerdict(verdict), LastChangedAt) : null),
-        RetractionReason is not null);
+        RetractionReason is not null) { Relations = Relations };
 
     public void Show(Claim claim)
     {
-        (Latest, Ruling, Version) = (claim.Latest, claim.Ruling, claim.Version);
+        (Latest, Ruling, Version, Relations) = (claim.Latest, claim.Ruling, claim.Version, claim.Relations);
         (Status, Positions) = (claim.Status, claim.Positions);
     }
 }

@@ -13,8 +13,23 @@ public sealed record PartyView(
 public sealed record ClaimView(
     Guid Id, string Statement, ClaimStatus Status, long Version, PartyView[] Parties, string[] Topics,
     Article FirstReport, ClaimCounts Counts, Verdict? Verdict, string? RetractionReason, string RegisteredBy,
-    DateTimeOffset RegisteredAt, DateTimeOffset LastChangedAt, DateTimeOffset? AsOf, DateTimeOffset? WorldAt)
+    DateTimeOffset RegisteredAt, DateTimeOffset LastChangedAt, DateTimeOffset? AsOf, DateTimeOffset? WorldAt,
+    RelatedClaimView[]? Relations = null, Premise? Premise = null)
 {
+    /// <summary>With the claims <paramref name="relations"/> names, as they read now (the premise too).</summary>
+    public async Task<ClaimView> Related(ClaimRelation[] relations, IQuerySession session, CancellationToken ct)
+    {
+        var others = relations.Length == 0
+            ? new Dictionary<Guid, ClaimSummary>()
+            : (await session.LoadManyAsync<ClaimSummary>(ct, relations.Select(r => r.ClaimId).ToArray())).ToDictionary(o => o.Id);
+        return this with
+        {
+            Relations = relations.Where(r => others.ContainsKey(r.ClaimId))
+                .Select(r => new RelatedClaimView(r.Kind, r.ClaimId, others[r.ClaimId].Statement, others[r.ClaimId].Status, r.Note)).ToArray(),
+            Premise = ClaimRelation.PremiseOf(relations, id => others.TryGetValue(id, out var o) ? o.Status : null),
+        };
+    }
+
     /// <summary>The claim as summarised, or, given <paramref name="facts"/>, at world time <paramref name="worldAt"/>.</summary>
     public static ClaimView Of(ClaimSummary summary, DateTimeOffset? asOf = null, DateTimeOffset? worldAt = null, ClaimFacts? facts = null)
     {
@@ -61,7 +76,7 @@ public static class GetClaimEndpoint
         }
 
         var facts = time.World() is null ? null : await SummaryAsOf.Facts(session, summary, time.RecordedAt(), ct);
-        return Results.Ok(ClaimView.Of(summary, time.RecordedAt(), time.World(), facts));
+        return Results.Ok(await ClaimView.Of(summary, time.RecordedAt(), time.World(), facts).Related(summary.Relations, session, ct));
     }
 
     /// <summary>The summary now, or as it stood at recorded time <paramref name="asOf"/> (from its nearest checkpoint).</summary>

@@ -131,5 +131,7 @@ public static class ClaimsStore
         opts.Events.MapEventType<VerdictGiven>("verdict_given");
         opts.Events.MapEventType<ClaimCorrected>("claim_corrected");
         opts.Events.MapEventType<ClaimRetracted>("claim_retracted");
+        opts.Events.MapEventType<ClaimRelated>("claim_related");
+        opts.Events.MapEventType<ClaimUnrelated>("claim_unrelated");
     }
 }
