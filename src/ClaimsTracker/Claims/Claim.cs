@@ -38,7 +38,7 @@ public sealed record Claim(
     public Claim Then(long version, object e) => (e switch
     {
         StatementRecorded s when InvolvedParty(s.Source.Party) is { } party =>
-            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote)),
+            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote, s.StatedAtPrecision)),
         VerdictGiven v => Rule(new Ruling(version, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt)),
         ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
         ClaimCorrected { Standings: { } standings } => standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest)),
@@ -59,7 +59,11 @@ public sealed record Claim(
             return this;
         }
 
-        var corrected = latest with { Stance = c.Stance ?? latest.Stance, StatedAt = c.StatedAt ?? latest.StatedAt, Quote = c.Quote ?? latest.Quote };
+        var corrected = latest with
+        {
+            Stance = c.Stance ?? latest.Stance, StatedAt = c.StatedAt ?? latest.StatedAt, Quote = c.Quote ?? latest.Quote,
+            StatedAtPrecision = c.StatedAt is null ? latest.StatedAtPrecision : c.StatedAtPrecision ?? TimePrecision.Instant,
+        };
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
 
@@ -84,7 +88,8 @@ public sealed record Claim(
         return this with { Latest = next };
     }
 
-    public static bool Later(PartyStatement x, PartyStatement than) => Later(x.StatedAt, x.Version, than.StatedAt, than.Version);
+    /// <summary>Whether <paramref name="x"/> comes after <paramref name="than"/> in world order: by the end of when each was said, then version.</summary>
+    public static bool Later(PartyStatement x, PartyStatement than) => Later(x.Stated.End, x.Version, than.Stated.End, than.Version);
 
     public static bool Later(DateTimeOffset at, long version, DateTimeOffset thanAt, long thanVersion) =>
         at != thanAt ? at > thanAt : version > thanVersion;

@@ -3,7 +3,8 @@ namespace ClaimsTracker.Claims;
 // The claim stream's events. Their stored names (ClaimsStore.MapEvents) are the contract; the
 // classes may be renamed freely. Each event carries its claim, who recorded it, and its world time.
 
-public sealed record Article(string Outlet, string? Url, string? Headline, DateTimeOffset PublishedAt);
+public sealed record Article(
+    string Outlet, string? Url, string? Headline, DateTimeOffset PublishedAt, TimePrecision PublishedAtPrecision = TimePrecision.Instant);
 
 public sealed record Source(string Name, string? Role, string? Party);
 
@@ -14,11 +15,11 @@ public sealed record ClaimReported(Guid ClaimId, Article Article, string Recorde
 
 public sealed record StatementRecorded(
     Guid ClaimId, Source Source, Stance Stance, string? Quote, DateTimeOffset StatedAt, Article? ReportedIn,
-    string RecordedBy);
+    string RecordedBy, TimePrecision StatedAtPrecision = TimePrecision.Instant);
 
 public sealed record EvidenceAttached(
     Guid ClaimId, string Kind, string? Url, string Description, Bearing Bearing, DateTimeOffset ObservedAt,
-    string RecordedBy);
+    string RecordedBy, TimePrecision ObservedAtPrecision = TimePrecision.Instant);
 
 public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rationale, DateTimeOffset GivenAt, string RecordedBy);
 
@@ -29,7 +30,8 @@ public sealed record VerdictGiven(Guid ClaimId, Verdict Verdict, string Rational
 /// </summary>
 public sealed record ClaimCorrected(
     Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
-    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null);
+    DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null,
+    TimePrecision? StatedAtPrecision = null);
 
 public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);
 

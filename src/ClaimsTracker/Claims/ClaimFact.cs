@@ -34,7 +34,9 @@ public sealed class ClaimFact
     public string? SourceName { get; set; }
     public Stance Stance { get; set; }
     public string? Quote { get; set; }
+    /// <summary>When the fact counts in world time: the end of the period a statement was said in (<see cref="WorldTime.End"/>).</summary>
     public DateTimeOffset At { get; set; }
+    public TimePrecision AtPrecision { get; set; }
     /// <summary>The status a ruling sets, or null for a statement.</summary>
     public ClaimStatus? Ruling { get; set; }
 
@@ -46,7 +48,8 @@ public sealed class ClaimFact
         StatementRecorded s => new ClaimFact
         {
             Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Party = s.Source.Party,
-            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote, At = s.StatedAt,
+            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote,
+            At = new WorldTime(s.StatedAt, s.StatedAtPrecision).End, AtPrecision = s.StatedAtPrecision,
         },
         VerdictGiven v => Ruled(e, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt),
         ClaimRetracted r => Ruled(e, ClaimStatus.Retracted, r.RetractedAt),
@@ -65,7 +68,11 @@ public sealed class ClaimFact
             }
             else if (e.Data is ClaimCorrected { CorrectsVersion: { } target } c && rows.TryGetValue(target, out var said))
             {
-                (said.Stance, said.Quote, said.At) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.StatedAt ?? said.At);
+                (said.Stance, said.Quote) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote);
+                if (c.StatedAt is { } statedAt)
+                {
+                    (said.At, said.AtPrecision) = (new WorldTime(statedAt, c.StatedAtPrecision ?? TimePrecision.Instant).End, c.StatedAtPrecision ?? TimePrecision.Instant);
+                }
             }
         }
 
@@ -77,7 +84,7 @@ public sealed class ClaimFact
         Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Ruling = status, At = at,
     };
 
-    public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote);
+    public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, WorldTime.Ending(At, AtPrecision).Start, SourceName ?? "", Quote, AtPrecision);
 
     /// <summary>All of a claim's facts, as the status rule folds them.</summary>
     public static async Task<ClaimFacts> Of(IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct)
@@ -138,7 +145,9 @@ public sealed partial class ClaimFactProjection : EventProjection
 
         if (e.Data.StatedAt is { } statedAt)
         {
-            patch.Set(f => f.At, statedAt);
+            var precision = e.Data.StatedAtPrecision ?? TimePrecision.Instant;
+            patch.Set(f => f.At, new WorldTime(statedAt, precision).End);
+            patch.Set(f => f.AtPrecision, precision);
         }
     }
 }

@@ -2,14 +2,21 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>A statement by a source of one of the claim's involved parties: the only kind that moves the status.</summary>
 public sealed record PartyStatement(
-    long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote);
+    long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote,
+    TimePrecision StatedAtPrecision = TimePrecision.Instant)
+{
+    /// <summary>When it was said, as precisely as known: it counts from the end of that period.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public WorldTime Stated => new(StatedAt, StatedAtPrecision);
+}
 
 /// <summary>An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on.</summary>
 public sealed record Ruling(long Version, ClaimStatus Status, DateTimeOffset At);
 
 public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because);
 
-public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf);
+/// <summary>A status over world time; <see cref="UncertainFrom"/>: the change came from a fact known only to a period, somewhere from then to <see cref="From"/>.</summary>
+public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf, DateTimeOffset? UncertainFrom = null);
 
 /// <summary>
 /// What the confirmation status is derived from, folded from a claim's events. Each fold returns new facts and leaves
@@ -40,7 +47,7 @@ public sealed record ClaimFacts(
 
     private ClaimFacts Record(long version, StatementRecorded e) =>
         InvolvedParty(e.Source.Party) is { } party
-            ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote)) }
+            ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.StatedAtPrecision)) }
             : this;
 
     private ClaimFacts Rule(long version, ClaimStatus status, DateTimeOffset at) =>
@@ -53,7 +60,11 @@ public sealed record ClaimFacts(
             {
                 Statements = Statements.Select(s => s.Version != target
                     ? s
-                    : s with { Stance = e.Stance ?? s.Stance, StatedAt = e.StatedAt ?? s.StatedAt, Quote = e.Quote ?? s.Quote })
+                    : s with
+                    {
+                        Stance = e.Stance ?? s.Stance, StatedAt = e.StatedAt ?? s.StatedAt, Quote = e.Quote ?? s.Quote,
+                        StatedAtPrecision = e.StatedAt is null ? s.StatedAtPrecision : e.StatedAtPrecision ?? TimePrecision.Instant,
+                    })
                     .ToArray(),
             };
 }
@@ -107,7 +118,8 @@ public static class ConfirmationStatus
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts)
     {
         var ordered = InWorldOrder(facts);
-        var start = ordered.Length > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
+        // from the earliest moment anything may have happened: an imprecise fact's period can begin before the first report
+        var start = ordered.Select(f => f.Since ?? f.At).Append(facts.Since).Min();
         var intervals = new List<StatusInterval> { new(start, null, ClaimStatus.Unconfirmed, 1) };
         var fold = new Fold(facts.Parties);
 
@@ -123,7 +135,7 @@ public static class ConfirmationStatus
             if (fact.At > current.From)
             {
                 intervals[^1] = current with { To = fact.At };
-                intervals.Add(new(fact.At, null, fold.Status, fact.Version));
+                intervals.Add(new(fact.At, null, fold.Status, fact.Version, fact.Since is { } since ? Max(since, current.From) : null));
             }
             else if (intervals.Count > 1 && intervals[^2].Status == fold.Status)
             {
@@ -132,14 +144,17 @@ public static class ConfirmationStatus
             }
             else
             {
-                intervals[^1] = current with { Status = fold.Status, BecauseOf = fact.Version };
+                intervals[^1] = current with { Status = fold.Status, BecauseOf = fact.Version, UncertainFrom = fact.Since ?? current.UncertainFrom };
             }
         }
 
         return intervals;
     }
 
-    private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling);
+    private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
+
+    /// <summary>A fact at the end of its period (<see cref="At"/>); <see cref="Since"/> the period's start when it is not an instant.</summary>
+    private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling, DateTimeOffset? Since = null);
 
     /// <summary>
     /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an
@@ -151,7 +166,7 @@ public static class ConfirmationStatus
         var i = 0;
         foreach (var s in facts.Statements)
         {
-            ordered[i++] = new Fact(s.StatedAt, s.Version, s, null);
+            ordered[i++] = new Fact(s.Stated.End, s.Version, s, null, s.Stated.Uncertain ? s.StatedAt : null);
         }
 
         foreach (var r in facts.Rulings)

@@ -8,7 +8,7 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>Either new claim text, or a statement (by version) with a corrected stance, world time or quote.</summary>
 public sealed record CorrectClaim(
-    string? Reason, string? Statement, long? CorrectsVersion, string? Stance, DateTimeOffset? StatedAt, string? Quote,
+    string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
     long? ExpectedVersion) : ILooksUp
 {
     public bool TakenWhenRetracted => true;
@@ -99,16 +99,18 @@ public static class CorrectClaimEndpoint
         }
 
         Stance? stance = Words.TryParse<Stance>(command.Stance, out var parsed) ? parsed : null;
+        var stated = command.StatedAt?.Value;
         var standings = target is not null && claim.InvolvedParty(target.Party) is { } party
             ? [Standing(claim, party, target.Statement() with
             {
-                Party = party, Stance = stance ?? target.Stance, StatedAt = command.StatedAt?.ToUniversalTime() ?? target.At,
+                Party = party, Stance = stance ?? target.Stance, StatedAt = stated?.Start ?? target.Statement().StatedAt,
+                StatedAtPrecision = stated?.Precision ?? target.AtPrecision,
                 Quote = command.Quote?.Trim() ?? target.Quote,
             }, others)]
             : Array.Empty<PartyStanding>();
         return Decision.Append(new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
-            target?.SourceName, command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
-            context.Actor.Name, standings));
+            target?.SourceName, command.Statement?.Trim(), stance, stated?.Start, command.Quote?.Trim(), context.Now,
+            context.Actor.Name, standings, stated?.Precision));
     }
 
     /// <summary>The party's latest word once <paramref name="corrected"/> stands as corrected.</summary>

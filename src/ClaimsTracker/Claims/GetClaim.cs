@@ -8,7 +8,8 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record PartyView(
-    string Party, PartyStance Stance, long? BecauseOf, string? Source, string? Quote, DateTimeOffset? StatedAt);
+    string Party, PartyStance Stance, long? BecauseOf, string? Source, string? Quote, DateTimeOffset? StatedAt,
+    TimePrecision? StatedAtPrecision = null);
 
 public sealed record ClaimView(
     Guid Id, string Statement, ClaimStatus Status, long Version, PartyView[] Parties, string[] Topics,
@@ -38,7 +39,7 @@ public sealed record ClaimView(
             : ConfirmationStatus.At(facts, worldAt);
         return new(summary.Id, summary.Statement, status, summary.Version,
             positions.Select(p => new PartyView(p.Party, p.Stance, p.Because?.Version, p.Because?.SourceName,
-                p.Because?.Quote, p.Because?.StatedAt)).ToArray(),
+                p.Because?.Quote, p.Because?.StatedAt, p.Because?.StatedAtPrecision)).ToArray(),
             summary.Topics, summary.FirstReport, summary.Counts, summary.Verdict, summary.RetractionReason,
             summary.RegisteredBy, summary.RegisteredAt, summary.LastChangedAt, asOf, worldAt);
     }

@@ -6,7 +6,7 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record RecordStatement(
-    SourceInput? Source, string? Stance, string? Quote, DateTimeOffset? StatedAt, ArticleInput? ReportedIn,
+    SourceInput? Source, string? Stance, string? Quote, TimeInput? StatedAt, ArticleInput? ReportedIn,
     long? ExpectedVersion) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementEndpoint.Decide(claim, this, context);
@@ -47,14 +47,16 @@ public static class RecordStatementEndpoint
         Words.TryParse<Stance>(command.Stance, out var stance);
         var source = command.Source!;
         var party = string.IsNullOrWhiteSpace(source.Party) ? null : claim.InvolvedParty(source.Party) ?? source.Party.Trim();
+        var stated = command.StatedAt!.Value.Value;
         return Decision.Append(new StatementRecorded(
             claim.Id,
             new Source(source.Name!.Trim(), source.Role?.Trim(), party),
             stance,
             command.Quote?.Trim(),
-            command.StatedAt!.Value.ToUniversalTime(),
+            stated.Start,
             command.ReportedIn?.ToArticle(),
-            context.Actor.Name));
+            context.Actor.Name,
+            stated.Precision));
     }
 }
 
