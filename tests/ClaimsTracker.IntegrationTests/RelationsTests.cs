@@ -69,4 +69,35 @@ public sealed class RelationsTests(AppFixture fixture) : IntegrationContext(fixt
         (await Relate(Guid.NewGuid().ToString(), "depends_on", one)).Status.ShouldBe(HttpStatusCode.NotFound);
         (await Api.Get($"/api/claims/{one}")).Field("version").ShouldBe("1");
     }
+
+    [Fact]
+    public async Task a_duplicate_is_listed_under_the_claim_it_repeats_on_the_board_and_still_listed_by_the_api()
+    {
+        var original = await Api.RegisteredClaim(Scenarios.WeaponsClaim("North Korea sent missiles to Russia"));
+        var duplicate = await Api.RegisteredClaim(Scenarios.WeaponsClaim("Pyongyang shipped rockets to Moscow"));
+        (await Relate(duplicate, "same_as", original)).Status.ShouldBe(HttpStatusCode.OK);
+
+        var board = (await Api.Get("/")).Text;
+        var rows = board.Split("<tr>").Where(r => r.Contains("Pyongyang shipped rockets to Moscow", StringComparison.Ordinal)).ToList();
+        rows.ShouldHaveSingleItem().ShouldContain("North Korea sent missiles to Russia");
+        rows[0].ShouldContain("class=\"duplicates\"");
+
+        var listed = await Api.Get("/api/claims");
+        listed.Field("total").ShouldBe("2");
+        listed.Json["items"]!.AsArray().Single(i => i!["id"]!.ToString() == duplicate)!["duplicateOf"]!.ToString().ShouldBe(original);
+    }
+
+    [Fact]
+    public async Task the_claim_page_shows_the_related_claims_and_the_premise()
+    {
+        var gift = await Api.RegisteredClaim(Scenarios.WeaponsClaim("Putin gave Kim Jong Un a car"));
+        var breach = await Api.RegisteredClaim(Scenarios.WeaponsClaim("The gift breaches U.N. sanctions"));
+        await Relate(breach, "depends_on", gift);
+
+        var page = (await Api.Get($"/claims/{breach}")).Text;
+
+        page.ShouldContain("Related claims");
+        page.ShouldContain($"href=\"/claims/{gift}\">Putin gave Kim Jong Un a car</a>");
+        page.ShouldContain("data-premise=\"open\"");
+    }
 }

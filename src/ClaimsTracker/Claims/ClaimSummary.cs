@@ -28,6 +28,9 @@ public sealed class ClaimSummary
         mapping.DuplicateField(nameof(Parties), "text[]");
         mapping.DuplicateField(nameof(Topics), "text[]");
         mapping.DuplicateField(nameof(Statement), "text");
+        // the board finds the duplicates of the claims on its page by this column
+        mapping.DuplicateField(nameof(DuplicateOf), "uuid");
+        mapping.Indexes.Add(new DocumentIndex(mapping, "duplicate_of") { Name = "mt_doc_claimsummary_idx_duplicate_of" });
     }
 
     public Guid Id { get; set; }
@@ -44,6 +47,8 @@ public sealed class ClaimSummary
     public PartyStatement?[]? Latest { get; set; }
     public Ruling? Ruling { get; set; }
     public ClaimRelation[] Relations { get; set; } = [];
+    /// <summary>The claim this one is the same as (<see cref="RelationKind.SameAs"/>), under which the board lists it.</summary>
+    public Guid? DuplicateOf { get; set; }
     public long Version { get; set; }
     public string RegisteredBy { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
@@ -59,6 +64,7 @@ public sealed class ClaimSummary
     public void Show(Claim claim)
     {
         (Latest, Ruling, Version, Relations) = (claim.Latest, claim.Ruling, claim.Version, claim.Relations);
+        DuplicateOf = ClaimRelation.DuplicateOf(claim.Relations);
         (Status, Positions) = (claim.Status, claim.Positions);
     }
 }
