@@ -65,4 +65,14 @@ public sealed class ImpreciseTimesTests(AppFixture fixture) : IntegrationContext
         (await Api.Post($"/api/claims/{id}/evidence", new { kind = "photo", description = "x", bearing = "supports", observedAt = "2999" }))
             .Json["errors"]!["observedAt"]!.ToString().ShouldContain("future");
     }
+
+    [Fact]
+    public async Task the_openapi_document_describes_a_world_time_as_a_string()
+    {
+        var document = await Api.Get("/openapi/v1.json");
+
+        document.Field("components.schemas.RecordStatement.properties.statedAt.oneOf.1.$ref").ShouldBe("#/components/schemas/TimeInput");
+        document.Field("components.schemas.TimeInput.type").ShouldBe("string");
+        document.Json["components"]!["schemas"]!["TimeInput"]!["properties"].ShouldBeNull();
+    }
 }

@@ -21,7 +21,7 @@ public static class ApiSetup
                 context.HttpContext.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
             }
         });
-        services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>());
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerKeyTransformer>().AddSchemaTransformer<WorldTimeSchema>());
         services.AddWolverineHttp();
         services.AddGeneratedCode();
         services.AddSingleton<Claims.ClaimCommits>();
