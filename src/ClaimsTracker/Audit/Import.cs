@@ -229,6 +229,8 @@ public static class ImportEndpoint
         VerdictGiven e => e.ClaimId,
         ClaimCorrected e => e.ClaimId,
         ClaimRetracted e => e.ClaimId,
+        ClaimRelated e => e.ClaimId,
+        ClaimUnrelated e => e.ClaimId,
         PartyRegistered e => e.PartyId,
         PartyAliasAdded e => e.PartyId,
         _ => null,

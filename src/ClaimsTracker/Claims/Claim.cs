@@ -62,7 +62,7 @@ public sealed record Claim(
         var corrected = latest with
         {
             Stance = c.Stance ?? latest.Stance, StatedAt = c.StatedAt ?? latest.StatedAt, Quote = c.Quote ?? latest.Quote,
-            StatedAtPrecision = c.StatedAt is null ? latest.StatedAtPrecision : c.StatedAtPrecision ?? TimePrecision.Instant,
+            StatedAtPrecision = c.StatedTime()?.Precision ?? latest.StatedAtPrecision,
         };
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }

@@ -69,9 +69,9 @@ public sealed class ClaimFact
             else if (e.Data is ClaimCorrected { CorrectsVersion: { } target } c && rows.TryGetValue(target, out var said))
             {
                 (said.Stance, said.Quote) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote);
-                if (c.StatedAt is { } statedAt)
+                if (c.StatedTime() is { } stated)
                 {
-                    (said.At, said.AtPrecision) = (new WorldTime(statedAt, c.StatedAtPrecision ?? TimePrecision.Instant).End, c.StatedAtPrecision ?? TimePrecision.Instant);
+                    (said.At, said.AtPrecision) = (stated.End, stated.Precision);
                 }
             }
         }
@@ -143,11 +143,10 @@ public sealed partial class ClaimFactProjection : EventProjection
             patch.Set(f => f.Quote, quote);
         }
 
-        if (e.Data.StatedAt is { } statedAt)
+        if (e.Data.StatedTime() is { } stated)
         {
-            var precision = e.Data.StatedAtPrecision ?? TimePrecision.Instant;
-            patch.Set(f => f.At, new WorldTime(statedAt, precision).End);
-            patch.Set(f => f.AtPrecision, precision);
+            patch.Set(f => f.At, stated.End);
+            patch.Set(f => f.AtPrecision, stated.Precision);
         }
     }
 }

@@ -63,7 +63,7 @@ public sealed record ClaimFacts(
                     : s with
                     {
                         Stance = e.Stance ?? s.Stance, StatedAt = e.StatedAt ?? s.StatedAt, Quote = e.Quote ?? s.Quote,
-                        StatedAtPrecision = e.StatedAt is null ? s.StatedAtPrecision : e.StatedAtPrecision ?? TimePrecision.Instant,
+                        StatedAtPrecision = e.StatedTime()?.Precision ?? s.StatedAtPrecision,
                     })
                     .ToArray(),
             };

@@ -54,6 +54,13 @@ public readonly record struct WorldTime(DateTimeOffset Start, TimePrecision Prec
         [("yyyy-MM-dd", TimePrecision.Day), ("yyyy-MM", TimePrecision.Month), ("yyyy", TimePrecision.Year)];
 }
 
+public static class CorrectedTimes
+{
+    /// <summary>The corrected world time of a statement, if the correction gives one (older corrections' are instants).</summary>
+    public static WorldTime? StatedTime(this ClaimCorrected c) =>
+        c.StatedAt is { } start ? new WorldTime(start, c.StatedAtPrecision ?? TimePrecision.Instant) : null;
+}
+
 /// <summary>
 /// A world time as a client sent it, kept as text so that a bad one is named field by field by the validation rather
 /// than failing the whole body; any JSON value is taken, and only a string can be a time.

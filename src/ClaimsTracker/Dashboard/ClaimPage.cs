@@ -312,6 +312,8 @@ public static class ClaimPage
         VerdictGiven e => Html.Of($"Verdict {Spoken(e.Verdict)}: {e.Rationale}"),
         ClaimCorrected e => Html.Of($"Correction{Html.When(e.CorrectsVersion is not null, Html.Of($" of version {e.CorrectsVersion}"))}: {e.Reason}"),
         ClaimRetracted e => Html.Of($"Retracted: {e.Reason}"),
+        ClaimRelated e => Html.Of($"Related: {Spoken(e.Kind)} <a href=\"/claims/{e.OtherClaimId}\">claim {e.OtherClaimId}</a>{Html.When(e.Note is not null, Html.Of($" ({e.Note})"))}."),
+        ClaimUnrelated e => Html.Of($"No longer related to <a href=\"/claims/{e.OtherClaimId}\">claim {e.OtherClaimId}</a>."),
         _ => Html.Empty,
     };
 }
