@@ -10,10 +10,7 @@ public sealed record ClaimRelation(RelationKind Kind, Guid ClaimId, string? Note
     public static Guid? DuplicateOf(IEnumerable<ClaimRelation> relations) =>
         relations.FirstOrDefault(r => r.Kind == RelationKind.SameAs)?.ClaimId;
 
-    /// <summary>
-    /// Whether the claim's premises hold: every <c>depends_on</c> claim confirmed, or fails: one refuted, denied or
-    /// retracted; open otherwise, and null without premises. A premise not found (not yet registered) is open.
-    /// </summary>
+    /// <summary>Holds when every <c>depends_on</c> claim is confirmed, fails when one is refuted, denied or retracted; else open; null without premises.</summary>
     public static Premise? PremiseOf(IEnumerable<ClaimRelation> relations, Func<Guid, ClaimStatus?> statusOf)
     {
         var premises = relations.Where(r => r.Kind == RelationKind.DependsOn).Select(r => statusOf(r.ClaimId)).ToArray();

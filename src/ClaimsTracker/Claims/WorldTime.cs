@@ -6,10 +6,7 @@ namespace ClaimsTracker.Claims;
 
 public enum TimePrecision { Instant, Day, Month, Year }
 
-/// <summary>
-/// A time in the world only as precise as its source: the instant its period starts, and the period. A fact counts
-/// from <see cref="End"/>, the first instant by which it had surely happened, and is ordered by it.
-/// </summary>
+/// <summary>A world time as precise as its source; a fact counts from <see cref="End"/>, by when it had surely happened, and is ordered by it.</summary>
 public readonly record struct WorldTime(DateTimeOffset Start, TimePrecision Precision = TimePrecision.Instant)
 {
     public DateTimeOffset End => Precision switch
@@ -61,10 +58,7 @@ public static class CorrectedTimes
         c.StatedAt is { } start ? new WorldTime(start, c.StatedAtPrecision ?? TimePrecision.Instant) : null;
 }
 
-/// <summary>
-/// A world time as a client sent it, kept as text so that a bad one is named field by field by the validation rather
-/// than failing the whole body; any JSON value is taken, and only a string can be a time.
-/// </summary>
+/// <summary>A world time as sent, kept as text so that validation names a bad one by its field instead of the body failing.</summary>
 [JsonConverter(typeof(TimeInputConverter))]
 public readonly record struct TimeInput(string Text, bool IsString = true)
 {

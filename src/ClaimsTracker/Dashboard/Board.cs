@@ -90,10 +90,7 @@ public static class BoardPage
             """);
     }
 
-    /// <summary>
-    /// The claims that are the same as one on the page, to list under it. A summary changes only with an append, so they
-    /// stay what the page's kept rendering shows while it is kept.
-    /// </summary>
+    /// <summary>The claims that are the same as one on the page: they change only with an append, as the kept rendering does.</summary>
     private static async Task<ILookup<Guid, ClaimListItem>> Duplicates(IQuerySession session, IReadOnlyList<ClaimListItem> items, CancellationToken ct)
     {
         var ids = items.Where(i => i.DuplicateOf is null).Select(i => (Guid?)i.Id).ToArray();
