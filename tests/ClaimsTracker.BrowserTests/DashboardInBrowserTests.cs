@@ -7,7 +7,7 @@ namespace ClaimsTracker.BrowserTests;
 
 public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputHelper output) : BrowserContext(service, output)
 {
-    private const string Limousine = "Putin gave Kim Jong Un an Aurus Senat limousine";
+    private const string Limousine = "Putin gave Kim Jong Un a Russian-made car as a gift";
     private const string Weapons = "North Korea has supplied weaponry, including rockets and missiles, to Russia";
     private const string Sanctions = "breaches U.N. sanctions on North Korea";
 
@@ -37,7 +37,7 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
         await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("topic=aurus", StringComparison.Ordinal));
-        (await page.Locator("table.board tbody tr").CountAsync()).ShouldBe(2);
+        (await page.Locator("table.board tbody tr").CountAsync()).ShouldBe(Demo.ArticleClaims.All.Count(c => c.Registration.Topics!.Contains("aurus")));
         (await Row(page, Weapons).CountAsync()).ShouldBe(0);
 
         var phone = await Open("/", width: 390, height: 844);
@@ -150,6 +150,32 @@ public sealed class DashboardInBrowserTests(ServiceFixture service, ITestOutputH
     // Chromium keeps a datetime-local value in its shortest form and drops ":00" seconds; Playwright checks what it filled
     private static string DateTimeLocal(DateTime t) =>
         t.ToString(t.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task the_claim_page_hatches_an_uncertain_period_and_shows_the_premise_of_a_related_claim()
+    {
+        var gift = await RegisteredClaim($"Gift claim {Guid.NewGuid():N}");
+        await Statement(gift, "Dmitry Peskov", "Russia", "confirms", "2024-02-20");
+        var breach = await RegisteredClaim($"Breach claim {Guid.NewGuid():N}");
+        await Post($"/api/claims/{breach}/relations", new { kind = "depends_on", claimId = gift });
+
+        var giftPage = await Open($"/claims/{gift}");
+        var hatch = giftPage.Locator("figure.chart rect.uncertain-period");
+        (await hatch.CountAsync()).ShouldBe(1);
+        (await hatch.GetAttributeAsync("data-from")).ShouldBe("2024-02-20 00:00 UTC");
+        (await hatch.BoundingBoxAsync()).ShouldNotBeNull().Width.ShouldBeGreaterThan(2);
+        (await giftPage.Locator("table.parties time.uncertain, time.uncertain").First.InnerTextAsync()).ShouldBe("2024-02-20 (known to the day)");
+        await Screenshot(giftPage, "claim-uncertain-period");
+
+        var breachPage = await Open($"/claims/{breach}");
+        (await breachPage.Locator(".related .premise").GetAttributeAsync("data-premise")).ShouldBe("open");
+        (await breachPage.Locator(".related li[data-kind='depends_on'] a").InnerTextAsync()).ShouldStartWith("Gift claim");
+        await Statement(gift, "KCNA", "North Korea", "confirms", "2024-02");
+        await breachPage.ReloadAsync();
+        (await breachPage.Locator(".related .premise").GetAttributeAsync("data-premise")).ShouldBe("holds");
+        await Screenshot(breachPage, "claim-premise");
+        NoProblems();
+    }
 
     [Fact]
     public async Task the_sources_and_activity_pages_show_who_said_what_and_the_latest_events()

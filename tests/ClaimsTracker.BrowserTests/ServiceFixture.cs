@@ -154,7 +154,7 @@ public sealed partial class ServiceFixture : IAsyncLifetime
         {
             // the demo claims load at startup; the board is ready when the last of them is on it
             var board = await probe.GetStringAsync("/");
-            if (board.Contains("Aurus Senat limousine", StringComparison.Ordinal) || attempt > 100)
+            if (board.Contains("would violate U.N. sanctions", StringComparison.Ordinal) || attempt > 100)
             {
                 return address;
             }

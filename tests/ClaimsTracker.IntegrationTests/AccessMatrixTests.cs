@@ -78,6 +78,8 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
         ("POST", "/api/claims/{claimId}/evidence", Access.Write),
         ("POST", "/api/claims/{claimId}/verdicts", Access.Write),
         ("POST", "/api/claims/{claimId}/corrections", Access.Write),
+        ("POST", "/api/claims/{claimId}/relations", Access.Write),
+        ("DELETE", "/api/claims/{claimId}/relations/{otherId}", Access.Write),
         ("POST", "/api/claims/{claimId}/retraction", Access.Write),
         ("POST", "/api/claims/{claimId}/verdicts/withdrawal", Access.Write),
         ("POST", "/api/import/claimreview", Access.Write),
@@ -126,6 +128,13 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
             {
                 var claim = await Api.RegisteredClaim();
                 var version = "1";
+                var related = route.Contains("/relations/", StringComparison.Ordinal);
+                if (related)
+                {
+                    (await Api.Post($"/api/claims/{claim}/relations", new { kind = "contradicts", claimId = sources })).Status.ShouldBe(HttpStatusCode.OK);
+                    version = "2";
+                }
+
                 if (route.EndsWith("/verdicts/withdrawal", StringComparison.Ordinal))
                 {
                     // only a verdict in force can be withdrawn
@@ -140,11 +149,14 @@ public sealed class AccessMatrixTests(AppFixture fixture, ITestOutputHelper outp
                     .Replace("{name}", "NoSuchProjection", StringComparison.Ordinal)
                     .Replace("{*path}", "entries/000.p/1", StringComparison.Ordinal)
                     .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                    .Replace("{partyId}", party, StringComparison.Ordinal);
+                    .Replace("{partyId}", party, StringComparison.Ordinal)
+                    .Replace("{otherId}", sources, StringComparison.Ordinal);
                 var body = (method, access) switch
                 {
                     ("POST", Access.Write) when route.StartsWith("/api/parties", StringComparison.Ordinal) =>
                         $$"""{ "name": "Party {{checkedCount}}", "aliases": ["Alias {{checkedCount}}"], "alias": "Alias {{checkedCount}}" }""",
+                    ("POST", Access.Write) when route.EndsWith("/relations", StringComparison.Ordinal) =>
+                        $$"""{ "kind": "contradicts", "claimId": "{{sources}}" }""",
                     ("POST", Access.Write) => (route == "/api/claims"
                         ? HostileRequest.RegisterBody()
                         : HostileRequest.AppendBody(route.Split('/')[^1])).ToJsonString(),

@@ -17,11 +17,12 @@ public sealed class DashboardTests(AppFixture fixture) : IntegrationContext(fixt
         board.Status.ShouldBe(HttpStatusCode.OK);
         board.ContentType.ShouldBe("text/html");
         StatusOf(board.Text, "rockets and missiles").ShouldBe("unconfirmed");
-        StatusOf(board.Text, "an Aurus Senat limousine").ShouldBe("confirmed");
+        StatusOf(board.Text, "a Russian-made car as a gift").ShouldBe("confirmed");
+        StatusOf(board.Text, "is an Aurus Senat limousine").ShouldBe("unconfirmed");
         StatusOf(board.Text, "breaches U.N. sanctions").ShouldBe("unconfirmed");
         StatusOf(board.Text, "support for Russia").ShouldBe("confirmed");
         var filtered = await Api.Get("/?status=unconfirmed");
-        filtered.Text.ShouldNotContain("Putin gave Kim Jong Un an Aurus Senat limousine");
+        filtered.Text.ShouldNotContain("Putin gave Kim Jong Un a Russian-made car as a gift");
         filtered.Text.ShouldContain("breaches U.N. sanctions");
     }
 

@@ -36,7 +36,8 @@ public sealed class StandingTests
                 if (e is ClaimCorrected c)
                 {
                     // as the write decides it: with where it leaves the party
-                    e = Correct(new CorrectClaim(c.Reason, null, c.CorrectsVersion, c.Stance is { } s ? Words.Of(s) : null, c.StatedAt, null, null,
+                    var statedAt = c.StatedAt is { } t ? new TimeInput(Text(new WorldTime(t, c.StatedAtPrecision ?? TimePrecision.Instant))) : (TimeInput?)null;
+                    e = Correct(new CorrectClaim(c.Reason, null, c.CorrectsVersion, c.Stance is { } s ? Words.Of(s) : null, statedAt, null, null,
                         c.Source is { } to ? new SourceInput(to.Name, to.Role, to.Party) : null), Registry, [.. history]).Events.ShouldHaveSingleItem();
                 }
 
@@ -98,18 +99,46 @@ public sealed class StandingTests
         return pick switch
         {
             < 60 => Said(random.Next(4) switch { 0 => Russia, 1 => NorthKorea, 2 => "north korea", _ => null },
-                Stances[random.Next(Stances.Length)], at),
+                Stances[random.Next(Stances.Length)], at) with { StatedAt = Imprecise(random, at, out var precision), StatedAtPrecision = precision },
             < 70 => Ruled(Verdicts[random.Next(Verdicts.Length)], at),
             < 75 => Withdrawn(at),
             < 80 => Retracted(at),
-            < 95 when statementVersions.Count > 0 => CorrectedStatement(
+            < 95 when statementVersions.Count > 0 => Imprecise(random, CorrectedStatement(
                 statementVersions[random.Next(statementVersions.Count)],
                 random.Next(2) == 0 ? Stances[random.Next(Stances.Length)] : null,
                 random.Next(2) == 0 ? Day(random.Next(18, 29), random.Next(0, 24)) : null) with
                 {
                     Source = random.Next(2) == 0 ? new Source("another source", "official", Attributions[random.Next(Attributions.Length)]) : null,
-                },
+                }),
             _ => Evidence(Bearing.Supports, at),
         };
     }
+
+    /// <summary>Half the times as instants, the rest known only to their day, month (January or February) or year.</summary>
+    private static ClaimCorrected Imprecise(Random random, ClaimCorrected c) => c.StatedAt is { } t
+        ? c with { StatedAt = Imprecise(random, t, out var precision), StatedAtPrecision = precision }
+        : c;
+
+    private static DateTimeOffset Imprecise(Random random, DateTimeOffset at, out TimePrecision precision)
+    {
+        var time = Imprecise(random, at);
+        precision = time.Precision;
+        return time.Start;
+    }
+
+    private static WorldTime Imprecise(Random random, DateTimeOffset at) => random.Next(10) switch
+    {
+        < 5 => new WorldTime(at),
+        < 7 => new WorldTime(new DateTimeOffset(at.Date, TimeSpan.Zero), TimePrecision.Day),
+        < 9 => new WorldTime(new DateTimeOffset(2024, random.Next(1, 3), 1, 0, 0, 0, TimeSpan.Zero), TimePrecision.Month),
+        _ => new WorldTime(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), TimePrecision.Year),
+    };
+
+    private static string Text(WorldTime time) => time.Precision switch
+    {
+        TimePrecision.Day => time.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        TimePrecision.Month => time.Start.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+        TimePrecision.Year => time.Start.ToString("yyyy", System.Globalization.CultureInfo.InvariantCulture),
+        _ => time.Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

@@ -49,6 +49,19 @@ public sealed class StatusChartTests
     }
 
     [Fact]
+    public void a_change_known_only_to_its_day_is_hatched_over_that_day()
+    {
+        var (intervals, events) = Story(Said(Russia, Stance.Confirms, Day(21, 0)) with { StatedAtPrecision = TimePrecision.Day });
+
+        var svg = StatusChart.Render(intervals, events).ToString();
+
+        svg.Split("class=\"uncertain-period\"").Length.ShouldBe(2);
+        svg.ShouldContain("data-from=\"2024-02-21 00:00 UTC\" data-to=\"2024-02-22 00:00 UTC\"");
+        svg.ShouldContain("fill=\"url(#pattern-uncertain)\"");
+        StatusChart.Render(Story(Said(Russia, Stance.Confirms, Day(21))).Intervals, events).ToString().ShouldNotContain("class=\"uncertain-period\"");
+    }
+
+    [Fact]
     public void recorded_text_in_titles_and_labels_stays_text()
     {
         var (intervals, events) = Story(Said(Russia, Stance.Confirms, Day(21), source: "<script>alert(1)</script>\"onfocus=\"x"));

@@ -242,6 +242,8 @@ public static class ImportEndpoint
         ClaimCorrected e => e.ClaimId,
         ClaimRetracted e => e.ClaimId,
         VerdictWithdrawn e => e.ClaimId,
+        ClaimRelated e => e.ClaimId,
+        ClaimUnrelated e => e.ClaimId,
         PartyRegistered e => e.PartyId,
         PartyAliasAdded e => e.PartyId,
         _ => null,

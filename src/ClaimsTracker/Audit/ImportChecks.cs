@@ -46,6 +46,9 @@ public static class ImportChecks
                 .Text("sourceName", e.SourceName, SourceInput.MaxNameLength, required: false).Result())),
         ClaimRetracted e => Named("data", RetractClaimEndpoint.Validate(new RetractClaim(e.Reason, null)))
             .Concat(Named("data", new Validation().Time("retractedAt", Given(e.RetractedAt), now).Result())),
+        ClaimRelated e => Named("data", RelateClaimEndpoint.Validate(new RelateClaim(Words.Of(e.Kind), e.OtherClaimId, e.Note, null)))
+            .Concat(Named("data", new Validation().Time("relatedAt", Given(e.RelatedAt), now).Result())),
+        ClaimUnrelated e => Named("data", new Validation().Time("unrelatedAt", Given(e.UnrelatedAt), now).Result()),
         PartyRegistered e => Named("data", RegisterPartyEndpoint.Validate(new RegisterParty(e.Name, e.Aliases, e.Wikidata))),
         PartyAliasAdded e => Named("data", AddPartyAliasEndpoint.Validate(new AddPartyAlias(e.Alias))),
         _ => [],

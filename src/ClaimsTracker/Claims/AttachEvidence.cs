@@ -6,7 +6,7 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record AttachEvidence(
-    string? Kind, string? Url, string? Description, string? Bearing, DateTimeOffset? ObservedAt, long? ExpectedVersion)
+    string? Kind, string? Url, string? Description, string? Bearing, TimeInput? ObservedAt, long? ExpectedVersion)
     : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => AttachEvidenceEndpoint.Decide(claim, this, context);
@@ -33,7 +33,8 @@ public static class AttachEvidenceEndpoint
     public static Decision Decide(Claim claim, AttachEvidence command, DecisionContext context)
     {
         Words.TryParse<Bearing>(command.Bearing, out var bearing);
+        var observed = command.ObservedAt!.Value.Value;
         return Decision.Append(new EvidenceAttached(claim.Id, command.Kind!.Trim(), command.Url?.Trim(),
-            command.Description!.Trim(), bearing, command.ObservedAt!.Value.ToUniversalTime(), context.Actor.Name));
+            command.Description!.Trim(), bearing, observed.Start, context.Actor.Name, observed.Precision));
     }
 }

@@ -14,6 +14,9 @@ public sealed record Claim(
     Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted,
     PartyStatement?[]? NotConfirmed = null)
 {
+    /// <summary>The claims this one names (<see cref="ClaimRelation"/>): at most <see cref="ClaimRelation.Max"/>, so the state stays bounded.</summary>
+    public ClaimRelation[] Relations { get; init; } = [];
+
     public static Claim Create(ClaimRegistered e) =>
         new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false, new PartyStatement?[e.Parties.Length]);
 
@@ -48,13 +51,15 @@ public sealed record Claim(
     public Claim Then(long version, object e) => (e switch
     {
         StatementRecorded s when InvolvedParty(s.Source.Party) is { } party =>
-            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote, s.QuoteKind)),
+            Take(new PartyStatement(version, party, s.Stance, s.StatedAt, s.Source.Name, s.Quote, s.QuoteKind, s.StatedAtPrecision)),
         VerdictGiven v => Rule(new Ruling(version, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt)),
         ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
         VerdictWithdrawn w => Rule(new Ruling(version, null, w.WithdrawnAt)),
         ClaimCorrected { Standings: { } standings } =>
             standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest).SetNotConfirmed(s.Party, s.NotConfirmed)),
         ClaimCorrected { CorrectsVersion: { } target } c => Corrected(target, c),
+        ClaimRelated r => this with { Relations = [.. Relations.Where(x => x.ClaimId != r.OtherClaimId), new(r.Kind, r.OtherClaimId, r.Note)] },
+        ClaimUnrelated u => this with { Relations = Relations.Where(x => x.ClaimId != u.OtherClaimId).ToArray() },
         _ => this,
     }) with { Version = version };
 
@@ -69,7 +74,11 @@ public sealed record Claim(
             return this;
         }
 
-        var corrected = latest with { Stance = c.Stance ?? latest.Stance, StatedAt = c.StatedAt ?? latest.StatedAt, Quote = c.Quote ?? latest.Quote };
+        var corrected = latest with
+        {
+            Stance = c.Stance ?? latest.Stance, StatedAt = c.StatedAt ?? latest.StatedAt, Quote = c.Quote ?? latest.Quote,
+            StatedAtPrecision = c.StatedTime()?.Precision ?? latest.StatedAtPrecision,
+        };
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
 
@@ -110,7 +119,8 @@ public sealed record Claim(
         return this with { NotConfirmed = next };
     }
 
-    public static bool Later(PartyStatement x, PartyStatement than) => Later(x.StatedAt, x.Version, than.StatedAt, than.Version);
+    /// <summary>Whether <paramref name="x"/> comes after <paramref name="than"/> in world order: by the end of when each was said, then version.</summary>
+    public static bool Later(PartyStatement x, PartyStatement than) => Later(x.Stated.End, x.Version, than.Stated.End, than.Version);
 
     public static bool Later(DateTimeOffset at, long version, DateTimeOffset thanAt, long thanVersion) =>
         at != thanAt ? at > thanAt : version > thanVersion;

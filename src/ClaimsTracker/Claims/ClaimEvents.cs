@@ -5,7 +5,8 @@ namespace ClaimsTracker.Claims;
 // The claim stream's events. Their stored names (ClaimsStore.MapEvents) are the contract; the
 // classes may be renamed freely. Each event carries its claim, who recorded it, and its world time.
 
-public sealed record Article(string Outlet, string? Url, string? Headline, DateTimeOffset PublishedAt);
+public sealed record Article(
+    string Outlet, string? Url, string? Headline, DateTimeOffset PublishedAt, TimePrecision PublishedAtPrecision = TimePrecision.Instant);
 
 public sealed record Source(string Name, string? Role, string? Party);
 
@@ -16,11 +17,11 @@ public sealed record ClaimReported(Guid ClaimId, Article Article, string Recorde
 
 public sealed record StatementRecorded(
     Guid ClaimId, Source Source, Stance Stance, string? Quote, DateTimeOffset StatedAt, Article? ReportedIn,
-    string RecordedBy, QuoteKind QuoteKind = QuoteKind.Direct);
+    string RecordedBy, QuoteKind QuoteKind = QuoteKind.Direct, TimePrecision StatedAtPrecision = TimePrecision.Instant);
 
 public sealed record EvidenceAttached(
     Guid ClaimId, string Kind, string? Url, string Description, Bearing Bearing, DateTimeOffset ObservedAt,
-    string RecordedBy);
+    string RecordedBy, TimePrecision ObservedAtPrecision = TimePrecision.Instant);
 
 /// <summary>A rating on the reviewer's own scale, as ClaimReview's reviewRating has it: the name verbatim, the numbers when given.</summary>
 public sealed record Rating(string Name, decimal? Value = null, decimal? Best = null, decimal? Worst = null);
@@ -47,7 +48,7 @@ public sealed record VerdictWithdrawn(Guid ClaimId, string Reason, DateTimeOffse
 public sealed record ClaimCorrected(
     Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
     DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null,
-    Source? Source = null, QuoteKind? QuoteKind = null)
+    Source? Source = null, QuoteKind? QuoteKind = null, TimePrecision? StatedAtPrecision = null)
 {
     /// <summary>Whether it changes what an earlier statement says or who said it (not only the claim's text).</summary>
     public bool ChangesStatement => CorrectsVersion is not null
@@ -55,3 +56,8 @@ public sealed record ClaimCorrected(
 }
 
 public sealed record ClaimRetracted(Guid ClaimId, string Reason, DateTimeOffset RetractedAt, string RecordedBy);
+
+/// <summary>The claim names another as its premise, its duplicate or its contradiction; relating again replaces the kind and note.</summary>
+public sealed record ClaimRelated(Guid ClaimId, RelationKind Kind, Guid OtherClaimId, string? Note, DateTimeOffset RelatedAt, string RecordedBy);
+
+public sealed record ClaimUnrelated(Guid ClaimId, Guid OtherClaimId, DateTimeOffset UnrelatedAt, string RecordedBy);

@@ -35,7 +35,9 @@ public sealed class ClaimFact
     public Stance Stance { get; set; }
     public string? Quote { get; set; }
     public QuoteKind QuoteKind { get; set; }
+    /// <summary>When the fact counts in world time: the end of the period a statement was said in (<see cref="WorldTime.End"/>).</summary>
     public DateTimeOffset At { get; set; }
+    public TimePrecision AtPrecision { get; set; }
     /// <summary>The status a ruling sets, or null for a statement or a withdrawal.</summary>
     public ClaimStatus? Ruling { get; set; }
     /// <summary>Marks a verdict's withdrawal: a ruling with no status, from which the derivation resumes.</summary>
@@ -53,7 +55,8 @@ public sealed class ClaimFact
         StatementRecorded s => new ClaimFact
         {
             Id = IdOf(e.StreamId, e.Version), ClaimId = e.StreamId, ClaimVersion = e.Version, Party = s.Source.Party,
-            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote, QuoteKind = s.QuoteKind, At = s.StatedAt,
+            SourceName = s.Source.Name, Stance = s.Stance, Quote = s.Quote, QuoteKind = s.QuoteKind,
+            At = new WorldTime(s.StatedAt, s.StatedAtPrecision).End, AtPrecision = s.StatedAtPrecision,
         },
         VerdictGiven v => Ruled(e, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt),
         ClaimRetracted r => Ruled(e, ClaimStatus.Retracted, r.RetractedAt),
@@ -73,8 +76,12 @@ public sealed class ClaimFact
             }
             else if (e.Data is ClaimCorrected { CorrectsVersion: { } target } c && rows.TryGetValue(target, out var said))
             {
-                (said.Stance, said.Quote, said.At, said.QuoteKind) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.StatedAt ?? said.At, c.QuoteKind ?? said.QuoteKind);
+                (said.Stance, said.Quote, said.QuoteKind) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.QuoteKind ?? said.QuoteKind);
                 (said.SourceName, said.Party) = c.Source is { } source ? (source.Name, source.Party) : (said.SourceName, said.Party);
+                if (c.StatedTime() is { } stated)
+                {
+                    (said.At, said.AtPrecision) = (stated.End, stated.Precision);
+                }
             }
         }
 
@@ -87,7 +94,8 @@ public sealed class ClaimFact
         WithdrawsVerdict = status is null,
     };
 
-    public PartyStatement Statement() => new(ClaimVersion, Party!, Stance, At, SourceName ?? "", Quote, QuoteKind);
+    public PartyStatement Statement() =>
+        new(ClaimVersion, Party!, Stance, WorldTime.Ending(At, AtPrecision).Start, SourceName ?? "", Quote, QuoteKind, AtPrecision);
 
     /// <summary>All of a claim's facts, as the status rule folds them.</summary>
     public static async Task<ClaimFacts> Of(IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct)
@@ -152,9 +160,10 @@ public sealed partial class ClaimFactProjection : EventProjection
             patch.Set(f => f.Quote, quote);
         }
 
-        if (e.Data.StatedAt is { } statedAt)
+        if (e.Data.StatedTime() is { } stated)
         {
-            patch.Set(f => f.At, statedAt);
+            patch.Set(f => f.At, stated.End);
+            patch.Set(f => f.AtPrecision, stated.Precision);
         }
 
         if (e.Data.QuoteKind is { } quoteKind)

@@ -28,6 +28,9 @@ public sealed class ClaimSummary
         mapping.DuplicateField(nameof(Parties), "text[]");
         mapping.DuplicateField(nameof(Topics), "text[]");
         mapping.DuplicateField(nameof(Statement), "text");
+        // the board finds the duplicates of the claims on its page by this column
+        mapping.DuplicateField(nameof(DuplicateOf), "uuid");
+        mapping.Indexes.Add(new DocumentIndex(mapping, "duplicate_of") { Name = "mt_doc_claimsummary_idx_duplicate_of" });
     }
 
     public Guid Id { get; set; }
@@ -45,6 +48,9 @@ public sealed class ClaimSummary
     /// <summary>Each involved party's latest report of not having confirmed, in the order of <see cref="Parties"/>.</summary>
     public PartyStatement?[]? NotConfirmed { get; set; }
     public Ruling? Ruling { get; set; }
+    public ClaimRelation[] Relations { get; set; } = [];
+    /// <summary>The claim this one is the same as (<see cref="RelationKind.SameAs"/>), under which the board lists it.</summary>
+    public Guid? DuplicateOf { get; set; }
     public long Version { get; set; }
     public string RegisteredBy { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
@@ -56,11 +62,12 @@ public sealed class ClaimSummary
         Latest ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.Because).ToArray(),
         Ruling ?? (Verdict is { } verdict ? new Ruling(Version, ConfirmationStatus.ForVerdict(verdict), LastChangedAt) : null),
         RetractionReason is not null,
-        NotConfirmed ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.NotConfirmed).ToArray());
+        NotConfirmed ?? Parties.Select(p => Positions.FirstOrDefault(x => x.Party == p)?.NotConfirmed).ToArray()) { Relations = Relations };
 
     public void Show(Claim claim)
     {
-        (Latest, Ruling, Version, NotConfirmed) = (claim.Latest, claim.Ruling, claim.Version, claim.NotConfirmed);
+        (Latest, Ruling, Version, NotConfirmed, Relations) = (claim.Latest, claim.Ruling, claim.Version, claim.NotConfirmed, claim.Relations);
+        DuplicateOf = ClaimRelation.DuplicateOf(claim.Relations);
         (Status, Positions) = (claim.Status, claim.Positions);
     }
 }

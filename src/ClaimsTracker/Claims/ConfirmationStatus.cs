@@ -3,13 +3,18 @@ namespace ClaimsTracker.Claims;
 /// <summary>A statement by a source of one of the claim's involved parties: the only kind that moves the status.</summary>
 public sealed record PartyStatement(
     long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote,
-    QuoteKind QuoteKind = QuoteKind.Direct)
+    QuoteKind QuoteKind = QuoteKind.Direct, TimePrecision StatedAtPrecision = TimePrecision.Instant)
 {
+    /// <summary>When it was said, as precisely as known: it counts from the end of that period.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public WorldTime Stated => new(StatedAt, StatedAtPrecision);
+
     /// <summary>The statement as <paramref name="e"/> corrects it, now by <paramref name="party"/>.</summary>
     public PartyStatement CorrectedBy(ClaimCorrected e, string party) => this with
     {
         Party = party, Stance = e.Stance ?? Stance, StatedAt = e.StatedAt ?? StatedAt, Quote = e.Quote ?? Quote,
         QuoteKind = e.QuoteKind ?? QuoteKind, SourceName = e.Source?.Name ?? SourceName,
+        StatedAtPrecision = e.StatedTime()?.Precision ?? StatedAtPrecision,
     };
 }
 
@@ -22,7 +27,8 @@ public sealed record Ruling(long Version, ClaimStatus? Status, DateTimeOffset At
 /// <summary>A party's stance, the statement behind it, and the latest report that it has not confirmed.</summary>
 public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatement? Because, PartyStatement? NotConfirmed = null);
 
-public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf);
+/// <summary>A status over world time; <see cref="UncertainFrom"/>: the change came from a fact known only to a period, somewhere from then to <see cref="From"/>.</summary>
+public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf, DateTimeOffset? UncertainFrom = null);
 
 /// <summary>
 /// What the confirmation status is derived from, folded from a claim's events. Each fold returns new facts and leaves
@@ -57,8 +63,8 @@ public sealed record ClaimFacts(
 
     private ClaimFacts Record(long version, StatementRecorded e) =>
         InvolvedParty(e.Source.Party) is { } party
-            ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind)) }
-            : this with { Others = AppendOnly<PartyStatement>.Of(Others ?? []).Append(new(version, e.Source.Party ?? "", e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind)) };
+            ? this with { Statements = AppendOnly<PartyStatement>.Of(Statements).Append(new(version, party, e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind, e.StatedAtPrecision)) }
+            : this with { Others = AppendOnly<PartyStatement>.Of(Others ?? []).Append(new(version, e.Source.Party ?? "", e.Stance, e.StatedAt, e.Source.Name, e.Quote, e.QuoteKind, e.StatedAtPrecision)) };
 
     private ClaimFacts Rule(long version, ClaimStatus? status, DateTimeOffset at) =>
         this with { Rulings = [.. Rulings, new(version, status, at)] };
@@ -132,7 +138,8 @@ public static class ConfirmationStatus
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts)
     {
         var ordered = InWorldOrder(facts);
-        var start = ordered.Length > 0 && ordered[0].At < facts.Since ? ordered[0].At : facts.Since;
+        // from the earliest moment anything may have happened: an imprecise fact's period can begin before the first report
+        var start = ordered.Select(f => f.Since ?? f.At).Append(facts.Since).Min();
         var intervals = new List<StatusInterval> { new(start, null, ClaimStatus.Unconfirmed, 1) };
         var fold = new Fold(facts.Parties);
 
@@ -148,7 +155,7 @@ public static class ConfirmationStatus
             if (fact.At > current.From)
             {
                 intervals[^1] = current with { To = fact.At };
-                intervals.Add(new(fact.At, null, fold.Status, fact.Version));
+                intervals.Add(new(fact.At, null, fold.Status, fact.Version, fact.Since is { } since ? Max(since, current.From) : null));
             }
             else if (intervals.Count > 1 && intervals[^2].Status == fold.Status)
             {
@@ -157,14 +164,17 @@ public static class ConfirmationStatus
             }
             else
             {
-                intervals[^1] = current with { Status = fold.Status, BecauseOf = fact.Version };
+                intervals[^1] = current with { Status = fold.Status, BecauseOf = fact.Version, UncertainFrom = fact.Since ?? current.UncertainFrom };
             }
         }
 
         return intervals;
     }
 
-    private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling);
+    private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
+
+    /// <summary>A fact at the end of its period (<see cref="At"/>); <see cref="Since"/> the period's start when it is not an instant.</summary>
+    private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling, DateTimeOffset? Since = null);
 
     /// <summary>
     /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an
@@ -176,7 +186,7 @@ public static class ConfirmationStatus
         var i = 0;
         foreach (var s in facts.Statements)
         {
-            ordered[i++] = new Fact(s.StatedAt, s.Version, s, null);
+            ordered[i++] = new Fact(s.Stated.End, s.Version, s, null, s.Stated.Uncertain ? s.StatedAt : null);
         }
 
         foreach (var r in facts.Rulings)

@@ -11,7 +11,7 @@ namespace ClaimsTracker.Claims;
 /// (re-attributed: another name, role or party).
 /// </summary>
 public sealed record CorrectClaim(
-    string? Reason, string? Statement, long? CorrectsVersion, string? Stance, DateTimeOffset? StatedAt, string? Quote,
+    string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
     long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null) : ILooksUp
 {
     public bool TakenWhenRetracted => true;
@@ -129,9 +129,10 @@ public static class CorrectClaimEndpoint
         var source = command.Source is { } s
             ? new Source(s.Name!.Trim(), s.Role?.Trim(), context.Parties.Attribute(claim.Parties, s.Party))
             : null;
+        var stated = command.StatedAt?.Value;
         var corrected = new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
-            target?.SourceName, command.Statement?.Trim(), stance, command.StatedAt?.ToUniversalTime(), command.Quote?.Trim(), context.Now,
-            context.Actor.Name, [], source, quoteKind);
+            target?.SourceName, command.Statement?.Trim(), stance, stated?.Start, command.Quote?.Trim(), context.Now,
+            context.Actor.Name, [], source, quoteKind, stated?.Precision);
         if (target is null)
         {
             return Decision.Append(corrected);

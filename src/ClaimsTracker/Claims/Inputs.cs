@@ -2,7 +2,7 @@ using ClaimsTracker.Infrastructure;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record ArticleInput(string? Outlet, string? Url, string? Headline, DateTimeOffset? PublishedAt)
+public sealed record ArticleInput(string? Outlet, string? Url, string? Headline, TimeInput? PublishedAt)
 {
     public static void Check(Validation validation, string field, ArticleInput? article, DateTimeOffset now, bool required)
     {
@@ -23,7 +23,8 @@ public sealed record ArticleInput(string? Outlet, string? Url, string? Headline,
             .Time(Name("publishedAt"), article.PublishedAt, now);
     }
 
-    public Article ToArticle() => new(Outlet!.Trim(), Url?.Trim(), Headline?.Trim(), PublishedAt!.Value.ToUniversalTime());
+    public Article ToArticle() =>
+        new(Outlet!.Trim(), Url?.Trim(), Headline?.Trim(), PublishedAt!.Value.Value.Start, PublishedAt.Value.Value.Precision);
 }
 
 public sealed record SourceInput(string? Name, string? Role, string? Party)

@@ -13,11 +13,11 @@ namespace ClaimsTracker.Claims;
 
 public sealed record ClaimListItem(
     Guid Id, string Statement, ClaimStatus Status, PartyView[] Parties, string[] Topics, ClaimCounts Counts,
-    long Version, DateTimeOffset LastChangedAt)
+    long Version, DateTimeOffset LastChangedAt, Guid? DuplicateOf = null)
 {
     public static ClaimListItem Of(ClaimSummary s) => new(s.Id, s.Statement, s.Status,
         s.Positions.Select(p => new PartyView(p.Party, p.Stance, p.Because?.Version, p.Because?.SourceName, null, p.Because?.StatedAt)).ToArray(),
-        s.Topics, s.Counts, s.Version, s.LastChangedAt);
+        s.Topics, s.Counts, s.Version, s.LastChangedAt, s.DuplicateOf);
 }
 
 public sealed record ClaimPage(IReadOnlyList<ClaimListItem> Items, long Total, int Page, int PageSize);

@@ -6,7 +6,7 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record RecordStatement(
-    SourceInput? Source, string? Stance, string? Quote, DateTimeOffset? StatedAt, ArticleInput? ReportedIn,
+    SourceInput? Source, string? Stance, string? Quote, TimeInput? StatedAt, ArticleInput? ReportedIn,
     long? ExpectedVersion, string? QuoteKind = null) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementEndpoint.Decide(claim, this, context);
@@ -53,15 +53,16 @@ public static class RecordStatementEndpoint
         Words.TryParse<QuoteKind>(command.QuoteKind, out var quoteKind);
         var source = command.Source!;
         var party = context.Parties.Attribute(claim.Parties, source.Party);
+        var stated = command.StatedAt!.Value.Value;
         return Decision.Append(new StatementRecorded(
             claim.Id,
             new Source(source.Name!.Trim(), source.Role?.Trim(), party),
             stance,
             command.Quote?.Trim(),
-            command.StatedAt!.Value.ToUniversalTime(),
+            stated.Start,
             command.ReportedIn?.ToArticle(),
             context.Actor.Name,
-            quoteKind));
+            quoteKind, stated.Precision));
     }
 }
 

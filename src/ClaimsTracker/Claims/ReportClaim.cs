@@ -5,7 +5,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record ReportClaim(string? Outlet, string? Url, string? Headline, DateTimeOffset? PublishedAt, long? ExpectedVersion)
+public sealed record ReportClaim(string? Outlet, string? Url, string? Headline, TimeInput? PublishedAt, long? ExpectedVersion)
     : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => ReportClaimEndpoint.Decide(claim, this, context);

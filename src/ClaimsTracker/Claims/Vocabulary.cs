@@ -14,6 +14,10 @@ public enum ClaimStatus { Unconfirmed, PartiallyConfirmed, Confirmed, Disputed, 
 
 public enum PartyStance { Open, Confirms, Denies }
 
+public enum RelationKind { DependsOn, SameAs, Contradicts }
+
+public enum Premise { Holds, Fails, Open }
+
 /// <summary>The snake_case words that stand for enum values on the wire and in storage.</summary>
 public static class Words
 {

@@ -50,15 +50,16 @@ public static class BoardPage
                 <h1>Claims</h1>
                 {Form(filter, moments)}
                 <p class="as-of" role="status">Shown {(moments.AsOf is { } t ? Html.Of($"as ClaimsTracker recorded it at {Time(t)}") : Html.Of($"with everything recorded so far"))}{(moments.WorldAt is { } w ? Html.Of($", with each status as it stood in the world at {Time(w)}") : Html.Empty)}. <a href="/{Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q))}">Show it as it is now</a>.</p>
-                {Listing(paging, filter, moments)}
+                {Listing(paging, filter, moments, then.Items.Where(i => i.DuplicateOf is not null).ToLookup(i => i.DuplicateOf!.Value))}
                 """), Section.Board);
         }
 
         // the same listing as GET /api/claims; its rows are rendered once while the page is kept, for each spelling of
         // the filters that its links repeat
         var current = await ClaimListing.Current(session, filter, ct);
+        var duplicates = await Duplicates(session, current.Items, ct);
         var rows = current.Rendered(string.Join('\u0001', "board", filter.Status, filter.Party, filter.Topic, filter.Q), listed =>
-            Html.Utf8(Listing(new BoardPage<ClaimListItem>(listed.Items, filter.PageNumber, filter.Size, listed.Total), filter, Moments.Now)));
+            Html.Utf8(Listing(new BoardPage<ClaimListItem>(listed.Items, filter.PageNumber, filter.Size, listed.Total), filter, Moments.Now, duplicates)));
         var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
         return Page.Render("Board", Html.Of($"""
             <h1>Claims</h1>
@@ -90,7 +91,15 @@ public static class BoardPage
             """);
     }
 
-    private static Html Listing(BoardPage<ClaimListItem> paging, ClaimFilter filter, Moments at)
+    /// <summary>The claims that are the same as one on the page: they change only with an append, as the kept rendering does.</summary>
+    private static async Task<ILookup<Guid, ClaimListItem>> Duplicates(IQuerySession session, IReadOnlyList<ClaimListItem> items, CancellationToken ct)
+    {
+        var ids = items.Where(i => i.DuplicateOf is null).Select(i => (Guid?)i.Id).ToArray();
+        var found = ids.Length == 0 ? [] : await session.Query<ClaimSummary>().Where(s => s.DuplicateOf.IsOneOf(ids)).ToListAsync(ct);
+        return found.Select(ClaimListItem.Of).ToLookup(d => d.DuplicateOf!.Value);
+    }
+
+    private static Html Listing(BoardPage<ClaimListItem> paging, ClaimFilter filter, Moments at, ILookup<Guid, ClaimListItem> duplicates)
     {
         var items = paging.Items;
         if (items.Count == 0)
@@ -102,12 +111,12 @@ public static class BoardPage
 
         var first = (paging.PageNumber - 1) * paging.PageSize + 1;
         return Html.Of($"""
-            <p class="total" id="total">Claims {first}–{first + items.Count - 1} of {paging.Total}, last changed first.</p>
+            <p class="total" id="total">Claims {first}–{first + items.Count - 1} of {paging.Total}, last changed first; a claim that is the same as another is listed under it.</p>
             <div class="table-frame">
             <table class="board" aria-describedby="total">
             <thead><tr><th scope="col">Claim</th><th scope="col">Status</th><th scope="col">Party stances</th><th scope="col">Counts</th><th scope="col">Last change</th></tr></thead>
             <tbody>
-            {items.Select(Row)}
+            {items.Where(i => i.DuplicateOf is null).Select(i => Row(i, duplicates[i.Id]))}
             </tbody>
             </table>
             </div>
@@ -115,9 +124,9 @@ public static class BoardPage
             """);
     }
 
-    private static Html Row(ClaimListItem claim) => Html.Of($"""
+    private static Html Row(ClaimListItem claim, IEnumerable<ClaimListItem> duplicates) => Html.Of($"""
         <tr>
-        <td data-label="Claim"><a class="statement" href="/claims/{claim.Id}">{claim.Statement}</a>{TopicLinks(claim.Topics)}</td>
+        <td data-label="Claim"><a class="statement" href="/claims/{claim.Id}">{claim.Statement}</a>{TopicLinks(claim.Topics)}{Duplicates(duplicates.ToList())}</td>
         <td data-label="Status">{StatusBadge(claim.Status)}</td>
         <td data-label="Party stances">{StanceMatrix(claim.Parties)}</td>
         <td data-label="Counts"><ul class="counts">
@@ -128,6 +137,10 @@ public static class BoardPage
         <td data-label="Last change">{Time(claim.LastChangedAt)}<span class="version">version {claim.Version}</span></td>
         </tr>
         """);
+
+    private static Html Duplicates(List<ClaimListItem> duplicates) => Html.When(duplicates.Count > 0, Html.Of($"""
+        <ul class="duplicates" aria-label="The same claim, recorded again">{duplicates.Select(d => Html.Of($"<li><a href=\"/claims/{d.Id}\">{d.Statement}</a> {StatusBadge(d.Status)}</li>"))}</ul>
+        """));
 
     private static string Plural(int count, string one, string many) => count == 1 ? one : many;
 

@@ -68,7 +68,7 @@ public static class ClaimPage
         // every part of the page is bounded: one page of history, the latest periods and marks, the latest verdict
         var world = time.World();
         var facts = await SummaryAsOf.Facts(session, summary, recordedAt, ct);
-        var claim = ClaimView.Of(summary, recordedAt, world, facts);
+        var claim = await ClaimView.Of(summary, recordedAt, world, facts).Related(summary.Relations, session, ct);
         var intervals = ConfirmationStatus.Timeline(facts).TakeLast(TimelineRows).ToList();
         var pages = Math.Max(1, (int)((summary.Version + EventsPerPage - 1) / EventsPerPage));
         var shownPage = int.TryParse(events, out var p) ? Math.Clamp(p, 1, pages) : pages;
@@ -85,6 +85,7 @@ public static class ClaimPage
             {Counts(claim)}
             </div>
             {Parties(claim, Link)}
+            {Related(claim)}
             {Timeline(intervals, charted, Link)}
             {History(id, history, leaves, shownPage, pages, recordedAt, world)}
             """);
@@ -214,7 +215,7 @@ public static class ClaimPage
     private static Html Because(PartyView party, Func<long, string> link) => party.BecauseOf is not { } version
         ? Html.Of($"<span class=\"meta\">No confirmation or denial by a source of {party.Party} yet.</span>")
         : Html.Of($"""
-            <p><strong>{party.Source}</strong>, {Time(party.StatedAt, "time unknown")} (<a href="{link(version)}">version {version}</a>)</p>
+            <p><strong>{party.Source}</strong>, {(party.StatedAt is { } at ? Period(at, party.StatedAtPrecision) : Html.Of($"time unknown"))} (<a href="{link(version)}">version {version}</a>)</p>
             {Said(party.Quote, party.QuoteKind, block: true)}
             """);
 
@@ -225,6 +226,26 @@ public static class ClaimPage
         : block ? Html.Of($"<blockquote>{quote}</blockquote>")
         : Html.Of($"<q>{quote}</q>");
 
+    /// <summary>The claims this one names, as they read now, and whether its premises hold.</summary>
+    private static Html Related(ClaimView claim) => Html.When(claim.Relations is { Length: > 0 }, Html.Of($"""
+        <section aria-labelledby="related" class="related">
+        <h2 id="related">Related claims</h2>
+        {Html.When(claim.Premise is not null, Html.Of($"<p class=\"premise\" data-premise=\"{(claim.Premise is { } p ? Words.Of(p) : "")}\">Premise {PremiseWords(claim.Premise)}</p>"))}
+        <ul class="relations">
+        {(claim.Relations ?? []).Select(r => Html.Of($"""
+            <li data-kind="{Words.Of(r.Kind)}"><span class="kind">{Spoken(r.Kind)}</span> <a href="/claims/{r.ClaimId}">{r.Statement}</a> {StatusBadge(r.Status)}</li>
+            """))}
+        </ul>
+        </section>
+        """));
+
+    private static string PremiseWords(Premise? premise) => premise switch
+    {
+        Premise.Holds => "holds: every claim this one depends on is confirmed",
+        Premise.Fails => "fails: a claim this one depends on is refuted, denied or retracted",
+        _ => "open: a claim this one depends on is not yet confirmed",
+    };
+
     private static Html Timeline(IReadOnlyList<StatusInterval> intervals, IReadOnlyList<IEvent> events, Func<long, string> link) => Html.Of($"""
         <section aria-labelledby="timeline">
         <h2 id="timeline">Status over world time</h2>
@@ -234,7 +255,7 @@ public static class ClaimPage
         <tbody>
         {intervals.Select(i => Html.Of($"""
             <tr>
-            <td data-label="From">{Time(i.From)}</td>
+            <td data-label="From">{(i.UncertainFrom is { } since ? Html.Of($"<span class=\"uncertain\">between {Time(since)} and</span> {Time(i.From)}") : Time(i.From))}</td>
             <td data-label="To">{Time(i.To, "now")}</td>
             <td data-label="Status">{StatusBadge(i.Status)}</td>
             <td data-label="Because of"><a href="{link(i.BecauseOf)}">version {i.BecauseOf}</a></td>
@@ -304,6 +325,8 @@ public static class ClaimPage
         ClaimCorrected e => Html.Of($"Correction{Html.When(e.CorrectsVersion is not null, Html.Of($" of version {e.CorrectsVersion}"))}: {e.Reason}"),
         ClaimRetracted e => Html.Of($"Retracted: {e.Reason}"),
         VerdictWithdrawn e => Html.Of($"Verdict withdrawn: {e.Reason}"),
+        ClaimRelated e => Html.Of($"Related: {Spoken(e.Kind)} <a href=\"/claims/{e.OtherClaimId}\">claim {e.OtherClaimId}</a>{Html.When(e.Note is not null, Html.Of($" ({e.Note})"))}."),
+        ClaimUnrelated e => Html.Of($"No longer related to <a href=\"/claims/{e.OtherClaimId}\">claim {e.OtherClaimId}</a>."),
         _ => Html.Empty,
     };
 }

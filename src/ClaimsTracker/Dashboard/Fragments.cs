@@ -53,6 +53,25 @@ public static class Fragments
     public static Html Time(DateTimeOffset? time, string whenMissing) =>
         time is { } t ? Time(t) : Html.Of($"{whenMissing}");
 
+    /// <summary>A world time only as precise as its source: "2023-09 (known to the month)" rather than a made-up minute.</summary>
+    public static Html Period(DateTimeOffset start, TimePrecision? precision)
+    {
+        var (format, word) = precision switch
+        {
+            TimePrecision.Day => ("yyyy-MM-dd", "day"),
+            TimePrecision.Month => ("yyyy-MM", "month"),
+            TimePrecision.Year => ("yyyy", "year"),
+            _ => ((string?)null, ""),
+        };
+        if (format is null)
+        {
+            return Time(start);
+        }
+
+        var text = start.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
+        return Html.Of($"""<time class="uncertain" datetime="{text}">{text} (known to the {word})</time>""");
+    }
+
     /// <summary>A recorded URL as a link only when it is plain http or https; anything else stays inert text.</summary>
     public static Html ExternalLink(string? url, string text) => SafeUrl(url) is { } href
         ? Html.Of($"<a href=\"{href}\" rel=\"noopener noreferrer\">{text}</a>")

@@ -56,6 +56,7 @@ public static class StatusChart
             <svg viewBox="0 0 {Num(Width)} {Num(Height)}" width="100%" role="group" aria-labelledby="chart-caption" data-bands="{intervals.Count}" focusable="false">
             {Patterns()}
             <g class="bands">{bands}</g>
+            <g class="uncertain">{intervals.Where(i => i.UncertainFrom is not null).Select(i => Uncertain(i, X(i.UncertainFrom!.Value), X(i.From)))}</g>
             <line class="axis" x1="{Num(Left)}" x2="{Num(Width - Right)}" y1="{Num(MarkY)}" y2="{Num(MarkY)}" stroke="#8b939c" stroke-width="1"></line>
             <g class="marks">{marks.Select(m => Mark(m, X(m.WorldAt!.Value), link))}</g>
             <text x="{Num(Left)}" y="{Num(Height - 6)}" font-size="12" fill="#5a616b">{Utc(start)}</text>
@@ -87,6 +88,11 @@ public static class StatusChart
             </a>
             """);
     }
+
+    /// <summary>Hatching over the stretch in which a change known only to a day, month or year may have happened.</summary>
+    private static Html Uncertain(StatusInterval interval, double x1, double x2) => Html.Of($"""
+        <rect class="uncertain-period" x="{Num(x1)}" y="{Num(BandTop)}" width="{Num(Math.Max(2, x2 - x1))}" height="{Num(BandHeight)}" fill="url(#pattern-uncertain)" stroke="#30363d" stroke-dasharray="4 3" data-from="{Utc(interval.UncertainFrom!.Value)}" data-to="{Utc(interval.From)}"><title>{Spoken(interval.Status)} began somewhere between {Utc(interval.UncertainFrom!.Value)} and {Utc(interval.From)}: the fact is known only to its period</title></rect>
+        """);
 
     private static Html Mark(HistoryItem e, double x, Func<long, string> link)
     {
@@ -131,6 +137,7 @@ public static class StatusChart
         <pattern id="pattern-fall" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 0 L8 8" stroke="#6e2206" stroke-opacity="0.35" stroke-width="1.5"></path></pattern>
         <pattern id="pattern-cross" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 0 L8 8 M0 8 L8 0" stroke="#5f4300" stroke-opacity="0.3" stroke-width="1.2"></path></pattern>
         <pattern id="pattern-dots" width="8" height="8" patternUnits="userSpaceOnUse"><circle cx="4" cy="4" r="1.2" fill="#30363d" fill-opacity="0.35"></circle></pattern>
+        <pattern id="pattern-uncertain" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" fill-opacity="0.55"></rect><line x1="0" y1="0" x2="0" y2="6" stroke="#30363d" stroke-opacity="0.6" stroke-width="2"></line></pattern>
         <pattern id="pattern-waves" width="12" height="8" patternUnits="userSpaceOnUse"><path d="M0 4 Q3 0 6 4 T12 4" fill="none" stroke="#4a1f70" stroke-opacity="0.35" stroke-width="1.2"></path></pattern>
         </defs>
         """);

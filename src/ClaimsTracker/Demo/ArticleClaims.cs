@@ -3,53 +3,111 @@ using ClaimsTracker.Claims;
 namespace ClaimsTracker.Demo;
 
 /// <summary>
-/// The claims in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (Zain ul Abedin), as the article
-/// states them. The article gives no direct quotes, so quotes are its own paraphrases; it was published on Tuesday
-/// 20 February 2024, the day it says state media reported the gift, which is the latest the statements can date from.
+/// The claims a desk would track in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (Zain ul Abedin,
+/// published Tuesday 20 February 2024), each attributed as the article attributes it. A confirmation covers only what its
+/// source said, so compound claims are split; the article quotes only Kim Jong Un's "sacred struggle" words, and every
+/// other quote below is the article's paraphrase. Times are as precise as the article or the public record allows.
 /// </summary>
 public static class ArticleClaims
 {
-    private static readonly DateTimeOffset Published = new(2024, 2, 20, 0, 0, 0, TimeSpan.Zero);
+    private const string Published = "2024-02-20";
 
     public static readonly ArticleInput Article = new(
-        "Article by Zain ul Abedin", null, "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture", Published);
+        "Article by Zain ul Abedin", null, "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture", new TimeInput(Published));
 
-    private static readonly ArticleInput Kcna = new("Korean Central News Agency (KCNA)", null, null, Published);
+    private static readonly ArticleInput Kcna = new("Korean Central News Agency (KCNA)", null, null, new TimeInput(Published));
 
-    public sealed record DemoClaim(string Key, RegisterClaim Registration, RecordStatement[] Statements);
+    private static readonly SourceInput Peskov = new("Dmitry Peskov", "Kremlin spokesperson", "Russia");
+
+    /// <summary>A claim, the statements on it, and the claims it names by key (depends_on, same_as, contradicts).</summary>
+    public sealed record DemoClaim(string Key, RegisterClaim Registration, RecordStatement[] Statements, (string Kind, string Key)[]? Relations = null);
+
+    private static RegisterClaim Claim(string statement, string[] parties, params string[] topics) => new(statement, parties, topics, Article);
+
+    private static RecordStatement Said(SourceInput source, string stance, string quote, string statedAt, ArticleInput? reportedIn = null) =>
+        new(source, stance, quote, new TimeInput(statedAt), reportedIn ?? Article, null);
 
     public static readonly DemoClaim[] All =
     [
-        new("weapons-supply",
-            new RegisterClaim("North Korea has supplied weaponry, including rockets and missiles, to Russia amid the Ukraine conflict",
-                ["Russia", "North Korea"], ["weapons", "ukraine-war", "sanctions"], Article),
-            []),
         new("aurus-gift",
-            new RegisterClaim("Putin gave Kim Jong Un an Aurus Senat limousine, delivered to Kim's representatives on February 18",
-                ["Russia", "North Korea"], ["aurus", "diplomacy", "sanctions"], Article),
+            Claim("Putin gave Kim Jong Un a Russian-made car as a gift", ["Russia", "North Korea"], "aurus", "diplomacy", "sanctions"),
             [
-                new RecordStatement(new SourceInput("Dmitry Peskov", "Kremlin spokesperson", "Russia"), "confirms",
-                    "The car was personally selected by President Putin, after Kim had admired it when Putin showed it to him during a visit to Russia.",
-                    Published, Article, null),
-                new RecordStatement(new SourceInput("Kim Yo Jong", "Sister of Kim Jong Un", "North Korea"), "confirms",
-                    "Conveyed heartfelt gratitude to President Putin: the gift is a testament to the special personal relationship between Putin and Kim Jong Un.",
-                    Published, Kcna, null),
+                Said(Peskov, "confirms", "The car was a gift that President Putin personally selected for Kim Jong Un.", Published),
+                Said(new SourceInput("Kim Yo Jong", "Sister of Kim Jong Un", "North Korea"), "confirms",
+                    "Conveyed heartfelt gratitude to President Putin for the gift, a testament to the special personal relationship between Putin and Kim Jong Un.",
+                    Published, Kcna),
             ]),
+        new("aurus-model",
+            Claim("The car Putin gave Kim Jong Un is an Aurus Senat limousine", ["Russia", "North Korea"], "aurus"), []),
+        new("aurus-delivery",
+            Claim("The car was delivered to Kim Jong Un's representatives on February 18, 2024", ["Russia", "North Korea"], "aurus"), []),
+        new("personal-choice",
+            Claim("Putin chose the car for Kim Jong Un himself, after Kim admired it when Putin showed it to him on a visit to Russia", ["Russia"], "aurus", "diplomacy"),
+            [
+                Said(Peskov, "confirms",
+                    "Recounted that Kim had admired the car during a visit to Russia, where Putin himself showed it to him, which led to Putin's decision to give it.",
+                    Published),
+            ]),
+        new("putins-own-car",
+            Claim("The Aurus Senat is the same car that Putin himself uses", ["Russia"], "aurus"), []),
+        new("aurus-founded",
+            Claim("Aurus was established in 2018 to make Russia's official state vehicles", ["Russia"], "aurus"), []),
+        new("ballistic-protection",
+            Claim("The Aurus Senat offers ballistic protection rivalling that of armoured military vehicles", ["Aurus"], "aurus"),
+            [
+                // the website's words are undated: known only to be online when the article was written
+                Said(new SourceInput("Aurus (manufacturer's website)", "Manufacturer", "Aurus"), "asserts",
+                    "The car offers exceptional ballistic protection, rivalling that of armoured military vehicles.", "2024-02"),
+            ]),
+        new("september-inspection",
+            Claim("Kim Jong Un inspected the Aurus Senat limousine on a visit to Russia in September 2023, and Putin invited him to try it",
+                ["Russia", "North Korea"], "aurus", "diplomacy"),
+            [
+                Said(new SourceInput("Reuters", "News agency", null), "asserts",
+                    "During a visit to Russia in September, Kim Jong Un inspected this model of limousine, and Putin invited him to experience it.",
+                    "2023-09"),
+            ]),
+        new("car-collection",
+            Claim("Kim Jong Un has collected high-end cars, including Maybach, Mercedes, Lexus and Rolls-Royce, despite international sanctions",
+                ["North Korea"], "sanctions"), []),
         new("sanctions-breach",
-            new RegisterClaim("Putin's gift of an Aurus limousine to Kim Jong Un breaches U.N. sanctions on North Korea",
-                ["Russia", "North Korea"], ["aurus", "sanctions"], Article),
+            Claim("Putin's gift of the car to Kim Jong Un breaches U.N. sanctions on North Korea", ["Russia", "North Korea"], "aurus", "sanctions"),
             [
-                new RecordStatement(new SourceInput("South Korea's foreign ministry", "Foreign ministry spokesperson", "South Korea"), "asserts",
-                    "The U.N. sanctions, agreed upon by Moscow, explicitly prohibit the supply of luxury vehicles to Pyongyang.",
-                    Published, Article, null),
-            ]),
+                Said(new SourceInput("South Korea's foreign ministry", "Foreign ministry spokesperson", "South Korea"), "asserts",
+                    "The U.N. sanctions, agreed upon by Moscow, explicitly prohibit the supply of luxury vehicles to Pyongyang.", Published),
+            ],
+            [("depends_on", "aurus-gift")]),
         new("support-for-russia",
-            new RegisterClaim("Kim Jong Un expressed North Korea's support for Russia in its \"sacred struggle to defend its state sovereignty\"",
-                ["North Korea"], ["ukraine-war", "diplomacy"], Article),
+            Claim("Kim Jong Un expressed North Korea's support for Russia in its \"sacred struggle to defend its state sovereignty\"",
+                ["North Korea"], "ukraine-war", "diplomacy"),
             [
-                new RecordStatement(new SourceInput("Kim Jong Un", "Leader of North Korea", "North Korea"), "confirms",
-                    "Expressed solidarity with Russia in its \"sacred struggle to defend its state sovereignty\" and affirmed North Korea's support against imperialism.",
-                    Published, Article, null),
+                // said at a meeting of the two leaders; the public record places it at their September 2023 summit
+                Said(new SourceInput("Kim Jong Un", "Leader of North Korea", "North Korea"), "confirms",
+                    "sacred struggle to defend its state sovereignty", "2023-09"),
             ]),
+        new("weapons-supply",
+            Claim("North Korea has supplied weaponry, including rockets and missiles, to Russia amid the Ukraine conflict",
+                ["Russia", "North Korea"], "weapons", "ukraine-war", "sanctions"), []),
+        new("weapons-sanctions",
+            Claim("North Korea's supplies of weapons to Russia would violate U.N. sanctions", ["Russia", "North Korea"], "weapons", "sanctions"), [],
+            [("depends_on", "weapons-supply")]),
     ];
+
+    /// <summary>The status each demo claim has once loaded, with the article's words that justify it.</summary>
+    public static readonly IReadOnlyDictionary<string, (ClaimStatus Status, string Because)> Expected = new Dictionary<string, (ClaimStatus, string)>
+    {
+        ["aurus-gift"] = (ClaimStatus.Confirmed, "This gift was personally selected by President Putin, as confirmed by Kremlin spokesperson Dmitry Peskov. ... Kim's sister, Kim Yo Jong, conveyed heartfelt gratitude towards President Putin, as reported by the Korean Central News Agency (KCNA)."),
+        ["aurus-model"] = (ClaimStatus.Unconfirmed, "The Aurus Senat limousine, the model gifted, is the same vehicle used by Putin. (the article's own words; neither side is quoted naming the model)"),
+        ["aurus-delivery"] = (ClaimStatus.Unconfirmed, "was delivered to Kim's representatives on February 18. (unattributed)"),
+        ["personal-choice"] = (ClaimStatus.Confirmed, "Peskov recounted an earlier occasion when Kim had admired the vehicle during a visit to Russia, where Putin himself showcased it."),
+        ["putins-own-car"] = (ClaimStatus.Unconfirmed, "is the same vehicle used by Putin. (unattributed)"),
+        ["aurus-founded"] = (ClaimStatus.Unconfirmed, "a prestigious brand established in 2018 for crafting Russia's official state vehicles (unattributed)"),
+        ["ballistic-protection"] = (ClaimStatus.Unconfirmed, "The car is claimed to offer exceptional ballistic protection (the manufacturer's own claim)"),
+        ["september-inspection"] = (ClaimStatus.Unconfirmed, "According to Reuters, During a visit to Russia in September, Kim Jong Un had the opportunity to inspect this model of limousine."),
+        ["car-collection"] = (ClaimStatus.Unconfirmed, "Kim Jong Un is known for his collection of high-end vehicles (unattributed)"),
+        ["sanctions-breach"] = (ClaimStatus.Unconfirmed, "A spokesperson from South Korea's foreign ministry highlighted that these sanctions ... explicitly prohibit the supply of luxury vehicles to Pyongyang. (a third party asserts)"),
+        ["support-for-russia"] = (ClaimStatus.Confirmed, "Kim Jong Un expressed solidarity with Russia in its \"sacred struggle to defend its state sovereignty\""),
+        ["weapons-supply"] = (ClaimStatus.Unconfirmed, "However, both Russia and North Korea have not confirmed these allegations."),
+        ["weapons-sanctions"] = (ClaimStatus.Unconfirmed, "If true, such actions would also violate U.N. sanctions (unattributed)"),
+    };
 }

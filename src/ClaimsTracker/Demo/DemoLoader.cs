@@ -15,6 +15,7 @@ public sealed class DemoLoader(ClaimCommits commits, TimeProvider clock, ILogger
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var ids = new Dictionary<string, Guid>();
         foreach (var claim in ArticleClaims.All)
         {
             Ensure(RegisterClaimEndpoint.Validate(claim.Registration, clock));
@@ -26,7 +27,19 @@ public sealed class DemoLoader(ClaimCommits commits, TimeProvider clock, ILogger
                 await Write($"{claim.Key}-statement-{i + 1}", ClaimWrite.To(registered.ClaimId, statement));
             }
 
+            ids[claim.Key] = registered.ClaimId;
             logger.LogInformation("Demo claim {Key} is {ClaimId}", claim.Key, registered.ClaimId);
+        }
+
+        // once every claim exists, so that a claim may name one loaded after it
+        foreach (var claim in ArticleClaims.All)
+        {
+            foreach (var (kind, other) in claim.Relations ?? [])
+            {
+                var relation = new RelateClaim(kind, ids[other], null, null);
+                Ensure(RelateClaimEndpoint.Validate(relation));
+                await Write($"{claim.Key}-{kind}-{other}", ClaimWrite.To(ids[claim.Key], relation));
+            }
         }
     }
 

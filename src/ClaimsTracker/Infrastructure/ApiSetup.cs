@@ -21,7 +21,11 @@ public static partial class ApiSetup
                 context.HttpContext.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
             }
         });
-        services.AddOpenApi(OpenApiContract.AddTo);
+        services.AddOpenApi(options =>
+        {
+            OpenApiContract.AddTo(options);
+            options.AddSchemaTransformer<WorldTimeSchema>();
+        });
         services.AddWolverineHttp();
         services.AddGeneratedCode();
         services.AddSingleton<Claims.ClaimCommits>();

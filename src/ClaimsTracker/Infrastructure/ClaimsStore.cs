@@ -148,5 +148,7 @@ public static class ClaimsStore
         opts.Events.MapEventType<ClaimCorrected>("claim_corrected");
         opts.Events.MapEventType<ClaimRetracted>("claim_retracted");
         opts.Events.MapEventType<VerdictWithdrawn>("verdict_withdrawn");
+        opts.Events.MapEventType<ClaimRelated>("claim_related");
+        opts.Events.MapEventType<ClaimUnrelated>("claim_unrelated");
     }
 }

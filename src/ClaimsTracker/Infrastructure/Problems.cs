@@ -137,6 +137,19 @@ public sealed class Validation
         return this;
     }
 
+    /// <summary>A world time: an instant, or a day, month or year as precise as the source; its period must have begun.</summary>
+    public Validation Time(string field, Claims.TimeInput? value, DateTimeOffset now, bool required = true)
+    {
+        if (value is null)
+        {
+            return required ? Error(field, "is required, as an ISO 8601 time such as 2024-02-20T09:00:00Z, or as precise as the source: 2024-02-20, 2024-02 or 2024") : this;
+        }
+
+        return value.Value.Parsed is { } time
+            ? Time(field, time.Start, now)
+            : Error(field, "must be an ISO 8601 time such as 2024-02-20T09:00:00Z, or a day, month or year as precise as the source: 2024-02-20, 2024-02 or 2024");
+    }
+
     public Validation Version(string field, long? value)
     {
         if (value is < 1)
