@@ -6,7 +6,7 @@ namespace ClaimsTracker.Demo;
 /// The claims a desk would track in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (Zain ul Abedin,
 /// published Tuesday 20 February 2024), each attributed as the article attributes it. A confirmation covers only what its
 /// source said, so compound claims are split; the article quotes only Kim Jong Un's "sacred struggle" words, and every
-/// other quote below is the article's paraphrase. Times are as precise as the article or the public record allows.
+/// other statement is marked as the article's paraphrase. Times are as precise as the article or the public record allows.
 /// </summary>
 public static class ArticleClaims
 {
@@ -24,8 +24,9 @@ public static class ArticleClaims
 
     private static RegisterClaim Claim(string statement, string[] parties, params string[] topics) => new(statement, parties, topics, Article);
 
-    private static RecordStatement Said(SourceInput source, string stance, string quote, string statedAt, ArticleInput? reportedIn = null) =>
-        new(source, stance, quote, new TimeInput(statedAt), reportedIn ?? Article, null);
+    private static RecordStatement Said(
+        SourceInput source, string stance, string quote, string statedAt, ArticleInput? reportedIn = null, string quoteKind = "paraphrase") =>
+        new(source, stance, quote, new TimeInput(statedAt), reportedIn ?? Article, null, quoteKind);
 
     public static readonly DemoClaim[] All =
     [
@@ -83,11 +84,18 @@ public static class ArticleClaims
             [
                 // said at a meeting of the two leaders; the public record places it at their September 2023 summit
                 Said(new SourceInput("Kim Jong Un", "Leader of North Korea", "North Korea"), "confirms",
-                    "sacred struggle to defend its state sovereignty", "2023-09"),
+                    "sacred struggle to defend its state sovereignty", "2023-09", quoteKind: "direct"),
             ]),
         new("weapons-supply",
             Claim("North Korea has supplied weaponry, including rockets and missiles, to Russia amid the Ukraine conflict",
-                ["Russia", "North Korea"], "weapons", "ukraine-war", "sanctions"), []),
+                ["Russia", "North Korea"], "weapons", "ukraine-war", "sanctions"),
+            [
+                // "both Russia and North Korea have not confirmed these allegations": each party open, with the date it was reported
+                Said(new SourceInput("Russian government", "as reported by the article", "Russia"), "not_confirmed",
+                    "Russia has not confirmed the reports of North Korean weapons supplies.", Published),
+                Said(new SourceInput("North Korean government", "as reported by the article", "North Korea"), "not_confirmed",
+                    "North Korea has not confirmed the reports of weapons supplies to Russia.", Published),
+            ]),
         new("weapons-sanctions",
             Claim("North Korea's supplies of weapons to Russia would violate U.N. sanctions", ["Russia", "North Korea"], "weapons", "sanctions"), [],
             [("depends_on", "weapons-supply")]),
