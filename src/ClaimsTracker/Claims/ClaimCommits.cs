@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
@@ -339,17 +336,13 @@ public sealed class ClaimCommits(
 
         public Pending(ClaimWrite write, WriteRequest request)
         {
-            (Write, Request) = (write, request);
-            if (request.IdempotencyKey is { } key)
-            {
-                RecordId = Hash($"{request.Actor.Name}\n{request.Route}\n{key}");
-                Fingerprint = Hash(JsonSerializer.Serialize(write.Command, write.Command.GetType(), Json.Options));
-            }
+            (Write, Request, RecordId) = (write, request, request.RecordId);
+            Fingerprint = RecordId is null ? "" : WriteRequest.Fingerprint(write.Command);
         }
 
         public ClaimWrite Write { get; }
         public WriteRequest Request { get; }
-        public string Fingerprint { get; } = "";
+        public string Fingerprint { get; }
         public string? RecordId { get; }
         public long Arrived { get; } = Stopwatch.GetTimestamp();
         public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
@@ -384,6 +377,5 @@ public sealed class ClaimCommits(
             return data => (IEvent)Activator.CreateInstance(wrapper, data)!;
         }
 
-        private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace ClaimsTracker.Infrastructure;
@@ -61,6 +62,14 @@ public sealed record WriteRequest(
 
         return path.Length == 0 ? "/" : path.ToString();
     }
+
+    /// <summary>The id the first answer is kept under: who, which route, which Idempotency-Key; null without a key.</summary>
+    public string? RecordId => IdempotencyKey is { } key ? Hash($"{Actor.Name}\n{Route}\n{key}") : null;
+
+    /// <summary>What the command said, so a key reused with another body is told apart from a retry.</summary>
+    public static string Fingerprint(object command) => Hash(JsonSerializer.Serialize(command, command.GetType(), Json.Options));
+
+    private static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string Canonical(object? value) =>
         value?.ToString() is not { } text ? "" : Guid.TryParse(text, out var id) ? id.ToString("D") : text;

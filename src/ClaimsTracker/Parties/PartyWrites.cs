@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using JasperFx;
@@ -80,8 +77,8 @@ public static class PartyWrites
             await registryLock.ExecuteNonQueryAsync(ct);
         }
 
-        var fingerprint = Hash(JsonSerializer.Serialize(command, command.GetType(), Json.Options));
-        var recordId = request.IdempotencyKey is { } key ? Hash($"{request.Actor.Name}\n{request.Route}\n{key}") : null;
+        var fingerprint = WriteRequest.Fingerprint(command);
+        var recordId = request.RecordId;
         if (recordId is not null && await session.LoadAsync<PartyWriteRecord>(recordId, ct) is { } prior)
         {
             return prior.Fingerprint == fingerprint
@@ -151,5 +148,4 @@ public static class PartyWrites
         _ => false,
     };
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
