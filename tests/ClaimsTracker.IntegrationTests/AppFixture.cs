@@ -1,4 +1,5 @@
 using Alba;
+using ClaimsTracker.Infrastructure;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
@@ -99,7 +100,7 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
 
     protected async Task ProjectionsCaughtUp()
     {
-        await Fixture.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        (await ProjectionShard.CaughtUp(Fixture.Store, TimeSpan.FromSeconds(30))).ShouldBeTrue("the async projections did not catch up within 30 s");
         await Fixture.LogCaughtUp();
     }
 }

@@ -55,15 +55,8 @@ public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys k
     public async Task<VerifyReport> Verify(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        // the async projections are compared once they have caught up, not while they lag; a tampered store may stop
-        // them for good, so the wait is bounded and the comparison goes on regardless
-        try
-        {
-            await ((DocumentStore)store).WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-        }
+        // the async projections are compared once caught up; a tampered store may stop them for good, so the wait is bounded
+        await ProjectionShard.CaughtUp(store, TimeSpan.FromSeconds(10), ct);
         await using var session = store.QuerySession();
         var connection = session.Connection;
         var head = await log.Head(connection, ct);

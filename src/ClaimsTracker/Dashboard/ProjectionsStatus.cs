@@ -81,7 +81,7 @@ public sealed record ProjectionsStatus(
 
         var highWater = progress.TryGetValue(ShardState.HighWaterMark, out var mark) ? mark.Sequence : 0;
         return new ProjectionsStatus(latest, highWater, daemon?.HighWaterLastPolledAt, daemon?.IsRunning ?? false, daemon?.HasAnyPaused() ?? false,
-            projections, ["Claim (snapshot)", "ClaimSummary"], now, local.Cluster, thisNode, nodes, await log.Read(connection, latest, ct));
+            projections, ProjectionRebuilds.Inline, now, local.Cluster, thisNode, nodes, await log.Read(connection, latest, ct));
     }
 
     /// <summary>

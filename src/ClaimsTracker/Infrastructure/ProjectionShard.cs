@@ -1,0 +1,59 @@
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Projections;
+
+namespace ClaimsTracker.Infrastructure;
+
+/// <summary>
+/// An async projection or subscription as people know it, and the daemon shard that runs it: a member of a composite
+/// projection is run, and rebuilt, by its composite's shard, while Marten records the member's progress under its own name.
+/// </summary>
+public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
+{
+    public string Name => Shard.Name;
+
+    /// <summary>Every shard the daemon runs (async projections and subscriptions), each composite as its members.</summary>
+    public static IReadOnlyList<ProjectionShard> All(IDocumentStore store)
+    {
+        var composites = ((StoreOptions)store.Options).Projections.All.OfType<CompositeProjection>()
+            .ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var running = store is IEventStore<IDocumentOperations, IQuerySession> events
+            ? events.AllShards().Select(s => s.Name).ToList()
+            : store.Advanced.AllAsyncProjectionShardNames();
+        return running.SelectMany(shard => composites.TryGetValue(shard.Name, out var composite)
+                ? composite.ConstituentShardNames(shard).Select(member => new ProjectionShard(member, shard))
+                : [new ProjectionShard(shard, shard)])
+            .ToList();
+    }
+
+    /// <summary>
+    /// Waits until every shard has applied every event stored when it was called, a composite's members each by their own
+    /// progress (the composite's row alone can be ahead of what its members committed). False when the time runs out.
+    /// </summary>
+    public static async Task<bool> CaughtUp(IDocumentStore store, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var shards = All(store);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = $"select coalesce(max(seq_id), 0) from {ClaimsStore.Schema}.mt_events";
+        var latest = (long)(await query.ExecuteScalarAsync(ct))!;
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(s => s.ShardName, s => s.Sequence, StringComparer.Ordinal);
+            if (shards.All(s => (progress.TryGetValue(s.Shard.Identity, out var at) || progress.TryGetValue(s.RunBy.Identity, out at)) && at >= latest))
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+}
