@@ -3,6 +3,7 @@
 # Source it, then call pg_private_start / pg_private_stop. Used by ops/run (and later benchmarks).
 #   CLAIMS_DATA_DIR   where pgdata/, log/ and run/ (socket) live   (default <repo>/.data)
 #   CLAIMS_PG_PORT    TCP port on 127.0.0.1                        (default 55432)
+#   CLAIMS_PG_OPTIONS more server options, e.g. "-c shared_preload_libraries=pg_stat_statements"
 # After pg_private_start: CLAIMS_PG_CONN holds an Npgsql connection string for role/db "claims",
 # and PGP_STARTED is 1 only if this call started the server (so a caller stops only what it started).
 # The role's password is made once at initdb and kept in $CLAIMS_DATA_DIR/pg-password.
@@ -76,7 +77,7 @@ pg_private_start() {
     pgp_log "already running ($PGP_DATA)"
     PGP_STARTED=0
   else
-    pgp_as_pg "$PGP_BIN/pg_ctl" start -D "$PGP_DATA" -l "$PGP_LOG" -w -t 60 -o "-p $CLAIMS_PG_PORT" > /dev/null \
+    pgp_as_pg "$PGP_BIN/pg_ctl" start -D "$PGP_DATA" -l "$PGP_LOG" -w -t 60 -o "-p $CLAIMS_PG_PORT ${CLAIMS_PG_OPTIONS:-}" > /dev/null \
       || { pgp_log "start failed (port $CLAIMS_PG_PORT in use? set CLAIMS_PG_PORT); log:"; tail -15 "$PGP_LOG" >&2; return 1; }
     pgp_log "started on 127.0.0.1:$CLAIMS_PG_PORT (data $PGP_DATA, log $PGP_LOG)"
     PGP_STARTED=1

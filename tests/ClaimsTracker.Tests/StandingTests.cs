@@ -24,11 +24,12 @@ public sealed class StandingTests
     {
         var random = new Random(20240220);
         var checkedEvents = 0;
-        var reattributed = 0;
+        var (reattributed, taken) = (0, 0);
         for (var story = 0; story < 400; story++)
         {
             var history = new List<object>();
             var claim = Given();
+            var timeline = StatusTimeline.Of(Facts());
             var statementVersions = new List<long>();
             for (var n = random.Next(1, 40); n > 0; n--)
             {
@@ -53,6 +54,11 @@ public sealed class StandingTests
                 claim.Status.ShouldBe(ConfirmationStatus.At(facts).Status, $"story {story}, after event {version}: {e}");
                 claim.Latest.ShouldBe(ConfirmationStatus.At(facts).Parties.Select(p => p.Because).ToArray(), $"story {story}, after event {version}");
                 claim.NotConfirmed.ShouldBe(ConfirmationStatus.At(facts).Parties.Select(p => p.NotConfirmed).ToArray(), $"story {story}, after event {version}");
+                // as the timeline projection keeps it: one fact at a time, derived again from all of them when it cannot
+                var took = timeline.Then(version, e);
+                timeline = took ? timeline : StatusTimeline.Of(facts);
+                timeline.Intervals.ShouldBe(ConfirmationStatus.Timeline(facts), $"story {story}, after event {version}: {e}");
+                taken += took ? 1 : 0;
                 reattributed += e is ClaimCorrected { Source: not null } ? 1 : 0;
                 checkedEvents++;
             }
@@ -60,6 +66,7 @@ public sealed class StandingTests
 
         checkedEvents.ShouldBeGreaterThan(5_000);
         reattributed.ShouldBeGreaterThan(500);
+        taken.ShouldBeGreaterThan(1_000);
     }
 
     [Fact]

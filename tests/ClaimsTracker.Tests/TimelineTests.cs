@@ -131,23 +131,19 @@ public class TimelineTests
     }
 
     [Fact]
-    public void timeline_projection_keeps_the_intervals_of_the_stream()
+    public void the_kept_timeline_takes_facts_in_world_order_and_asks_to_be_derived_again_for_an_earlier_one()
     {
-        var projection = new ClaimTimelineProjection();
-        object[] stream = [Registered(), Said(Russia, Stance.Confirms, Day(21)), Said(NorthKorea, Stance.Denies, Day(21))];
+        var timeline = StatusTimeline.Start([Russia, NorthKorea], FirstReported);
 
-        ClaimTimeline? timeline = null;
-        foreach (var (data, version) in stream.Select((data, i) => (data, i + 1L)))
-        {
-            var e = new Event<object>(data) { Version = version, Timestamp = Day(27) };
-            timeline = projection.Evolve(timeline, ClaimId, e);
-        }
+        timeline.Then(2, Said(Russia, Stance.Confirms, Day(21))).ShouldBeTrue();
+        timeline.Then(3, Said(NorthKorea, Stance.Denies, Day(21))).ShouldBeTrue();
+        timeline.Then(4, Evidence(Bearing.Supports, Day(19))).ShouldBeTrue();
 
-        timeline.ShouldNotBeNull();
-        timeline.Version.ShouldBe(3);
         timeline.Intervals.ShouldBe([
             new StatusInterval(FirstReported, Day(21), ClaimStatus.Unconfirmed, 1),
             new StatusInterval(Day(21), null, ClaimStatus.Disputed, 3),
         ]);
+        timeline.Then(5, Said(Russia, Stance.Denies, Day(20))).ShouldBeFalse();
+        timeline.Then(6, CorrectedStatement(2, Stance.Denies, null)).ShouldBeFalse();
     }
 }

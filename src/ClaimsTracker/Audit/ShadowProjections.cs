@@ -12,19 +12,26 @@ namespace ClaimsTracker.Audit;
 internal sealed class ShadowProjections
 {
     private readonly ClaimSummaryProjection _summaries = new();
-    private readonly ClaimTimelineProjection _timelines = new();
     private readonly SourceProfileProjection _sources = new();
     private readonly Dictionary<Guid, ClaimSummary?> _summary = [];
-    private readonly Dictionary<Guid, ClaimTimeline?> _timeline = [];
+    private readonly Dictionary<Guid, (long Version, ClaimFacts Facts)> _facts = [];
     private readonly Dictionary<string, SourceProfile?> _source = [];
     private readonly Dictionary<string, SourceStatement?> _statement = [];
 
-    public long Count => _summary.Count + _timeline.Count + _source.Count + _statement.Count;
+    public long Count => _summary.Count + _facts.Count + _source.Count + _statement.Count;
 
     public void Apply(IEvent e)
     {
         _summary[e.StreamId] = _summaries.Evolve(_summary.GetValueOrDefault(e.StreamId), e.StreamId, e);
-        _timeline[e.StreamId] = _timelines.Evolve(_timeline.GetValueOrDefault(e.StreamId), e.StreamId, e);
+        // the timeline from every fact by the status rule, not incrementally as the live projection keeps it
+        if (e.Data is ClaimRegistered registered)
+        {
+            _facts[e.StreamId] = (e.Version, ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt));
+        }
+        else if (_facts.TryGetValue(e.StreamId, out var kept))
+        {
+            _facts[e.StreamId] = (e.Version, kept.Facts.Then(e.Version, e.Data));
+        }
         // the same identities SourceProfileProjection declares; the verify tests fail if the two drift apart
         var sources = e.Data switch
         {
@@ -47,7 +54,7 @@ internal sealed class ShadowProjections
     {
         var differences = new List<ProjectionDifference>();
         Compare("summary", _summary, (await session.Query<ClaimSummary>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
-        Compare("timeline", _timeline, (await session.Query<ClaimTimeline>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
+        Compare("timeline", _facts.ToDictionary(f => f.Key, f => (ClaimTimeline?)ClaimTimeline.Of(f.Key, f.Value.Version, f.Value.Facts)), (await session.Query<ClaimTimeline>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         Compare("source", _source, (await session.Query<SourceProfile>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         Compare("statement", _statement, (await session.Query<SourceStatement>().ToListAsync(ct)).ToDictionary(d => d.Id), differences);
         return differences;

@@ -1,5 +1,8 @@
 using ClaimsTracker.Infrastructure;
+using System.Text.Json.Serialization;
 using JasperFx.Events;
+using JasperFx.Events.Aggregation;
+using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events.Aggregation;
 using Microsoft.AspNetCore.Authorization;
@@ -8,53 +11,67 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>The claim's status over world time, kept by the async daemon.</summary>
+/// <summary>The claim's status over world time, kept by the async daemon; its size follows the status changes, not the facts.</summary>
 public sealed class ClaimTimeline
 {
-    private ClaimFacts _facts = ClaimFacts.Start([], default);
-    private IReadOnlyList<StatusInterval>? _intervals;
-
     public Guid Id { get; set; }
-
-    public ClaimFacts Facts
-    {
-        get => _facts;
-        set => (_facts, _intervals) = (value, null);
-    }
-
-    /// <summary>
-    /// Derived from <see cref="Facts"/> when first read after they changed: a rebuild folding a claim's events one by
-    /// one derives it once, when the document is stored, instead of after every event.
-    /// </summary>
-    public IReadOnlyList<StatusInterval> Intervals
-    {
-        get => _intervals ??= ConfirmationStatus.Timeline(_facts);
-        set => _intervals = value;
-    }
-
     public long Version { get; set; }
+    /// <summary>When the claim was first reported: where its timeline starts unless a fact's period begins earlier.</summary>
+    public DateTimeOffset Since { get; set; }
+    public StatusTimeline Status { get; set; } = new();
+
+    [JsonIgnore]
+    public IReadOnlyList<StatusInterval> Intervals => Status.Intervals;
+
+    /// <summary>The shape stored when the timeline kept every fact: derived once when read, never written again.</summary>
+    [JsonPropertyName("facts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ClaimFacts? LegacyFacts
+    {
+        get => null;
+        set => (Since, Status) = value is null ? (Since, Status) : (value.Since, StatusTimeline.Of(value));
+    }
+
+    public static ClaimTimeline Of(Guid id, long version, ClaimFacts facts) =>
+        new() { Id = id, Version = version, Since = facts.Since, Status = StatusTimeline.Of(facts) };
 }
 
-public sealed partial class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeline, Guid>
+public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeline, Guid>
 {
-    public override ClaimTimeline? Evolve(ClaimTimeline? timeline, Guid id, IEvent e)
+    public override async ValueTask<(ClaimTimeline?, ActionType)> DetermineActionAsync(IQuerySession session, ClaimTimeline? snapshot, Guid id,
+        IIdentitySetter<ClaimTimeline, Guid> identitySetter, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        if (e.Data is ClaimRegistered registered)
+        var (timeline, derive) = (snapshot, false);
+        foreach (var e in events)
         {
-            timeline = new ClaimTimeline
+            if (e.Data is ClaimRegistered registered)
             {
-                Id = registered.ClaimId, Facts = ClaimFacts.Start(registered.Parties, registered.FirstReport.PublishedAt),
-            };
+                timeline = new ClaimTimeline
+                {
+                    Id = registered.ClaimId, Since = registered.FirstReport.PublishedAt,
+                    Status = StatusTimeline.Start(registered.Parties, registered.FirstReport.PublishedAt),
+                };
+            }
+
+            if (timeline is not null)
+            {
+                derive = derive || !timeline.Status.Then(e.Version, e.Data);
+                timeline.Version = e.Version;
+            }
         }
 
         if (timeline is null)
         {
-            return null;
+            return (null, ActionType.Nothing);
         }
 
-        timeline.Facts = timeline.Facts.Then(e.Version, e.Data);
-        timeline.Version = e.Version;
-        return timeline;
+        if (derive)
+        {
+            // a fact said earlier in world time, or a correction: derived again from the claim's fact rows, once per batch
+            var facts = await ClaimFact.Of(session, timeline.Id, timeline.Status.Parties, timeline.Since, cancellation, timeline.Version);
+            timeline.Status = StatusTimeline.Of(facts);
+        }
+
+        return (timeline, ActionType.Store);
     }
 }
 
@@ -101,7 +118,7 @@ public static class ClaimTimelineEndpoint
         return (await timeline, await summary) switch
         {
             (_, null) => Problems.UnknownClaim(claimId).ToResult(),
-            ({ } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals).Until(time.World())),
+            ({ Intervals.Count: > 0 } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals).Until(time.World())),
             // the daemon has not caught up with the latest write yet: derive from the facts kept with every write instead
             (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version,
                 ConfirmationStatus.Timeline(await Audit.SummaryAsOf.Facts(session, now, null, ct))).Until(time.World())),

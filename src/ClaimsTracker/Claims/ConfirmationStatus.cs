@@ -135,52 +135,16 @@ public static class ConfirmationStatus
     }
 
     /// <summary>The status over world time as contiguous intervals, each naming the event version that began it.</summary>
-    public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts)
-    {
-        var ordered = InWorldOrder(facts);
-        // from the earliest moment anything may have happened: an imprecise fact's period can begin before the first report
-        var start = ordered.Select(f => f.Since ?? f.At).Append(facts.Since).Min();
-        var intervals = new List<StatusInterval> { new(start, null, ClaimStatus.Unconfirmed, 1) };
-        var fold = new Fold(facts.Parties);
-
-        foreach (var fact in ordered)
-        {
-            fold.Add(fact);
-            var current = intervals[^1];
-            if (fold.Status == current.Status)
-            {
-                continue;
-            }
-
-            if (fact.At > current.From)
-            {
-                intervals[^1] = current with { To = fact.At };
-                intervals.Add(new(fact.At, null, fold.Status, fact.Version, fact.Since is { } since ? Max(since, current.From) : null));
-            }
-            else if (intervals.Count > 1 && intervals[^2].Status == fold.Status)
-            {
-                intervals.RemoveAt(intervals.Count - 1);
-                intervals[^1] = intervals[^1] with { To = null };
-            }
-            else
-            {
-                intervals[^1] = current with { Status = fold.Status, BecauseOf = fact.Version, UncertainFrom = fact.Since ?? current.UncertainFrom };
-            }
-        }
-
-        return intervals;
-    }
-
-    private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
+    public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts) => StatusTimeline.Of(facts).Intervals;
 
     /// <summary>A fact at the end of its period (<see cref="At"/>); <see cref="Since"/> the period's start when it is not an instant.</summary>
-    private readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling, DateTimeOffset? Since = null);
+    internal readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling, DateTimeOffset? Since = null);
 
     /// <summary>
     /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an
     /// unstable in-place sort gives the one order: cheaper than LINQ's on the thousands of facts of a long claim.
     /// </summary>
-    private static Fact[] InWorldOrder(ClaimFacts facts)
+    internal static Fact[] InWorldOrder(ClaimFacts facts)
     {
         var ordered = new Fact[facts.Statements.Count + facts.Rulings.Length];
         var i = 0;
