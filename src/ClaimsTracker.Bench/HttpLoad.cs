@@ -14,6 +14,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
 {
     private static readonly string[] Parties = ["Russia", "North Korea"];
     private static readonly string[] Stances = ["confirms", "denies", "declines_to_comment", "asserts"];
+    private int _saturated;
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
@@ -60,7 +61,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         source = new { name = $"Source {n % 97}", role = "spokesperson", party = n % 5 == 0 ? null : Parties[n % 2] },
         stance = Stances[n % Stances.Length],
         quote = "On the record.",
-        statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 100_000).ToString("O"),
+        statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 1_000_000).ToString("O"),
     };
 
     /// <summary>
@@ -88,10 +89,12 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
     public async Task<double> Saturate(IReadOnlyList<Guid> claims, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
+        // each round goes on in world time where the last left off, as a desk records what is said
+        var from = Interlocked.Add(ref _saturated, 100_000) - 100_000;
         var counts = await Task.WhenAll(claims.Select(async (claim, worker) =>
         {
             var done = 0;
-            for (var n = worker * 1_000_000; clock.Elapsed < duration; n++)
+            for (var n = (worker * 1_000_000) + from; clock.Elapsed < duration; n++)
             {
                 if (await Statement(claim, n) is not null)
                 {
