@@ -100,6 +100,10 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     var writers = await Task.WhenAll(Enumerable.Range(0, plan.Clients).Select(load.Register));
     Progress.Say($"P1: {plan.Clients} clients writing statements, {plan.Rounds} × {plan.Burst.TotalSeconds} s");
     double underLoad = 0;
+    // a round of writes first, not measured: the JIT's tiering settles (it took a fifth of the service's CPU in the first seconds)
+    await load.Saturate(writers, plan.Burst / 2);
+    var statements = new DatabaseWork(connectionString);
+    var tracking = await statements.Reset();
     var (serviceCpu, machineCpu, databaseCpu, clientCpu) = (service.CpuSeconds(), CpuTime.OfMachine(), CpuTime.OfPostgres(), CpuTime.OfProcess(Environment.ProcessId));
     var writeRounds = await Rounds(plan.Rounds, async () =>
     {
@@ -112,6 +116,7 @@ await using (var service = await ServiceProcess.Start(serviceDll, connectionStri
     (serviceCpu, machineCpu) = ((service.CpuSeconds() - serviceCpu) * 1000 / written, (CpuTime.OfMachine() - machineCpu) * 1000 / written);
     (databaseCpu, clientCpu) = ((CpuTime.OfPostgres() - databaseCpu) * 1000 / written, (CpuTime.OfProcess(Environment.ProcessId) - clientCpu) * 1000 / written);
     var writeRate = Figure.Of(writeRounds, "writes/s");
+    results.DatabaseWork.AddRange(tracking ? await statements.Per(written) : []);
     Progress.Say($"  {writeRate}; per write {machineCpu:0.00} ms of machine CPU: {serviceCpu:0.00} ms in the service, {databaseCpu:0.00} ms in PostgreSQL, {clientCpu:0.00} ms in this client");
 
     var half = writeRate.Median / 2;
@@ -374,6 +379,8 @@ internal sealed class Results(string mode, DateTimeOffset at)
     public Dictionary<string, string> Machine { get; } = new();
     public Dictionary<string, Figure> Baselines { get; } = new();
     public List<Measure> Measures { get; } = [];
+    /// <summary>P1's statements by PostgreSQL's time, per acknowledged write.</summary>
+    public List<StatementWork> DatabaseWork { get; } = [];
     public int Errors { get; set; }
     public double Seconds { get; set; }
 
@@ -405,6 +412,16 @@ internal sealed class Results(string mode, DateTimeOffset at)
 
         text.AppendLine().AppendLine($"Goals met: {Measures.Count(m => m.Met == true)} of {Measures.Count(m => m.Met is not null)}. " +
             $"Requests answered with an error during the run: {Errors}.");
+        if (DatabaseWork.Count > 0)
+        {
+            text.AppendLine().AppendLine("P1's top statements by PostgreSQL's time (pg_stat_statements, every statement the service ran during P1, per acknowledged write):")
+                .AppendLine().AppendLine("| statement | calls per write | ms per write |").AppendLine("|---|---|---|");
+            foreach (var w in DatabaseWork)
+            {
+                text.AppendLine($"| `{w.Statement.Replace("|", "\\|")}` | {w.CallsPerWrite:0.00} | {w.MillisecondsPerWrite:0.000} |");
+            }
+        }
+
         return text.ToString();
     }
 }
