@@ -26,6 +26,22 @@ var codegen = (args.Contains("--pregenerated") ? "pre-generated code (TypeLoadMo
 byte[] export = [];
 var errors = 0;
 
+// CLAIMS_BENCH_PORT: runs from two checkouts at once must not answer each other's requests
+var servicePort = int.TryParse(Environment.GetEnvironmentVariable("CLAIMS_BENCH_PORT"), out var chosen) ? chosen : plan.Port;
+plan = plan with { Port = servicePort };
+if (args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() is "T1")
+{
+    // ops/bench --only T1: the telemetry measure alone, to iterate on its cost without the seven-minute run
+    await ServiceProcess.SetupSchema(serviceDll, connectionString);
+    errors += await TelemetryBench.Run(results, plan, connectionString, serviceDll);
+    results.Errors = errors;
+    results.Seconds = budget.Elapsed.TotalSeconds;
+    Directory.CreateDirectory(output);
+    await File.WriteAllTextAsync(Path.Combine(output, "T1.md"), results.Markdown());
+    Console.WriteLine(results.Markdown());
+    return 0;
+}
+
 var raw = new RawBaseline(connectionString);
 await raw.Prepare();
 results.Machine["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -77,8 +93,6 @@ await marten.DisposeAsync();
 results.Baselines["plain Marten, 16 streams"] = plainRate;
 results.Baselines["plain Marten, one hot stream"] = hotRate;
 
-// CLAIMS_BENCH_PORT: runs from two checkouts at once must not answer each other's requests
-var servicePort = int.TryParse(Environment.GetEnvironmentVariable("CLAIMS_BENCH_PORT"), out var chosen) ? chosen : plan.Port;
 await using (var service = await ServiceProcess.Start(serviceDll, connectionString, servicePort))
 {
     Progress.Say($"service answered {service.Startup.TotalMilliseconds:N0} ms after start (schema applied before by resources setup in {service.SchemaSetup.TotalMilliseconds:N0} ms)");

@@ -71,6 +71,9 @@ public static class Telemetry
                     .AddHttpClientInstrumentation()
                     .AddNpgsqlInstrumentation()
                     .AddRuntimeInstrumentation()
+                    // counted on every buffer a socket reads or writes, several times a write, for what the host's network figures already show
+                    .AddView("db.client.operation.npgsql.bytes_*", MetricStreamConfiguration.Drop)
+                    .AddView("aspnetcore.memory_pool.*", MetricStreamConfiguration.Drop)
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp)
                 {
