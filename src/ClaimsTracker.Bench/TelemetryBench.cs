@@ -45,8 +45,8 @@ internal static class TelemetryBench
                 await using var service = await ServiceProcess.Start(serviceDll, connectionString, plan.Port + 3 + i, schemaReady: true, env);
                 using var load = new HttpLoad(service.Address);
                 var writers = await Task.WhenAll(Enumerable.Range(2_000 + round * 100 + i * 30, plan.Clients).Select(load.Register));
-                // warmed up, then from rest: the first requests' compiling and the registrations' catching up are not measured
-                await load.Saturate(writers, TimeSpan.FromSeconds(1));
+                // warmed up, then from rest: the JIT's tiering and the registrations' catching up are not measured
+                await load.Saturate(writers, TimeSpan.FromSeconds(3));
                 await Settle(service);
                 using var stop = new CancellationTokenSource();
                 var scraping = telemetry ? Scrape(service.Address, stop.Token) : Task.FromResult(0);
