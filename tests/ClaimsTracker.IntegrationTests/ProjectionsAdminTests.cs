@@ -150,7 +150,8 @@ public sealed class ProjectionsAdminTests(AppFixture fixture) : IntegrationConte
         }
 
         await ProjectionsCaughtUp();
-        (await Api.Get("/api/admin/verify", AppFixture.AdminKey)).Field("ok").ShouldBe("true");
+        var verified = await Api.Get("/api/admin/verify", AppFixture.AdminKey);
+        verified.Field("ok").ShouldBe("true", verified.Text);
     }
 
     [Fact]
