@@ -34,7 +34,8 @@ public static partial class ClaimReviewEndpoint
         var url = $"{request.Scheme}://{request.Host}/claims/{claimId}";
         var reviews = new JsonArray();
         var corrections = new List<JsonObject>();
-        var appearances = new List<JsonObject>();
+        // by the version that reported each: a correction replaces the article in the reviews after it
+        var appearances = new SortedDictionary<long, JsonObject>();
         var claimants = new Dictionary<string, JsonObject>(StringComparer.OrdinalIgnoreCase);
         JsonArray? about = null;
         ClaimSummary? summary = null;
@@ -52,7 +53,7 @@ public static partial class ClaimReviewEndpoint
                 }
 
                 (registered, published) = (start, firstEvent.Timestamp);
-                appearances.Add(Work(start.FirstReport));
+                appearances[1] = Work(start.FirstReport);
                 about = await About(start.Parties, session, parties, ct);
             }
 
@@ -61,6 +62,16 @@ public static partial class ClaimReviewEndpoint
                 switch (step.Data)
                 {
                     case ClaimCorrected corrected:
+                        if (corrected is { CorrectsVersion: { } reportedAt, Article: { } article })
+                        {
+                            appearances[reportedAt] = Work(article);
+                        }
+
+                        if (corrected.Parties is { } involved)
+                        {
+                            about = await About(involved, session, parties, ct);
+                        }
+
                         corrections.Add(new JsonObject
                         {
                             ["@type"] = "CorrectionComment",
@@ -69,7 +80,7 @@ public static partial class ClaimReviewEndpoint
                         });
                         break;
                     case ClaimReported reported:
-                        appearances.Add(Work(reported.Article));
+                        appearances[step.Version] = Work(reported.Article);
                         break;
                     case StatementRecorded { Stance: Stance.Asserts } asserted:
                         claimants.TryAdd(asserted.Source.Name, Claimant(asserted.Source));
@@ -92,7 +103,7 @@ public static partial class ClaimReviewEndpoint
 
     private static JsonObject Review(
         string url, DateTimeOffset published, ReplayStep step, VerdictGiven? verdict, ClaimRegistered registered,
-        List<JsonObject> appearances, IEnumerable<JsonObject> claimants, JsonArray? about, List<JsonObject> corrections)
+        SortedDictionary<long, JsonObject> appearances, IEnumerable<JsonObject> claimants, JsonArray? about, List<JsonObject> corrections)
     {
         // read as JSON: verdicts may carry ClaimReview's own fields (rating, reviewer, claimant, citations)
         var given = verdict is null ? null : JsonSerializer.SerializeToNode(verdict, verdict.GetType(), Json.Options)?.AsObject();
@@ -122,8 +133,8 @@ public static partial class ClaimReviewEndpoint
             ("itemReviewed", Present(
                 ("@type", "Claim"),
                 ("author", authors.Count switch { 0 => null, 1 => authors[0], _ => new JsonArray([.. authors]) }),
-                ("firstAppearance", appearances[0].DeepClone()),
-                ("appearance", new JsonArray([.. appearances.Select(a => a.DeepClone())])),
+                ("firstAppearance", appearances[1].DeepClone()),
+                ("appearance", new JsonArray([.. appearances.Values.Select(a => a.DeepClone())])),
                 ("about", about?.DeepClone()))),
             ("citation", given?["citations"] is JsonArray { Count: > 0 } citations ? citations.DeepClone() : null),
             ("correction", new JsonArray([.. corrections.Select(c => (JsonNode)c.DeepClone())])));
@@ -163,10 +174,13 @@ public static partial class ClaimReviewEndpoint
             ("@type", "CreativeWork"),
             ("url", article.Url),
             ("headline", article.Headline),
-            ("datePublished", article.PublishedAt),
+            ("datePublished", Date(new Claims.WorldTime(article.PublishedAt, article.PublishedAtPrecision))),
             ("author", byline.Success ? Named("Person", byline.Groups["author"].Value.Trim()) : null),
             ("publisher", publisher is null ? null : Named("Organization", publisher.Trim())));
     }
+
+    /// <summary>A date as precise as it is known (<c>2024-02</c>), an instant only when it is one.</summary>
+    private static JsonNode Date(Claims.WorldTime time) => time.Text is { } period ? period : time.Start;
 
     private static async Task<JsonArray> About(string[] names, IQuerySession session, PartyNames parties, CancellationToken ct)
     {
