@@ -107,6 +107,7 @@ public sealed class ClaimReviewJsonLdTests(AppFixture fixture) : IntegrationCont
             .Status.ShouldBe(HttpStatusCode.OK);
         (await Api.Post($"/api/claims/{id}/reports", new { outlet = "AP", url = "https://example.org/ap", publishedAt = "2024" }))
             .Status.ShouldBe(HttpStatusCode.OK);
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms", "2024-02-20");
 
         var export = await Api.Get($"/api/claims/{id}/claimreview");
         var expanded = (await Expand(export.Text)).AsArray();

@@ -33,7 +33,7 @@ public sealed class EventCorrectionsTests(AppFixture fixture) : IntegrationConte
         var yonhap = await Api.StatementFrom(id, "South Korea's foreign ministry", "Seoul", "confirms", "2024-02");
         var kcna = await Api.StatementFrom(id, "KCNA", "DPRK", "denies", "2024-02-23T00:00:00Z");
 
-        var corrected = await Correct(id, new { reason = "South Korea, not North Korea, is the other party", parties = new[] { "kremlin", "Republic of Korea" } });
+        var corrected = await Correct(id, new { reason = "South Korea, not North Korea, is the other party", parties = new[] { "kremlin", "Seoul" } });
         var again = await Correct(id, new { reason = "once more", parties = new[] { "Russia", "South Korea" } });
         var claim = await Api.Get($"/api/claims/{id}");
         await Verified();
@@ -44,7 +44,9 @@ public sealed class EventCorrectionsTests(AppFixture fixture) : IntegrationConte
         again.Status.ShouldBe(HttpStatusCode.BadRequest);
         again.Json["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["parties"]);
         claim.Json["parties"]!.AsArray().Select(p => $"{p!["party"]} {p["stance"]} {p["becauseOf"]}").ShouldBe(["Russia confirms 2", "South Korea confirms 3"]);
-        (await Api.Status(id, "?worldAt=2024-02-25T00:00:00Z")).ShouldBe("confirmed");
+        // the month-precise confirmation counts from the end of February
+        (await Api.Status(id, "?worldAt=2024-02-25T00:00:00Z")).ShouldBe("partially_confirmed");
+        (await Api.Status(id, "?worldAt=2024-03-01T00:00:00Z")).ShouldBe("confirmed");
         (await Api.Get("/api/claims?party=Seoul")).Field("items.0.id").ShouldBe(id);
         (await Api.Get("/api/claims?party=DPRK")).Field("total").ShouldBe("0");
         var timeline = (await Api.Get($"/api/claims/{id}/timeline")).Json["intervals"]!.AsArray();

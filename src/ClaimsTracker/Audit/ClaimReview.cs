@@ -11,8 +11,9 @@ using Wolverine.Http;
 namespace ClaimsTracker.Audit;
 
 /// <summary>
-/// schema.org ClaimReview for one claim: one review per status change and per verdict, dated by when it was recorded
-/// here, each carrying the corrections recorded up to then as <c>correction</c> notes; absent facts are left out.
+/// schema.org ClaimReview for one claim: one review per status change, per verdict and per correction of what a review
+/// shows (an article, the parties), dated by when it was recorded here, each carrying the corrections recorded up to then
+/// as <c>correction</c> notes; absent facts are left out.
 /// </summary>
 public static partial class ClaimReviewEndpoint
 {
@@ -88,7 +89,8 @@ public static partial class ClaimReviewEndpoint
                 }
 
                 var verdict = step.Data as VerdictGiven;
-                if (verdict is null && step.Version != 1 && !step.Changes.Any(c => c.What == "status"))
+                var reviewedAgain = step.Data is ClaimCorrected { Article: not null } or ClaimCorrected { Parties: not null };
+                if (verdict is null && step.Version != 1 && !reviewedAgain && !step.Changes.Any(c => c.What == "status"))
                 {
                     continue;
                 }
