@@ -95,6 +95,29 @@ public sealed class ClaimReviewJsonLdTests(AppFixture fixture) : IntegrationCont
         Value(Node(expanded[^1]!, "reviewRating"), "alternateName").ShouldBe("unconfirmed");
     }
 
+    [Fact]
+    public async Task articles_known_only_to_the_month_or_day_are_dated_so_and_expand_as_dates()
+    {
+        var id = await Api.RegisteredClaim(new
+        {
+            statement = "Putin gave Kim Jong Un an Aurus Senat limousine", parties = new[] { "Russia" },
+            firstReport = new { outlet = "KCNA", url = "https://example.org/kcna", publishedAt = "2024-02" },
+        });
+        (await Api.Post($"/api/claims/{id}/reports", new { outlet = "Reuters", url = "https://example.org/reuters", publishedAt = "2024-02-20" }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        (await Api.Post($"/api/claims/{id}/reports", new { outlet = "AP", url = "https://example.org/ap", publishedAt = "2024" }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms", "2024-02-20");
+
+        var export = await Api.Get($"/api/claims/{id}/claimreview");
+        var expanded = (await Expand(export.Text)).AsArray();
+
+        var claim = Node(expanded[^1]!, "itemReviewed");
+        Value(Node(claim, "firstAppearance"), "datePublished").ShouldBe("2024-02");
+        new[] { 0, 1, 2 }.Select(i => Value(Node(claim, "appearance", i), "datePublished")).ShouldBe(["2024-02", "2024-02-20", "2024"]);
+        Node(Node(claim, "appearance", 1), "datePublished")["@type"]!.ToString().ShouldBe(Schema + "Date");
+    }
+
     private static JsonNode Node(JsonNode node, string property, int index = 0) => node[Schema + property]![index]!;
 
     private static string? Value(JsonNode node, string? property) =>

@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace ClaimsTracker.IntegrationTests;
@@ -114,14 +116,26 @@ public sealed class ImportClaimReviewsTests(AppFixture fixture) : IntegrationCon
     }
 
     [Fact]
-    public async Task a_ten_mebibyte_body_is_refused_before_any_work_and_records_nothing()
+    public async Task a_ten_mebibyte_body_is_refused_with_a_400_naming_the_body_and_its_limit_whether_announced_or_not_and_records_nothing()
     {
-        var huge = $$"""{ "claims": [ { "text": "{{new string('x', 10 * 1024 * 1024)}}" } ] }""";
+        var huge = Encoding.UTF8.GetBytes($$"""{ "claims": [ { "text": "{{new string('x', 10 * 1024 * 1024)}}" } ] }""");
+        // a pipe's reader has no length, so the body goes without Content-Length
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        await pipe.Writer.WriteAsync(huge);
+        await pipe.Writer.CompleteAsync();
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/import/claimreview") { Content = new StreamContent(pipe.Reader.AsStream()) };
+        chunked.Content.Headers.ContentType = new("application/json");
+        chunked.Headers.TryAddWithoutValidation("Authorization", $"Bearer {AppFixture.EditorKey}");
 
-        var reply = await Import(huge);
+        var announced = await Import(Encoding.UTF8.GetString(huge));
+        using var unannounced = await Api.Http.SendAsync(chunked);
 
-        reply.Status.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-        reply.ContentType.ShouldBe("application/problem+json");
+        announced.Status.ShouldBe(HttpStatusCode.BadRequest, announced.Text);
+        announced.ContentType.ShouldBe("application/problem+json");
+        announced.Json["errors"]!["body"]![0]!.ToString()
+            .ShouldBe("is larger than the 4194304 bytes an import may be; split the file and import each part");
+        unannounced.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        JsonNode.Parse(await unannounced.Content.ReadAsStringAsync())!["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["body"]);
         (await Api.Get("/api/claims")).Field("total").ShouldBe("0");
     }
 

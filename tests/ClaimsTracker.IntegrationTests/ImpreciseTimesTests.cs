@@ -38,6 +38,24 @@ public sealed class ImpreciseTimesTests(AppFixture fixture) : IntegrationContext
     }
 
     [Fact]
+    public async Task a_sources_statements_show_their_time_as_precisely_as_known_in_the_api_and_on_its_page()
+    {
+        var id = await Api.RegisteredClaim();
+        await Api.StatementFrom(id, "Kim Jong Un", "North Korea", "confirms", "2023-09");
+        await Api.StatementFrom(id, "Kim Jong Un", "North Korea", "confirms", "2024-02-20T09:00:00Z");
+        (await Api.Post($"/api/claims/{id}/corrections", new { reason = "only the day is known", correctsVersion = 3, statedAt = "2024-02-20" }))
+            .Status.ShouldBe(HttpStatusCode.OK);
+        await ProjectionsCaughtUp();
+
+        var source = await Api.Get("/api/sources/kim-jong-un");
+        var page = (await Api.Get("/sources/kim-jong-un")).Text;
+
+        (source.Field("statements.0.statedAtPrecision"), source.Field("statements.1.statedAtPrecision")).ShouldBe(("day", "month"));
+        page.ShouldContain("""Stated <time class="uncertain" datetime="2024-02-20">2024-02-20 (known to the day)</time>""");
+        page.ShouldContain("""Stated <time class="uncertain" datetime="2023-09">2023-09 (known to the month)</time>""");
+    }
+
+    [Fact]
     public async Task an_imprecise_denial_outranks_a_confirmation_said_within_its_period()
     {
         var id = await Api.RegisteredClaim();

@@ -73,6 +73,19 @@ internal static class ClaimStory
     {
         var claim = Given(events);
         var rows = ClaimFact.Rows(Stored(events)).ToList();
+        if (command.Parties is { } named)
+        {
+            var involved = named.Select(p => parties.Attribute(claim.Parties, p)!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            PartyStatement? LatestOf(string party, Func<Stance, bool> counts) =>
+                rows.Where(r => r.IsStatement && r.Party == party && counts(r.Stance)).OrderByDescending(r => r.At).ThenByDescending(r => r.ClaimVersion)
+                    .FirstOrDefault()?.Statement();
+            var joining = involved.Where(p => claim.InvolvedParty(p) is null)
+                .Select(p => new PartyStanding(p, LatestOf(p, s => s is Stance.Confirms or Stance.Denies), LatestOf(p, s => s is Stance.NotConfirmed)))
+                .ToArray();
+            return new CorrectClaim.Resolved(command, null, Claims.Besides.None) { Parties = involved, Joining = joining }
+                .Decide(claim, Editor with { Parties = parties });
+        }
+
         var target = rows.FirstOrDefault(r => r.ClaimVersion == command.CorrectsVersion);
         var party = claim.InvolvedParty(target?.Party);
         PartyStatement? Besides(Func<PartyStatement?> claims, Func<Stance, bool> counts) =>
@@ -85,7 +98,7 @@ internal static class ClaimStory
         var others = new Besides(
             Besides(() => claim.LatestOf(party!), s => s is Stance.Confirms or Stance.Denies),
             Besides(() => claim.NotConfirmedOf(party!), s => s is Stance.NotConfirmed));
-        return CorrectClaimEndpoint.Decide(claim, command, target, others, Editor with { Parties = parties });
+        return new CorrectClaim.Resolved(command, target, others).Decide(claim, Editor with { Parties = parties });
     }
 
     /// <summary>The facts the status is derived from, folded as the summary folds them (versions 2, 3, ...).</summary>

@@ -103,6 +103,6 @@ public static class AuditPages
             """);
 
     private static Html What(ClaimCorrected c) => c.CorrectsVersion is { } version
-        ? Html.Of($"Event {version}:{Html.When(c.Stance is not null, Html.Of($" stance to {(c.Stance is { } s ? Spoken(s) : "")}"))}{Html.When(c.StatedAt is not null, Html.Of($" stated at {Time(c.StatedAt, "")}"))}{Html.When(c.Quote is not null, Html.Of($" quote"))}")
-        : Html.Of($"The claim's text{Html.When(c.Statement is not null, Html.Of($" to “{c.Statement}”"))}");
+        ? Html.Of($"Event {version}:{Html.When(c.Stance is not null, Html.Of($" stance to {(c.Stance is { } s ? Spoken(s) : "")}"))}{Html.When(c.StatedAt is not null, Html.Of($" stated at {Time(c.StatedAt, "")}"))}{Html.When(c.Quote is not null, Html.Of($" quote"))}{Html.When(c.Source is not null, Html.Of($" source to {c.Source?.Name}"))}{Html.When(c.Url is not null, Html.Of($" evidence link to {c.Url}"))}{Html.When(c.Description is not null, Html.Of($" evidence description to “{c.Description}”"))}{Html.When(c.Article is not null, Html.Of($" article to {c.Article?.Outlet}, published {(c.Article is { } a ? Period(a.PublishedAt, a.PublishedAtPrecision) : Html.Empty)}"))}")
+        : Html.Of($"The claim's{Html.When(c.Statement is not null, Html.Of($" text to “{c.Statement}”"))}{Html.When(c.Statement is not null && c.Parties is not null, Html.Of($" and"))}{Html.When(c.Parties is not null, Html.Of($" parties to {string.Join(", ", c.Parties ?? [])}"))}");
 }

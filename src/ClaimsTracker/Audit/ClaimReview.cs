@@ -11,8 +11,9 @@ using Wolverine.Http;
 namespace ClaimsTracker.Audit;
 
 /// <summary>
-/// schema.org ClaimReview for one claim: one review per status change and per verdict, dated by when it was recorded
-/// here, each carrying the corrections recorded up to then as <c>correction</c> notes; absent facts are left out.
+/// schema.org ClaimReview for one claim: one review per status change, per verdict and per correction of what a review
+/// shows (an article, the parties), dated by when it was recorded here, each carrying the corrections recorded up to then
+/// as <c>correction</c> notes; absent facts are left out.
 /// </summary>
 public static partial class ClaimReviewEndpoint
 {
@@ -34,7 +35,8 @@ public static partial class ClaimReviewEndpoint
         var url = $"{request.Scheme}://{request.Host}/claims/{claimId}";
         var reviews = new JsonArray();
         var corrections = new List<JsonObject>();
-        var appearances = new List<JsonObject>();
+        // by the version that reported each: a correction replaces the article in the reviews after it
+        var appearances = new SortedDictionary<long, JsonObject>();
         var claimants = new Dictionary<string, JsonObject>(StringComparer.OrdinalIgnoreCase);
         JsonArray? about = null;
         ClaimSummary? summary = null;
@@ -52,7 +54,7 @@ public static partial class ClaimReviewEndpoint
                 }
 
                 (registered, published) = (start, firstEvent.Timestamp);
-                appearances.Add(Work(start.FirstReport));
+                appearances[1] = Work(start.FirstReport);
                 about = await About(start.Parties, session, parties, ct);
             }
 
@@ -61,6 +63,16 @@ public static partial class ClaimReviewEndpoint
                 switch (step.Data)
                 {
                     case ClaimCorrected corrected:
+                        if (corrected is { CorrectsVersion: { } reportedAt, Article: { } article })
+                        {
+                            appearances[reportedAt] = Work(article);
+                        }
+
+                        if (corrected.Parties is { } involved)
+                        {
+                            about = await About(involved, session, parties, ct);
+                        }
+
                         corrections.Add(new JsonObject
                         {
                             ["@type"] = "CorrectionComment",
@@ -69,7 +81,7 @@ public static partial class ClaimReviewEndpoint
                         });
                         break;
                     case ClaimReported reported:
-                        appearances.Add(Work(reported.Article));
+                        appearances[step.Version] = Work(reported.Article);
                         break;
                     case StatementRecorded { Stance: Stance.Asserts } asserted:
                         claimants.TryAdd(asserted.Source.Name, Claimant(asserted.Source));
@@ -77,7 +89,8 @@ public static partial class ClaimReviewEndpoint
                 }
 
                 var verdict = step.Data as VerdictGiven;
-                if (verdict is null && step.Version != 1 && !step.Changes.Any(c => c.What == "status"))
+                var reviewedAgain = step.Data is ClaimCorrected { Article: not null } or ClaimCorrected { Parties: not null };
+                if (verdict is null && step.Version != 1 && !reviewedAgain && !step.Changes.Any(c => c.What == "status"))
                 {
                     continue;
                 }
@@ -92,7 +105,7 @@ public static partial class ClaimReviewEndpoint
 
     private static JsonObject Review(
         string url, DateTimeOffset published, ReplayStep step, VerdictGiven? verdict, ClaimRegistered registered,
-        List<JsonObject> appearances, IEnumerable<JsonObject> claimants, JsonArray? about, List<JsonObject> corrections)
+        SortedDictionary<long, JsonObject> appearances, IEnumerable<JsonObject> claimants, JsonArray? about, List<JsonObject> corrections)
     {
         // read as JSON: verdicts may carry ClaimReview's own fields (rating, reviewer, claimant, citations)
         var given = verdict is null ? null : JsonSerializer.SerializeToNode(verdict, verdict.GetType(), Json.Options)?.AsObject();
@@ -122,8 +135,8 @@ public static partial class ClaimReviewEndpoint
             ("itemReviewed", Present(
                 ("@type", "Claim"),
                 ("author", authors.Count switch { 0 => null, 1 => authors[0], _ => new JsonArray([.. authors]) }),
-                ("firstAppearance", appearances[0].DeepClone()),
-                ("appearance", new JsonArray([.. appearances.Select(a => a.DeepClone())])),
+                ("firstAppearance", appearances[1].DeepClone()),
+                ("appearance", new JsonArray([.. appearances.Values.Select(a => a.DeepClone())])),
                 ("about", about?.DeepClone()))),
             ("citation", given?["citations"] is JsonArray { Count: > 0 } citations ? citations.DeepClone() : null),
             ("correction", new JsonArray([.. corrections.Select(c => (JsonNode)c.DeepClone())])));
@@ -163,10 +176,13 @@ public static partial class ClaimReviewEndpoint
             ("@type", "CreativeWork"),
             ("url", article.Url),
             ("headline", article.Headline),
-            ("datePublished", article.PublishedAt),
+            ("datePublished", Date(new Claims.WorldTime(article.PublishedAt, article.PublishedAtPrecision))),
             ("author", byline.Success ? Named("Person", byline.Groups["author"].Value.Trim()) : null),
             ("publisher", publisher is null ? null : Named("Organization", publisher.Trim())));
     }
+
+    /// <summary>A date as precise as it is known (<c>2024-02</c>), an instant only when it is one.</summary>
+    private static JsonNode Date(Claims.WorldTime time) => time.Text is { } period ? period : time.Start;
 
     private static async Task<JsonArray> About(string[] names, IQuerySession session, PartyNames parties, CancellationToken ct)
     {

@@ -41,7 +41,7 @@ public static class ImportChecks
         ClaimCorrected e => Named("data", CorrectClaimEndpoint.Validate(
                 new CorrectClaim(e.Reason, e.Statement, e.CorrectsVersion, e.Stance is { } stance ? Words.Of(stance) : null,
                     e.StatedAt, e.Quote, null, e.Source is { } to ? new SourceInput(to.Name, to.Role, to.Party) : null,
-                    e.QuoteKind is { } kind ? Words.Of(kind) : null), clock))
+                    e.QuoteKind is { } kind ? Words.Of(kind) : null, e.Url, e.Description, Input(e.Article), e.Parties), clock))
             .Concat(Named("data", new Validation().Time("correctedAt", Given(e.CorrectedAt), now)
                 .Text("sourceName", e.SourceName, SourceInput.MaxNameLength, required: false).Result())),
         ClaimRetracted e => Named("data", RetractClaimEndpoint.Validate(new RetractClaim(e.Reason, null)))

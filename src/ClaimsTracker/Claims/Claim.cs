@@ -55,8 +55,9 @@ public sealed record Claim(
         VerdictGiven v => Rule(new Ruling(version, ConfirmationStatus.ForVerdict(v.Verdict), v.GivenAt)),
         ClaimRetracted r => Rule(new Ruling(version, ClaimStatus.Retracted, r.RetractedAt)) with { Retracted = true },
         VerdictWithdrawn w => Rule(new Ruling(version, null, w.WithdrawnAt)),
-        ClaimCorrected { Standings: { } standings } =>
-            standings.Aggregate(this, (claim, s) => claim.Set(s.Party, s.Latest).SetNotConfirmed(s.Party, s.NotConfirmed)),
+        ClaimCorrected { Standings: { } standings } c =>
+            standings.Aggregate(c.Parties is { } parties ? Involving(parties) : this,
+                (claim, s) => claim.Set(s.Party, s.Latest).SetNotConfirmed(s.Party, s.NotConfirmed)),
         ClaimCorrected { CorrectsVersion: { } target } c => Corrected(target, c),
         ClaimRelated r => this with { Relations = [.. Relations.Where(x => x.ClaimId != r.OtherClaimId), new(r.Kind, r.OtherClaimId, r.Note)] },
         ClaimUnrelated u => this with { Relations = Relations.Where(x => x.ClaimId != u.OtherClaimId).ToArray() },
@@ -81,6 +82,10 @@ public sealed record Claim(
         };
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
+
+    /// <summary>The claim with <paramref name="parties"/> involved instead, none of them standing anywhere yet.</summary>
+    private Claim Involving(string[] parties) =>
+        this with { Parties = parties, Latest = new PartyStatement?[parties.Length], NotConfirmed = new PartyStatement?[parties.Length] };
 
     private Claim Take(PartyStatement statement) => statement.Stance switch
     {

@@ -276,7 +276,7 @@ public sealed class ClaimCommits(
 
         if (command is ILooksUp looksUp)
         {
-            command = await looksUp.LookUp(session, claim, CancellationToken.None);
+            command = await looksUp.LookUp(session, claim, context, CancellationToken.None);
         }
 
         var decision = command.Decide(claim, context);

@@ -40,15 +40,21 @@ public sealed record VerdictGiven(
 public sealed record VerdictWithdrawn(Guid ClaimId, string Reason, DateTimeOffset WithdrawnAt, string RecordedBy);
 
 /// <summary>
-/// Corrects the claim's text, or an earlier statement (by its version, naming its source as it was): stance, world time,
-/// quote, quote kind, or its source (<see cref="Source"/>: re-attributed to another name, role or party).
-/// <see cref="Standings"/> says where the correction leaves each party it moves, so the claim folds it without its
-/// other statements (null in corrections recorded before it was kept).
+/// Corrects the claim's text or parties, or an earlier event by its version: a statement (naming its source as it was)
+/// in stance, world time, quote, quote kind, or source (<see cref="Source"/>: re-attributed to another name, role or
+/// party); evidence in its <see cref="Url"/> or <see cref="Description"/>; a report's or the first report's
+/// <see cref="Article"/>. <see cref="Standings"/> says where the correction leaves each party it moves (every party
+/// when it corrects <see cref="Parties"/>), so the claim folds it without its other statements (null in corrections
+/// recorded before it was kept). The later fields are left out when absent, as corrections before them were stored.
 /// </summary>
 public sealed record ClaimCorrected(
     Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
     DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null,
-    Source? Source = null, QuoteKind? QuoteKind = null, TimePrecision? StatedAtPrecision = null)
+    Source? Source = null, QuoteKind? QuoteKind = null, TimePrecision? StatedAtPrecision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Article? Article = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Parties = null)
 {
     /// <summary>Whether it changes what an earlier statement says or who said it (not only the claim's text).</summary>
     public bool ChangesStatement => CorrectsVersion is not null

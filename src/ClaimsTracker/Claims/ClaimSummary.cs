@@ -66,7 +66,7 @@ public sealed class ClaimSummary
 
     public void Show(Claim claim)
     {
-        (Latest, Ruling, Version, NotConfirmed, Relations) = (claim.Latest, claim.Ruling, claim.Version, claim.NotConfirmed, claim.Relations);
+        (Parties, Latest, Ruling, Version, NotConfirmed, Relations) = (claim.Parties, claim.Latest, claim.Ruling, claim.Version, claim.NotConfirmed, claim.Relations);
         DuplicateOf = ClaimRelation.DuplicateOf(claim.Relations);
         (Status, Positions) = (claim.Status, claim.Positions);
     }
@@ -150,6 +150,7 @@ public sealed partial class ClaimSummaryProjection : SingleStreamProjection<Clai
             case ClaimCorrected corrected:
                 counts.Corrections++;
                 summary.Statement = corrected.Statement ?? summary.Statement;
+                summary.FirstReport = corrected is { CorrectsVersion: 1, Article: { } article } ? article : summary.FirstReport;
                 break;
             case VerdictWithdrawn:
                 summary.Verdict = null;

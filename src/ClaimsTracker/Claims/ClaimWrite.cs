@@ -18,7 +18,7 @@ public interface IClaimCommand
 /// <summary>A write whose decision needs a fact beyond the claim's state: it looks it up first, then decides purely.</summary>
 public interface ILooksUp : IClaimCommand
 {
-    Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, CancellationToken ct);
+    Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct);
 }
 
 /// <summary>A registration: decides the new claim's first event.</summary>

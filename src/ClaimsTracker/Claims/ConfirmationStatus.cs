@@ -71,6 +71,16 @@ public sealed record ClaimFacts(
 
     private ClaimFacts Correct(ClaimCorrected e)
     {
+        if (e.Parties is { } parties)
+        {
+            return Involving(parties);
+        }
+
+        if (e is { CorrectsVersion: 1, Article: { } firstReport })
+        {
+            return this with { Since = firstReport.PublishedAt };
+        }
+
         var others = Others ?? [];
         if (e.CorrectsVersion is not { } target
             || (Statements.FirstOrDefault(s => s.Version == target) ?? others.FirstOrDefault(s => s.Version == target)) is not { } said)
@@ -85,6 +95,18 @@ public sealed record ClaimFacts(
         {
             Statements = [.. Statements.Where(s => s.Version != target), .. involved is null ? Array.Empty<PartyStatement>() : [corrected]],
             Others = [.. others.Where(s => s.Version != target), .. involved is null ? [corrected] : Array.Empty<PartyStatement>()],
+        };
+    }
+
+    /// <summary>The facts with <paramref name="parties"/> involved instead: each statement counts for the party it is now by, or is a third party's.</summary>
+    private ClaimFacts Involving(string[] parties)
+    {
+        var all = Statements.Concat(Others ?? []).OrderBy(s => s.Version).ToList();
+        return this with
+        {
+            Parties = parties,
+            Statements = all.Where(s => InvolvedParty(parties, s.Party) is not null).Select(s => s with { Party = InvolvedParty(parties, s.Party)! }).ToArray(),
+            Others = all.Where(s => InvolvedParty(parties, s.Party) is null).ToArray(),
         };
     }
 }

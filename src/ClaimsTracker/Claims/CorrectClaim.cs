@@ -7,21 +7,42 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 /// <summary>
-/// Either new claim text, or a statement (by version) with a corrected stance, world time, quote, quote kind or source
-/// (re-attributed: another name, role or party).
+/// New claim text or parties, or an earlier event by version: a statement with a corrected stance, world time, quote,
+/// quote kind or source (re-attributed: another name, role or party), evidence with a corrected url or description, or a
+/// report (the first included) with its article corrected in full.
 /// </summary>
 public sealed record CorrectClaim(
     string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
-    long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null) : ILooksUp
+    long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null, string? Url = null, string? Description = null,
+    ArticleInput? Article = null, string[]? Parties = null) : ILooksUp
 {
     public bool TakenWhenRetracted => true;
 
-    /// <summary>The corrected statement and, where it is its party's latest word, the party's latest word besides it.</summary>
-    public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, CancellationToken ct)
+    public bool CorrectsStatement => Stance is not null || StatedAt is not null || Quote is not null || Source is not null || QuoteKind is not null;
+
+    public bool CorrectsEvidence => Url is not null || Description is not null;
+
+    /// <summary>
+    /// The corrected statement and, where it is its party's latest word, the party's latest word besides it; the corrected
+    /// evidence or report; or, for new parties, where each party that joins the claim stands.
+    /// </summary>
+    public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct)
     {
+        if (Parties is not null)
+        {
+            var parties = Parties.Select(p => context.Parties.Attribute(claim.Parties, p)!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            return new Resolved(this, null, Besides.None) { Parties = parties, Joining = await Joining(session, claim, parties, ct) };
+        }
+
         if (CorrectsVersion is not { } version)
         {
             return new Resolved(this, null, Besides.None);
+        }
+
+        if (CorrectsEvidence || Article is not null)
+        {
+            var corrected = await Audit.ClaimStream.Versions(session, claim.Id, version, Math.Min(version, claim.Version), ct);
+            return new Resolved(this, null, Besides.None) { Event = corrected.FirstOrDefault()?.Data };
         }
 
         var target = await session.LoadAsync<ClaimFact>(ClaimFact.IdOf(claim.Id, version), ct);
@@ -37,13 +58,35 @@ public sealed record CorrectClaim(
 
     public Decision Decide(Claim claim, DecisionContext context) => throw new InvalidOperationException("decided once looked up");
 
+    /// <summary>Where each party not yet involved stands on its own words so far, in the claim's spelling.</summary>
+    private static async Task<PartyStanding[]> Joining(IQuerySession session, Claim claim, string[] parties, CancellationToken ct)
+    {
+        var joining = new List<PartyStanding>();
+        foreach (var party in parties.Where(p => claim.InvolvedParty(p) is null))
+        {
+            var latest = await ClaimFact.LatestOf(session, claim.Id, party, 0, ct);
+            var report = await ClaimFact.LatestOf(session, claim.Id, party, 0, ct, notConfirmed: true);
+            joining.Add(new PartyStanding(party, latest is null ? null : latest with { Party = party }, report is null ? null : report with { Party = party }));
+        }
+
+        return [.. joining];
+    }
+
     public sealed record Resolved(CorrectClaim Command, ClaimFact? Target, Besides Others) : IClaimCommand
     {
         public long? ExpectedVersion => Command.ExpectedVersion;
 
         public bool TakenWhenRetracted => true;
 
-        public Decision Decide(Claim claim, DecisionContext context) => CorrectClaimEndpoint.Decide(claim, Command, Target, Others, context);
+        /// <summary>The corrected evidence's or report's event, when the correction is of one.</summary>
+        public object? Event { get; init; }
+
+        /// <summary>The corrected parties in the claim's spelling, and where those not involved before stand.</summary>
+        public string[]? Parties { get; init; }
+
+        public PartyStanding[] Joining { get; init; } = [];
+
+        public Decision Decide(Claim claim, DecisionContext context) => CorrectClaimEndpoint.Decide(claim, this, context);
     }
 }
 
@@ -56,6 +99,7 @@ public sealed record Besides(PartyStatement? Latest, PartyStatement? NotConfirme
 public static class CorrectClaimEndpoint
 {
     private const string StatementFields = "source, stance, quote, quoteKind or statedAt";
+    private const string EventFields = $"a statement's {StatementFields}, evidence's url or description, or a report's article";
 
     public static ProblemDetails Validate(CorrectClaim command, TimeProvider clock)
     {
@@ -69,7 +113,15 @@ public static class CorrectClaimEndpoint
             .Version("correctsVersion", command.CorrectsVersion)
             .Version("expectedVersion", command.ExpectedVersion)
             .Text("quote", command.Quote, 4000, required: false)
-            .Time("statedAt", command.StatedAt, clock.GetUtcNow(), required: false);
+            .Time("statedAt", command.StatedAt, clock.GetUtcNow(), required: false)
+            .Url("url", command.Url, required: command.Url is not null)
+            .Text("description", command.Description, 4000, required: false);
+        ArticleInput.Check(validation, "article", command.Article, clock.GetUtcNow(), required: false);
+        if (command.Parties is not null)
+        {
+            RegisterClaimEndpoint.CheckParties(validation, command.Parties);
+        }
+
         if (command.Stance is not null)
         {
             validation.Word<Stance>("stance", command.Stance);
@@ -85,21 +137,37 @@ public static class CorrectClaimEndpoint
             SourceInput.Check(validation, "source", command.Source);
         }
 
-        var correctsStatement = command.Stance is not null || command.StatedAt is not null || command.Quote is not null
-            || command.Source is not null || command.QuoteKind is not null;
-        if (command.Statement is not null && string.IsNullOrWhiteSpace(command.Statement))
+        foreach (var (field, text) in new[] { ("statement", command.Statement), ("description", command.Description) })
         {
-            validation.Error("statement", "must not be blank when given");
+            if (text is not null && string.IsNullOrWhiteSpace(text))
+            {
+                validation.Error(field, "must not be blank when given");
+            }
         }
 
-        if (command.Statement is null && !correctsStatement)
+        var correctsEvents = new[] { command.CorrectsStatement, command.CorrectsEvidence, command.Article is not null }.Count(c => c);
+        if (command.Statement is null && command.Parties is null && correctsEvents == 0)
         {
-            validation.Error("statement", $"give the corrected claim text, or correctsVersion with a corrected {StatementFields}");
+            validation.Error("statement", $"give the corrected claim text or parties, or correctsVersion with {EventFields}");
         }
 
-        if (correctsStatement && command.CorrectsVersion is null)
+        if (correctsEvents > 1)
+        {
+            validation.Error("correctsVersion", $"names one event: correct {EventFields}, one at a time");
+        }
+
+        if (command.CorrectsStatement && command.CorrectsVersion is null)
         {
             validation.Error("correctsVersion", $"is required to correct a statement's {StatementFields}");
+        }
+        else if (correctsEvents > 0 && command.CorrectsVersion is null)
+        {
+            validation.Error("correctsVersion", "is required to correct evidence's url or description, or a report's article");
+        }
+
+        if (command.Parties is not null && command.CorrectsVersion is not null)
+        {
+            validation.Error("parties", "correct the claim's parties without correctsVersion, apart from a correction of one of its events");
         }
 
         return validation.Result();
@@ -107,21 +175,33 @@ public static class CorrectClaimEndpoint
 
     [WolverinePost("/api/claims/{claimId}/corrections", OperationId = "CorrectClaim")]
     [Tags("Claims")]
-    [EndpointSummary("Correct the claim's text or an earlier statement, its source included")]
+    [EndpointSummary("Correct the claim's text or parties, or an earlier statement (its source included), evidence or report")]
     [Authorize(Policy = Policies.Write)]
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static ClaimWrite Post(Guid claimId, CorrectClaim command) => ClaimWrite.To(claimId, command);
 
     /// <summary>
-    /// Decides on the corrected statement (<paramref name="target"/>) and, where it is its party's latest word, that party's
-    /// latest words besides it (<paramref name="others"/>): the event says where the correction leaves the statement's
-    /// party before and after, both when it is re-attributed.
+    /// Decides on what the correction looked up: the corrected statement (<see cref="CorrectClaim.Resolved.Target"/>) and,
+    /// where it is its party's latest word, that party's latest words besides it: the event says where the correction
+    /// leaves the statement's party before and after, both when it is re-attributed. A correction of the parties says
+    /// where every party now involved stands.
     /// </summary>
-    public static Decision Decide(Claim claim, CorrectClaim command, ClaimFact? target, Besides others, DecisionContext context)
+    public static Decision Decide(Claim claim, CorrectClaim.Resolved resolved, DecisionContext context)
     {
-        if (command.CorrectsVersion is { } version && target is not { IsStatement: true })
+        var (command, target, others) = (resolved.Command, resolved.Target, resolved.Others);
+        if (command.CorrectsVersion is { } version)
         {
-            return Decision.Refuse("correctsVersion", $"version {version} of this claim is not a recorded statement");
+            var refusal = (command.CorrectsEvidence, command.Article is not null, target, resolved.Event) switch
+            {
+                (true, _, _, not EvidenceAttached) => $"version {version} of this claim is not attached evidence",
+                (_, true, _, not (ClaimReported or ClaimRegistered)) => $"version {version} of this claim is not a report",
+                (false, false, not { IsStatement: true }, _) => $"version {version} of this claim is not a recorded statement",
+                _ => null,
+            };
+            if (refusal is not null)
+            {
+                return Decision.Refuse("correctsVersion", refusal);
+            }
         }
 
         Stance? stance = Words.TryParse<Stance>(command.Stance, out var parsed) ? parsed : null;
@@ -132,7 +212,18 @@ public static class CorrectClaimEndpoint
         var stated = command.StatedAt?.Value;
         var corrected = new ClaimCorrected(claim.Id, command.Reason!.Trim(), command.CorrectsVersion,
             target?.SourceName, command.Statement?.Trim(), stance, stated?.Start, command.Quote?.Trim(), context.Now,
-            context.Actor.Name, [], source, quoteKind, stated?.Precision);
+            context.Actor.Name, [], source, quoteKind, stated?.Precision, command.Url?.Trim(), command.Description?.Trim(),
+            command.Article?.ToArticle());
+        if (resolved.Parties is { } parties)
+        {
+            if (parties.Length == claim.Parties.Length && parties.All(p => claim.InvolvedParty(p) is not null))
+            {
+                return Decision.Refuse("parties", "are already the claim's parties; list the parties the claim should involve");
+            }
+
+            return Decision.Append(corrected with { Parties = parties, Standings = [.. parties.Select(p => Joined(claim, p, resolved.Joining))] });
+        }
+
         if (target is null)
         {
             return Decision.Append(corrected);
@@ -147,6 +238,12 @@ public static class CorrectClaimEndpoint
             .ToArray();
         return Decision.Append(corrected with { Standings = standings });
     }
+
+    /// <summary>Where <paramref name="party"/> stands among the corrected parties: as before if it was involved, else as looked up.</summary>
+    private static PartyStanding Joined(Claim claim, string party, PartyStanding[] joining) =>
+        claim.InvolvedParty(party) is { } kept
+            ? new PartyStanding(party, claim.LatestOf(kept), claim.NotConfirmedOf(kept))
+            : joining.FirstOrDefault(j => j.Party == party) ?? new PartyStanding(party, null);
 
     /// <summary>Where <paramref name="party"/> stands once <paramref name="corrected"/> stands as corrected (its own word or not).</summary>
     private static PartyStanding Standing(Claim claim, string party, PartyStatement corrected, bool saidByParty, Besides others)

@@ -43,6 +43,10 @@ public static class ImportClaimReviewsEndpoint
             return Problems.Invalid("body", $"is not valid JSON (line {bad.LineNumber + 1}, byte {bad.BytePositionInLine + 1}): " +
                 "send ClaimReview JSON-LD or a claims:search response").ToResult();
         }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return RequestLimits.InvalidTooLarge(request.HttpContext.RequestServices.GetRequiredService<LimitOptions>().MaxBatchBodyBytes).ToResult();
+        }
         catch (BadHttpRequestException unread)
         {
             return new ProblemDetails { Status = unread.StatusCode, Title = "The request body could not be read", Detail = unread.Message }.ToResult();

@@ -20,16 +20,7 @@ public static class RegisterClaimEndpoint
             return validation.Result();
         }
 
-        if (command.Parties is not { Length: > 0 and <= 20 })
-        {
-            validation.Error("parties", "must list 1 to 20 involved parties, such as [\"Russia\", \"North Korea\"]");
-        }
-
-        foreach (var (party, i) in (command.Parties ?? []).Select((p, i) => (p, i)))
-        {
-            validation.Text($"parties[{i}]", party, 100);
-        }
-
+        CheckParties(validation, command.Parties);
         if (command.Topics is { Length: > 20 })
         {
             validation.Error("topics", "must list at most 20 topics");
@@ -42,6 +33,20 @@ public static class RegisterClaimEndpoint
 
         ArticleInput.Check(validation, "firstReport", command.FirstReport, clock.GetUtcNow(), required: true);
         return validation.Result();
+    }
+
+    /// <summary>A claim's involved parties, as registered or as corrected.</summary>
+    public static void CheckParties(Validation validation, string[]? parties)
+    {
+        if (parties is not { Length: > 0 and <= 20 })
+        {
+            validation.Error("parties", "must list 1 to 20 involved parties, such as [\"Russia\", \"North Korea\"]");
+        }
+
+        foreach (var (party, i) in (parties ?? []).Select((p, i) => (p, i)))
+        {
+            validation.Text($"parties[{i}]", party, 100);
+        }
     }
 
     [WolverinePost("/api/claims", OperationId = "RegisterClaim")]

@@ -9,7 +9,7 @@ namespace ClaimsTracker.Claims;
 public sealed record RelateClaim(string? Kind, Guid? ClaimId, string? Note, long? ExpectedVersion) : ILooksUp
 {
     /// <summary>Whether the claim to relate to exists.</summary>
-    public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, CancellationToken ct) =>
+    public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct) =>
         new Resolved(this, ClaimId is { } other && await session.LoadAsync<ClaimSummary>(other, ct) is not null);
 
     public Decision Decide(Claim claim, DecisionContext context) => throw new InvalidOperationException("decided once looked up");

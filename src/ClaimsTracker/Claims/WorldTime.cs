@@ -19,6 +19,18 @@ public readonly record struct WorldTime(DateTimeOffset Start, TimePrecision Prec
 
     public bool Uncertain => Precision != TimePrecision.Instant;
 
+    /// <summary>The period as ISO 8601 writes it (<c>YYYY-MM-DD</c>, <c>YYYY-MM</c>, <c>YYYY</c>), or null for an instant.</summary>
+    public string? Text
+    {
+        get
+        {
+            var precision = Precision;
+            return Array.Find(Periods, p => p.Precision == precision).Format is { } format
+                ? Start.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)
+                : null;
+        }
+    }
+
     /// <summary>The period of <paramref name="precision"/> that ends at <paramref name="end"/>.</summary>
     public static WorldTime Ending(DateTimeOffset end, TimePrecision precision) => new(precision switch
     {

@@ -56,20 +56,10 @@ public static class Fragments
     /// <summary>A world time only as precise as its source: "2023-09 (known to the month)" rather than a made-up minute.</summary>
     public static Html Period(DateTimeOffset start, TimePrecision? precision)
     {
-        var (format, word) = precision switch
-        {
-            TimePrecision.Day => ("yyyy-MM-dd", "day"),
-            TimePrecision.Month => ("yyyy-MM", "month"),
-            TimePrecision.Year => ("yyyy", "year"),
-            _ => ((string?)null, ""),
-        };
-        if (format is null)
-        {
-            return Time(start);
-        }
-
-        var text = start.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
-        return Html.Of($"""<time class="uncertain" datetime="{text}">{text} (known to the {word})</time>""");
+        var period = new WorldTime(start, precision ?? TimePrecision.Instant);
+        return period.Text is { } text
+            ? Html.Of($"""<time class="uncertain" datetime="{text}">{text} (known to the {Words.Of(period.Precision)})</time>""")
+            : Time(start);
     }
 
     /// <summary>A recorded URL as a link only when it is plain http or https; anything else stays inert text.</summary>

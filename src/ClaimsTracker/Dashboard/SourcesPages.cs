@@ -79,7 +79,7 @@ public static class SourcesPages
                 <li>
                 <p><span class="stance-word">{Spoken(s.Stance)}</span> <a href="{ClaimPage.EventHref(s.ClaimId, s.Version)}">{s.ClaimStatement}</a> {StatusBadge(s.ClaimStatus)}</p>
                 {ClaimPage.Said(s.Quote, s.QuoteKind, block: true)}
-                <p class="meta">Stated {Time(s.StatedAt)}{Html.When(s.Party is not null, Html.Of($" for {s.Party}"))}.</p>
+                <p class="meta">Stated {Period(s.StatedAt, s.StatedAtPrecision)}{Html.When(s.Party is not null, Html.Of($" for {s.Party}"))}.</p>
                 </li>
                 """))}
             </ul>

@@ -113,7 +113,9 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
         if (HttpMethods.IsPost(description.HttpMethod ?? "") || description.ParameterDescriptions.Any(p => p.Source is { } s && s == BindingSource.Query) ||
             responses.ContainsKey("400"))
         {
-            Refusal(responses, document, 400, "The request is invalid: the problem lists what is wrong, field by field");
+            Refusal(responses, document, 400, RequestLimits.TooLargeIsInvalid($"/{description.RelativePath}")
+                ? "The request is invalid, a body over the limit included: the problem lists what is wrong, item by item and field by field"
+                : "The request is invalid: the problem lists what is wrong, field by field");
         }
 
         if (policy is not null)
@@ -136,7 +138,7 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
             Refusal(responses, document, 409, "A stale expectedVersion, or a clash with the current state: read again and resend");
         }
 
-        if (write)
+        if (write && !RequestLimits.TooLargeIsInvalid($"/{description.RelativePath}"))
         {
             Refusal(responses, document, 413, "The request body is larger than the limit");
         }

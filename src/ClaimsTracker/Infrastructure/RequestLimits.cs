@@ -110,7 +110,9 @@ public static class RequestLimits
             : limits.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit)
         {
-            return WriteProblem(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large", TooLarge(limit));
+            return TooLargeIsInvalid(path)
+                ? InvalidTooLarge(limit).ToResult().ExecuteAsync(http)
+                : WriteProblem(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large", TooLarge(limit));
         }
 
         // Kestrel then refuses a larger body while reading it, chunked ones too
@@ -147,6 +149,12 @@ public static class RequestLimits
             "Nothing was recorded. The service cannot reach its database right now; " +
             $"send the request again after {Health.RetryAfterSeconds} seconds (Retry-After).");
     }
+
+    /// <summary>Routes whose body is a file a client assembles itself: one too large is bad input (400 naming the body), not 413.</summary>
+    public static bool TooLargeIsInvalid(PathString path) => path.StartsWithSegments("/api/import/claimreview");
+
+    public static ProblemDetails InvalidTooLarge(long limit) => Problems.Invalid("body",
+        $"is larger than the {limit.ToString(CultureInfo.InvariantCulture)} bytes an import may be; split the file and import each part");
 
     public static string TooLarge(long limit) =>
         $"Nothing was recorded. Request bodies may be at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.";

@@ -17,7 +17,7 @@ public sealed record TrackRecord(int Confirmations, int Denials, int Upheld, int
 
 public sealed record SourceStatementView(
     Guid ClaimId, string ClaimStatement, ClaimStatus ClaimStatus, long Version, Stance Stance, string? Quote,
-    DateTimeOffset StatedAt, string? Party, QuoteKind QuoteKind = QuoteKind.Direct);
+    DateTimeOffset StatedAt, string? Party, QuoteKind QuoteKind = QuoteKind.Direct, TimePrecision StatedAtPrecision = TimePrecision.Instant);
 
 /// <summary>A source in the list: who it is, how many statements it made and its track record.</summary>
 public sealed record SourceView(
@@ -92,7 +92,7 @@ public static class GetSourcesEndpoint
         var claims = await ClaimsOf(session, statements.Select(s => s.ClaimId), ct);
         var views = statements.Select(s => new SourceStatementView(
             s.ClaimId, claims.GetValueOrDefault(s.ClaimId)?.Statement ?? "", claims.GetValueOrDefault(s.ClaimId)?.Status ?? ClaimStatus.Unconfirmed,
-            s.ClaimVersion, s.Stance, s.Quote, s.StatedAt, s.Party, s.QuoteKind)).ToList();
+            s.ClaimVersion, s.Stance, s.Quote, s.StatedAt, s.Party, s.QuoteKind, s.StatedAtPrecision)).ToList();
         return new SourceDetail(tally.Id, tally.Name, tally.Role, tally.Party, tally.Statements, tally.TrackRecord(), views, page, pageSize);
     }
 

@@ -53,6 +53,7 @@ public sealed class SourceStatement
     public string? Quote { get; set; }
     public QuoteKind QuoteKind { get; set; }
     public DateTimeOffset StatedAt { get; set; }
+    public TimePrecision StatedAtPrecision { get; set; }
     public string? Party { get; set; }
 
     public static string IdOf(Guid claimId, long version) => $"{claimId}/{version}";
@@ -138,9 +139,10 @@ public sealed partial class SourceStatementProjection : EventProjection
             patch.Set(s => s.Quote, quote);
         }
 
-        if (e.Data.StatedAt is { } statedAt)
+        if (e.Data.StatedTime() is { } stated)
         {
-            patch.Set(s => s.StatedAt, statedAt);
+            patch.Set(s => s.StatedAt, stated.Start);
+            patch.Set(s => s.StatedAtPrecision, stated.Precision);
         }
 
         if (e.Data.QuoteKind is { } quoteKind)
@@ -174,13 +176,14 @@ public sealed partial class SourceStatementProjection : EventProjection
                 {
                     Id = SourceStatement.IdOf(statement.ClaimId, e.Version), SourceId = SourceId.Of(statement.Source.Name),
                     ClaimId = statement.ClaimId, ClaimVersion = e.Version, Stance = statement.Stance, Quote = statement.Quote,
-                    QuoteKind = statement.QuoteKind, StatedAt = statement.StatedAt, Party = statement.Source.Party,
+                    QuoteKind = statement.QuoteKind, StatedAt = statement.StatedAt, StatedAtPrecision = statement.StatedAtPrecision,
+                    Party = statement.Source.Party,
                 };
             case ClaimCorrected correction when said is not null:
                 // what the statement said is now what the correction says
                 said.Stance = correction.Stance ?? said.Stance;
                 said.Quote = correction.Quote ?? said.Quote;
-                said.StatedAt = correction.StatedAt ?? said.StatedAt;
+                (said.StatedAt, said.StatedAtPrecision) = correction.StatedTime() is { } stated ? (stated.Start, stated.Precision) : (said.StatedAt, said.StatedAtPrecision);
                 said.QuoteKind = correction.QuoteKind ?? said.QuoteKind;
                 (said.SourceId, said.Party) = correction.Source is { } source ? (SourceId.Of(source.Name), source.Party) : (said.SourceId, said.Party);
                 return said;

@@ -70,6 +70,7 @@ public sealed class StatusChangeRelay : BatchSubscription
             watch.Statement = (e.Data as ClaimCorrected)?.Statement ?? watch.Statement;
             var before = watch.State ?? Claim.From(watch.Id, e.Version - 1, watch.Facts ?? ClaimFacts.Start(watch.Parties, default));
             (watch.State, watch.Facts) = (before.Then(e.Version, e.Data), null);
+            watch.Parties = watch.State.Parties;
             var status = watch.State.Status;
             if (status == watch.Status)
             {
