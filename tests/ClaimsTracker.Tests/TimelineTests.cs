@@ -107,13 +107,13 @@ public class TimelineTests
             .ShouldBe([new StatusInterval(FirstReported, null, ClaimStatus.Unconfirmed, 1)]);
 
     [Fact]
-    public void correcting_a_statements_world_time_moves_its_change()
+    public void correcting_a_statements_world_time_moves_its_change_which_is_then_because_of_the_correction()
     {
         var intervals = TimelineOf(Said(Russia, Stance.Confirms, Day(22)), CorrectedStatement(2, statedAt: Day(21)));
 
         intervals.ShouldBe([
             new StatusInterval(FirstReported, Day(21), ClaimStatus.Unconfirmed, 1),
-            new StatusInterval(Day(21), null, ClaimStatus.PartiallyConfirmed, 2),
+            new StatusInterval(Day(21), null, ClaimStatus.PartiallyConfirmed, 3),
         ]);
     }
 

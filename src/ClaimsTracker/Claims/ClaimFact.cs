@@ -40,6 +40,8 @@ public sealed class ClaimFact
     public TimePrecision AtPrecision { get; set; }
     /// <summary>The status a ruling sets, or null for a statement or a withdrawal.</summary>
     public ClaimStatus? Ruling { get; set; }
+    /// <summary>The version of the statement's latest correction.</summary>
+    public long? CorrectedIn { get; set; }
     /// <summary>Marks a verdict's withdrawal: a ruling with no status, from which the derivation resumes.</summary>
     public bool WithdrawsVerdict { get; set; }
 
@@ -74,9 +76,9 @@ public sealed class ClaimFact
             {
                 rows[row.ClaimVersion] = row;
             }
-            else if (e.Data is ClaimCorrected { CorrectsVersion: { } target } c && rows.TryGetValue(target, out var said))
+            else if (e.Data is ClaimCorrected { CorrectsVersion: { } target, ChangesStatement: true } c && rows.TryGetValue(target, out var said))
             {
-                (said.Stance, said.Quote, said.QuoteKind) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.QuoteKind ?? said.QuoteKind);
+                (said.Stance, said.Quote, said.QuoteKind, said.CorrectedIn) = (c.Stance ?? said.Stance, c.Quote ?? said.Quote, c.QuoteKind ?? said.QuoteKind, e.Version);
                 (said.SourceName, said.Party) = c.Source is { } source ? (source.Name, source.Party) : (said.SourceName, said.Party);
                 if (c.StatedTime() is { } stated)
                 {
@@ -95,7 +97,7 @@ public sealed class ClaimFact
     };
 
     public PartyStatement Statement() =>
-        new(ClaimVersion, Party!, Stance, WorldTime.Ending(At, AtPrecision).Start, SourceName ?? "", Quote, QuoteKind, AtPrecision);
+        new(ClaimVersion, Party!, Stance, WorldTime.Ending(At, AtPrecision).Start, SourceName ?? "", Quote, QuoteKind, AtPrecision, CorrectedIn);
 
     /// <summary>All of a claim's facts, as the status rule folds them.</summary>
     public static async Task<ClaimFacts> Of(
@@ -151,6 +153,7 @@ public sealed partial class ClaimFactProjection : EventProjection
 
         // in PostgreSQL: the statement's row may be in the same batch of events, not yet written
         var patch = ops.Patch<ClaimFact>(ClaimFact.IdOf(e.StreamId, version));
+        patch.Set(f => f.CorrectedIn, e.Version);
         if (e.Data.Stance is { } stance)
         {
             patch.Set(f => f.Stance, stance);

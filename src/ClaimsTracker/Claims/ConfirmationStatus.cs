@@ -3,16 +3,16 @@ namespace ClaimsTracker.Claims;
 /// <summary>A statement by a source of one of the claim's involved parties: the only kind that moves the status.</summary>
 public sealed record PartyStatement(
     long Version, string Party, Stance Stance, DateTimeOffset StatedAt, string SourceName, string? Quote,
-    QuoteKind QuoteKind = QuoteKind.Direct, TimePrecision StatedAtPrecision = TimePrecision.Instant)
+    QuoteKind QuoteKind = QuoteKind.Direct, TimePrecision StatedAtPrecision = TimePrecision.Instant, long? CorrectedIn = null)
 {
     /// <summary>When it was said, as precisely as known: it counts from the end of that period.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public WorldTime Stated => new(StatedAt, StatedAtPrecision);
 
-    /// <summary>The statement as <paramref name="e"/> corrects it, now by <paramref name="party"/>.</summary>
-    public PartyStatement CorrectedBy(ClaimCorrected e, string party) => this with
+    /// <summary>The statement as <paramref name="e"/>, the event at <paramref name="version"/>, corrects it, now by <paramref name="party"/>.</summary>
+    public PartyStatement CorrectedBy(ClaimCorrected e, long version, string party) => this with
     {
-        Party = party, Stance = e.Stance ?? Stance, StatedAt = e.StatedAt ?? StatedAt, Quote = e.Quote ?? Quote,
+        Party = party, CorrectedIn = e.ChangesStatement ? version : CorrectedIn, Stance = e.Stance ?? Stance, StatedAt = e.StatedAt ?? StatedAt, Quote = e.Quote ?? Quote,
         QuoteKind = e.QuoteKind ?? QuoteKind, SourceName = e.Source?.Name ?? SourceName,
         StatedAtPrecision = e.StatedTime()?.Precision ?? StatedAtPrecision,
     };
@@ -55,7 +55,7 @@ public sealed record ClaimFacts(
     {
         StatementRecorded x => Record(version, x),
         VerdictGiven x => Rule(version, ConfirmationStatus.ForVerdict(x.Verdict), x.GivenAt),
-        ClaimCorrected x => Correct(x),
+        ClaimCorrected x => Correct(version, x),
         ClaimRetracted x => Rule(version, ClaimStatus.Retracted, x.RetractedAt),
         VerdictWithdrawn x => Rule(version, null, x.WithdrawnAt),
         _ => this,
@@ -69,7 +69,7 @@ public sealed record ClaimFacts(
     private ClaimFacts Rule(long version, ClaimStatus? status, DateTimeOffset at) =>
         this with { Rulings = [.. Rulings, new(version, status, at)] };
 
-    private ClaimFacts Correct(ClaimCorrected e)
+    private ClaimFacts Correct(long version, ClaimCorrected e)
     {
         if (e.Parties is { } parties)
         {
@@ -82,7 +82,7 @@ public sealed record ClaimFacts(
         }
 
         var others = Others ?? [];
-        if (e.CorrectsVersion is not { } target
+        if (e.CorrectsVersion is not { } target || !e.ChangesStatement
             || (Statements.FirstOrDefault(s => s.Version == target) ?? others.FirstOrDefault(s => s.Version == target)) is not { } said)
         {
             return this;
@@ -90,7 +90,7 @@ public sealed record ClaimFacts(
 
         var party = e.Source is { } source ? source.Party ?? "" : said.Party;
         var involved = InvolvedParty(party);
-        var corrected = said.CorrectedBy(e, involved ?? party);
+        var corrected = said.CorrectedBy(e, version, involved ?? party);
         return this with
         {
             Statements = [.. Statements.Where(s => s.Version != target), .. involved is null ? Array.Empty<PartyStatement>() : [corrected]],
@@ -160,7 +160,11 @@ public static class ConfirmationStatus
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts) => StatusTimeline.Of(facts).Intervals;
 
     /// <summary>A fact at the end of its period (<see cref="At"/>); <see cref="Since"/> the period's start when it is not an instant.</summary>
-    internal readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling, DateTimeOffset? Since = null);
+    internal readonly record struct Fact(DateTimeOffset At, long Version, PartyStatement? Statement, Ruling? Ruling, DateTimeOffset? Since = null)
+    {
+        /// <summary>The event a status change is because of: the statement's latest correction, if any, else the fact's own event.</summary>
+        public long Cause => Statement?.CorrectedIn ?? Version;
+    }
 
     /// <summary>
     /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an

@@ -232,7 +232,7 @@ public static class CorrectClaimEndpoint
         var before = claim.InvolvedParty(target.Party);
         var after = source is null ? before : claim.InvolvedParty(source.Party);
         var statement = target.Statement() with { Party = after ?? "" };
-        statement = statement.CorrectedBy(corrected, statement.Party);
+        statement = statement.CorrectedBy(corrected, claim.Version + 1, statement.Party);
         var standings = new[] { before, after }.OfType<string>().Distinct()
             .Select(party => Standing(claim, party, statement, party == after, party == before ? others : Besides.None))
             .ToArray();

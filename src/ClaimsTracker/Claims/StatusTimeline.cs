@@ -82,7 +82,7 @@ public sealed class StatusTimeline
         if (fact.At > current.From)
         {
             Intervals[^1] = current with { To = fact.At };
-            Intervals.Add(new(fact.At, null, status, fact.Version, fact.Since is { } since ? Max(since, current.From) : null));
+            Intervals.Add(new(fact.At, null, status, fact.Cause, fact.Since is { } since ? Max(since, current.From) : null));
         }
         else if (Intervals.Count > 1 && Intervals[^2].Status == status)
         {
@@ -91,7 +91,7 @@ public sealed class StatusTimeline
         }
         else
         {
-            Intervals[^1] = current with { Status = status, BecauseOf = fact.Version, UncertainFrom = fact.Since ?? current.UncertainFrom };
+            Intervals[^1] = current with { Status = status, BecauseOf = fact.Cause, UncertainFrom = fact.Since ?? current.UncertainFrom };
         }
     }
 
