@@ -48,6 +48,16 @@ Progress.Say($"  {copyRate}");
 results.Baselines["insert+commit"] = insertRate;
 results.Baselines["binary COPY"] = copyRate;
 
+// CLAIMS_BENCH_PORT: runs from two checkouts at once must not answer each other's requests
+var servicePort = int.TryParse(Environment.GetEnvironmentVariable("CLAIMS_BENCH_PORT"), out var chosen) ? chosen : plan.Port;
+if (args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() is { } only)
+{
+    await Focused.Run(only, results, plan, connectionString, serviceDll, servicePort, copyRate);
+    Console.WriteLine();
+    Console.WriteLine(results.Markdown());
+    return 0;
+}
+
 // before the service starts: the peer runs alone on the machine, as the raw baselines do
 var marten = new PlainMarten(connectionString);
 await marten.Prepare();
@@ -77,8 +87,6 @@ await marten.DisposeAsync();
 results.Baselines["plain Marten, 16 streams"] = plainRate;
 results.Baselines["plain Marten, one hot stream"] = hotRate;
 
-// CLAIMS_BENCH_PORT: runs from two checkouts at once must not answer each other's requests
-var servicePort = int.TryParse(Environment.GetEnvironmentVariable("CLAIMS_BENCH_PORT"), out var chosen) ? chosen : plan.Port;
 await using (var service = await ServiceProcess.Start(serviceDll, connectionString, servicePort))
 {
     Progress.Say($"service answered {service.Startup.TotalMilliseconds:N0} ms after start (schema applied before by resources setup in {service.SchemaSetup.TotalMilliseconds:N0} ms)");

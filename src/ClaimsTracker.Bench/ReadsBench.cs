@@ -108,6 +108,23 @@ internal static partial class ReadsBench
         // whatever the machine's pace, the run keeps to its bound: the rebuild gets what is left of it
         var budget = TimeSpan.FromTicks(Math.Min(plan.RebuildBudget.Ticks, (plan.Total - elapsed.Elapsed - TimeSpan.FromSeconds(3)).Ticks));
         budget = budget < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : budget;
+        await RebuildAll(results, serviceDll, bulk, budget, events, copyRate);
+    }
+
+    /// <summary>P4 alone (bench --only P4): the bulk store seeded, then rebuilt, with nothing else before it.</summary>
+    public static async Task RebuildOnly(Results results, Plan plan, string connectionString, string serviceDll, Figure copyRate)
+    {
+        Progress.Say($"P4: a bulk store of {plan.Claims:N0} claims × {plan.EventsPerClaim} events");
+        var bulk = await BulkStore.Create(connectionString, "claims_bulk");
+        await ServiceProcess.SetupSchema(serviceDll, bulk);
+        var seeding = Stopwatch.StartNew();
+        var events = await BulkStore.Seed(connectionString, bulk, plan.Claims, plan.EventsPerClaim);
+        Progress.Say($"  {events:N0} events copied in {seeding.Elapsed.TotalSeconds:0.0} s");
+        await RebuildAll(results, serviceDll, bulk, plan.RebuildBudget, events, copyRate);
+    }
+
+    private static async Task RebuildAll(Results results, string serviceDll, string bulk, TimeSpan budget, long events, Figure copyRate)
+    {
         Progress.Say($"P4: projections rebuild (every projection, service stopped; at most {budget.TotalSeconds:0} s)");
         var rebuild = await Rebuild(serviceDll, bulk, budget, events);
         Progress.Say($"  {rebuild.Detail}");
@@ -116,7 +133,7 @@ internal static partial class ReadsBench
     }
 
     /// <summary>P2: the main store's NDJSON export, POSTed to a service on an empty database.</summary>
-    private static async Task Import(Results results, Plan plan, string connectionString, string serviceDll, byte[] export, Figure copyRate)
+    public static async Task Import(Results results, Plan plan, string connectionString, string serviceDll, byte[] export, Figure copyRate)
     {
         var lines = export.Count(b => b == (byte)'\n');
         Progress.Say($"P2: importing the export ({lines:N0} events, {export.Length / 1024.0 / 1024.0:0.0} MiB) into an empty store");
