@@ -138,7 +138,32 @@ public static class BulkStore
             await copy.CompleteAsync();
         }
 
+        // as pg_restore does: the statements' secondary indexes built once after their copy, not kept up row by row
+        var secondary = new List<(string Name, string Definition)>();
+        await using (var indexes = new NpgsqlCommand("""
+            select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index i
+            where indrelid = 'claims.mt_doc_sourcestatement'::regclass and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+            """, connection))
+        await using (var reader = await indexes.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                secondary.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (name, _) in secondary)
+        {
+            await using var drop = new NpgsqlCommand($"drop index {name}", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
         await Sources(connection, templateConnection, statements, ids, eventsPerClaim);
+        foreach (var (_, definition) in secondary)
+        {
+            await using var create = new NpgsqlCommand(definition, connection);
+            await create.ExecuteNonQueryAsync();
+        }
 
         await using (var sequence = new NpgsqlCommand($"select setval('claims.mt_events_sequence', {seq}); analyze claims.mt_events; analyze claims.mt_streams", connection))
         {

@@ -274,6 +274,9 @@ public static class ImportEndpoint
                 streams.Select(s => new BulkEventStreamHeader { Id = s.Key, Version = s.Last().Version, AggregateType = AggregateOf(s) }).ToList(),
                 stored, ct);
 
+            // the fact rows by COPY: a session queues them one at a time, and Marten's unit of work scans its queue on each one
+            await CopyFacts(store, connection, session.TenantId, streams.SelectMany(ClaimFact.Rows), ct);
+
             var actions = streams.Select(s => StreamAction.Start(s.Key, [.. s])).ToList();
             for (var i = 0; i < actions.Count; i++)
             {
@@ -291,11 +294,20 @@ public static class ImportEndpoint
         return null;
     }
 
-    /// <summary>The store's inline projections as a write applies them, built once per store.</summary>
+    /// <summary>The store's inline projections as a write applies them but the fact rows (<see cref="CopyFacts"/>), built once per store.</summary>
     private static readonly ConditionalWeakTable<IDocumentStore, IInlineProjection<IDocumentOperations>[]> InlineProjections = new();
 
     private static IInlineProjection<IDocumentOperations>[] Inline(IDocumentStore store) =>
-        [.. ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.BuildForInline())];
+        [.. ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline && p is not ClaimFactProjection)
+            .Select(p => p.BuildForInline())];
+
+    /// <summary>The rows <see cref="ClaimFactProjection"/> would leave, written by Marten's own COPY loader on the import's connection.</summary>
+    private static Task CopyFacts(IDocumentStore store, NpgsqlConnection connection, string tenantId, IEnumerable<ClaimFact> rows, CancellationToken ct)
+    {
+        var database = store.Storage.Database;
+        var provider = (Marten.Internal.Storage.MartenDocumentProvider<ClaimFact>)database.Providers.StorageFor<ClaimFact>();
+        return provider.BulkLoader.LoadAsync(new Marten.Storage.Tenant(tenantId, database), ((StoreOptions)store.Options).Serializer(), connection, rows, ct);
+    }
 
     /// <summary>The event as Marten stores it, with the export's stream, version, recorded time and metadata.</summary>
     private static IEvent Stored(IDocumentSession session, ImportedEvent source)

@@ -62,14 +62,15 @@ public static class ClaimsStore
 
                 opts.Projections.Add<ClaimSummaryProjection>(ProjectionLifecycle.Inline, Rebuilds);
                 opts.Projections.Add<ClaimFactProjection>(ProjectionLifecycle.Inline, Rebuilds);
-                // one daemon shard reads each event once for the timeline and the sources, live and in a rebuild
+                // one daemon shard reads each event once for the timeline and the source profiles, live and in a rebuild
                 opts.Projections.CompositeProjectionFor(ReadModels, composite =>
                 {
                     Rebuilds(composite.Options);
                     composite.Add(Rebuilt(new ClaimTimelineProjection()));
                     composite.Add(Rebuilt(new SourceProfileProjection()));
-                    composite.Add(Rebuilt(new SourceStatementProjection()));
                 });
+                // a shard of its own: a composite's members share one batch, whose upserts turn a rebuild's COPY of these inserts into one INSERT each
+                opts.Projections.Add(new SourceStatementProjection(), ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.RebuildWithBulkCopy = true;
                 // The async daemon looks again after 50 ms while it is behind, and after 250 ms once it has caught up,
                 // which under a steady trickle of writes is after nearly every look: that interval is what the timeline,
