@@ -2,7 +2,6 @@ using System.Text;
 
 namespace ClaimsTracker.Dashboard;
 
-public enum Section { Board, Activity, Sources, Parties, Projections, Docs, SignIn }
 
 /// <summary>The layout every dashboard page shares, and the answer that carries it.</summary>
 public static class Page
