@@ -4,8 +4,8 @@ using ClaimsTracker.Infrastructure;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Routing;
 using Wolverine.Http;
 using static ClaimsTracker.Dashboard.Display;
 

@@ -1,14 +1,13 @@
-using System.Globalization;
 using ClaimsTracker.Audit;
 using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Claims;
+using ClaimsTracker.Dashboard.Components;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Wolverine.Http;
-using ClaimsTracker.Dashboard.Components;
 using static ClaimsTracker.Dashboard.Display;
 
 namespace ClaimsTracker.Dashboard;

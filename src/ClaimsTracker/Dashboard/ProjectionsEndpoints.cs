@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClaimsTracker.Dashboard.Components;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Daemon;
