@@ -59,6 +59,6 @@ public sealed partial class SignInReturnUrlTests(AppFixture fixture) : Integrati
         return await Api.Http.SendAsync(request);
     }
 
-    [GeneratedRegex("""<input type="hidden" name="returnUrl" value="([^"]*)">""")]
+    [GeneratedRegex("""<input type="hidden" name="returnUrl" value="([^"]*)" ?/?>""")]
     private static partial Regex ReturnField();
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using ClaimsTracker.Subscriptions;
 using Marten;
 
@@ -11,6 +13,10 @@ public static class DashboardSetup
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
+        // the pages are Razor components rendered on the server, statically: no circuit, no interactivity
+        services.AddRazorComponents();
+        // recorded text stays readable in the page source: only markup-significant characters are escaped
+        services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         var feed = new LiveFeed();
         services.AddSingleton(feed);
         services.AddSingleton<ProjectionRebuilds>();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ClaimsTracker.Dashboard.Components;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace ClaimsTracker.Dashboard;
 /// (<c>Auth:RequireReaderKey</c>). The session opens the pages and the live stream; writes still need the key in the
 /// form that sends them.
 /// </summary>
-public static class SignInPage
+public static class SignInEndpoints
 {
     [WolverineGet("/signin")]
     [ExcludeFromDescription]
@@ -84,19 +85,5 @@ public static class SignInPage
         string.Equals(origin.ToString(), $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase);
 
     private static IResult Form(string returnUrl, System.Security.Claims.ClaimsPrincipal? signedIn, string? error, int status) =>
-        Page.Render("Sign in", Html.Of($"""
-            <h1>Sign in</h1>
-            {Html.When(signedIn is not null, Html.Of($"""
-                <p role="status">Signed in as <strong>{signedIn?.Identity?.Name}</strong> ({signedIn?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value}).</p>
-                <form method="post" action="/signout"><button type="submit">Sign out</button></form>
-                """))}
-            <p>Where this service asks for a key to read, sign this browser in with your API key. The session opens the pages
-            and the live updates for 12 hours of use; writing still asks for the key with each change.</p>
-            {Html.When(error is not null, Html.Of($"""<p class="error" role="alert">{error}</p>"""))}
-            <form method="post" action="/signin" class="as-of-form">
-            <input type="hidden" name="returnUrl" value="{returnUrl}">
-            <div class="field"><label for="signin-key">API key</label><input id="signin-key" name="key" type="password" autocomplete="current-password" required></div>
-            <button type="submit">Sign in</button>
-            </form>
-            """), Section.SignIn, status);
+        PageResult.Of<SignInPage>(new { ReturnUrl = returnUrl, SignedIn = signedIn, Error = error }, status);
 }
