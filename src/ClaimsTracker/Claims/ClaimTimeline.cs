@@ -71,6 +71,12 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
             return (null, ActionType.Nothing);
         }
 
+        if (timeline.Status.Parties.Length == 0 && await session.LoadAsync<ClaimSummary>(id, cancellation) is { } summary)
+        {
+            // a snapshot with no parties (not one this projection wrote): started again from the claim's own record
+            (timeline.Id, timeline.Status, timeline.Since, derive) = (id, StatusTimeline.Start(summary.Parties, summary.FirstReport.PublishedAt), summary.FirstReport.PublishedAt, true);
+        }
+
         if (derive)
         {
             // a fact said earlier in world time, or a correction: derived again from the claim's fact rows, once per batch
