@@ -1,8 +1,11 @@
 using ClaimsTracker.Audit;
+using ClaimsTracker.Claims;
 using ClaimsTracker.Dashboard;
 using ClaimsTracker.Demo;
 using ClaimsTracker.Infrastructure;
 using ClaimsTracker.Parties;
+using ClaimsTracker.Sources;
+using ClaimsTracker.Subscriptions;
 using JasperFx;
 using Wolverine;
 
@@ -17,11 +20,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemetry();
 
 builder.Services.AddClaimsStore(builder.Configuration);
+// the claims before the areas that read them: their event names and projections register first
+builder.Services.AddClaims();
+builder.Services.AddSources();
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddClaimsApi();
 builder.Services.AddParties();
 builder.Services.AddDashboard();
+builder.Services.AddWebhooks();
 builder.Services.AddDemoData(builder.Configuration);
 builder.Host.UseWolverine(opts =>
 {

@@ -1,4 +1,5 @@
 using ClaimsTracker.Audit.PublicLog;
+using ClaimsTracker.Infrastructure;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -17,7 +18,7 @@ public static class AuditSetup
             // columns, not JSON fields: finding a claim's checkpoint then never unpacks the others, each as large as
             // the claim's summary (a long claim has one every 100 events)
             opts.Schema.For<SummaryCheckpoint>().Duplicate(c => c.ClaimId).Duplicate(c => c.Version).Duplicate(c => c.RecordedAt);
-            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", Infrastructure.ClaimsStore.Rebuilds);
+            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", ClaimsStore.Rebuilds);
         });
         services.AddSingleton<LogKeys>();
         services.AddSingleton<LogReader>();

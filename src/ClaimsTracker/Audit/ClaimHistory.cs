@@ -56,7 +56,7 @@ public static class ClaimHistoryEndpoint
 
         if (await ClaimStream.Length(session, claimId, ct) is not { } length)
         {
-            return Problems.UnknownClaim(claimId).ToResult();
+            return ClaimProblems.UnknownClaim(claimId).ToResult();
         }
 
         var page = paging.Paging(100);

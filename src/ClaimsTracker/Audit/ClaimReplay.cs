@@ -110,7 +110,7 @@ public static class ClaimReplayEndpoint
 
         if (await ClaimStream.Length(session, claimId, ct) is not { } length)
         {
-            return Problems.UnknownClaim(claimId).ToResult();
+            return ClaimProblems.UnknownClaim(claimId).ToResult();
         }
 
         var page = paging.Paging(100);

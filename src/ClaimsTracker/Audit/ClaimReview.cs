@@ -29,7 +29,7 @@ public static partial class ClaimReviewEndpoint
     {
         if (await ClaimStream.Length(session, claimId, ct) is not { } length)
         {
-            return Problems.UnknownClaim(claimId).ToResult();
+            return ClaimProblems.UnknownClaim(claimId).ToResult();
         }
 
         var url = $"{request.Scheme}://{request.Host}/claims/{claimId}";
@@ -50,7 +50,7 @@ public static partial class ClaimReviewEndpoint
             {
                 if (events is not [{ Data: ClaimRegistered start } firstEvent, ..])
                 {
-                    return Problems.UnknownClaim(claimId).ToResult();
+                    return ClaimProblems.UnknownClaim(claimId).ToResult();
                 }
 
                 (registered, published) = (start, firstEvent.Timestamp);

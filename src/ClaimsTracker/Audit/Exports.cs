@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClaimsTracker.Claims;
 using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
@@ -54,7 +55,7 @@ public static class ExportEndpoints
     [EndpointSummary("One claim's events as NDJSON with metadata and leaves")]
     [Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Claim(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
-        await Exists(session, claimId, ct) ? Ndjson(store, claimId, $"claim-{claimId}.ndjson") : Problems.UnknownClaim(claimId).ToResult();
+        await Exists(session, claimId, ct) ? Ndjson(store, claimId, $"claim-{claimId}.ndjson") : ClaimProblems.UnknownClaim(claimId).ToResult();
 
     [NoReadDeadline]
     [WolverineGet("/api/claims/{claimId}/events.csv", OperationId = "ExportClaimCsv")]
@@ -62,7 +63,7 @@ public static class ExportEndpoints
     [EndpointSummary("One claim's events as CSV")]
     [Authorize(Policy = Policies.Read)]
     public static async Task<IResult> ClaimCsv(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
-        await Exists(session, claimId, ct) ? Csv(store, claimId, $"claim-{claimId}.csv") : Problems.UnknownClaim(claimId).ToResult();
+        await Exists(session, claimId, ct) ? Csv(store, claimId, $"claim-{claimId}.csv") : ClaimProblems.UnknownClaim(claimId).ToResult();
 
     public static async IAsyncEnumerable<ExportedEvent> Events(
         IDocumentStore store, Guid? claimId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -211,7 +211,7 @@ public static class ImportEndpoint
         var path = (e.Path ?? "$").TrimStart('$');
         if (MemberAt(type, path) is { IsEnum: true } words)
         {
-            return $"data{path} {Validation.OneOf(words)}";
+            return $"data{path} {ClaimValidation.OneOf(words)}";
         }
 
         var fault = JsonBodies.WrongType(e, type, Json.Options);

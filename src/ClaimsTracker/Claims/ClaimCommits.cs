@@ -266,7 +266,7 @@ public sealed class ClaimCommits(
         var command = (IClaimCommand)pending.Write.Command;
         if (!claims.TryGetValue(claimId, out var claim))
         {
-            return (new WriteOutcome.Refused(Problems.UnknownClaim(claimId)), default, []);
+            return (new WriteOutcome.Refused(ClaimProblems.UnknownClaim(claimId)), default, []);
         }
 
         if (Guards.Check(claim, command) is { } refusal)

@@ -121,7 +121,7 @@ public static class ClaimTimelineEndpoint
             return await Audit.SummaryAsOf.Find(session, claimId, asOf, ct) is { } then
                 ? Results.Ok(new TimelineView(then.Id, then.Version,
                     ConfirmationStatus.Timeline(await Audit.SummaryAsOf.Facts(session, then, asOf, ct)), asOf).Until(time.World()))
-                : Problems.UnknownClaim(claimId).ToResult();
+                : ClaimProblems.UnknownClaim(claimId).ToResult();
         }
 
         var batch = session.CreateBatchQuery();
@@ -130,7 +130,7 @@ public static class ClaimTimelineEndpoint
         await batch.Execute(ct);
         return (await timeline, await summary) switch
         {
-            (_, null) => Problems.UnknownClaim(claimId).ToResult(),
+            (_, null) => ClaimProblems.UnknownClaim(claimId).ToResult(),
             ({ Intervals.Count: > 0 } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals).Until(time.World())),
             // the daemon has not caught up with the latest write yet: derive from the facts kept with every write instead
             (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version,

@@ -27,7 +27,7 @@ public static class Guards
 
     /// <summary>Why <paramref name="command"/> may not be decided on <paramref name="claim"/>, or null.</summary>
     public static ProblemDetails? Check(Claim claim, IClaimCommand command) =>
-        command.ExpectedVersion is { } expected && expected != claim.Version ? Problems.StaleVersion(expected, claim.Version)
+        command.ExpectedVersion is { } expected && expected != claim.Version ? ClaimProblems.StaleVersion(expected, claim.Version)
         : claim.Retracted && !command.TakenWhenRetracted ? RetractedRefusal.Problem
         : null;
 }

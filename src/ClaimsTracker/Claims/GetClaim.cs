@@ -74,7 +74,7 @@ public static class GetClaimEndpoint
         var summary = await Find(session, claimId, time.RecordedAt(), ct);
         if (summary is null)
         {
-            return Problems.UnknownClaim(claimId).ToResult();
+            return ClaimProblems.UnknownClaim(claimId).ToResult();
         }
 
         var facts = time.World() is null ? null : await SummaryAsOf.Facts(session, summary, time.RecordedAt(), ct);

@@ -54,7 +54,7 @@ public static class RelateClaimEndpoint
 
         if (!otherExists)
         {
-            return Problems.UnknownClaim(other);
+            return ClaimProblems.UnknownClaim(other);
         }
 
         if (claim.Relations.Length >= ClaimRelation.Max && claim.Relations.All(r => r.ClaimId != other))

@@ -1,16 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using ClaimsTracker.Subscriptions;
 using Marten;
 
 namespace ClaimsTracker.Dashboard;
 
 public static class DashboardSetup
 {
-    /// <summary>
-    /// The live feed behind the pages, the daemon watch, the projection rebuilds the ops page starts, and the webhooks
-    /// that carry the same status changes to subscribers outside.
-    /// </summary>
+    /// <summary>The live feed behind the pages, the daemon watch, and the projection rebuilds the ops page starts.</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         // the pages are Razor components rendered on the server, statically: no circuit, no interactivity
@@ -24,8 +20,6 @@ public static class DashboardSetup
         services.AddHostedService<DaemonProgressRelay>();
         services.AddHostedService<ProjectionLagGauges>();
         services.ConfigureMarten(opts => opts.Listeners.Add(new ClaimChangesListener(feed)));
-        // the same changes, for subscribers outside the dashboard
-        services.AddWebhooks();
         return services;
     }
 }

@@ -21,15 +21,9 @@ public static partial class ApiSetup
                 context.HttpContext.Response.Headers.RetryAfter = Health.RetryAfterSeconds;
             }
         });
-        services.AddOpenApi(options =>
-        {
-            OpenApiContract.AddTo(options);
-            options.AddSchemaTransformer<WorldTimeSchema>();
-        });
+        services.AddOpenApi(OpenApiContract.AddTo);
         services.AddWolverineHttp();
         services.AddGeneratedCode();
-        services.AddSingleton<Claims.ClaimCommits>();
-        services.AddHostedService(sp => sp.GetRequiredService<Claims.ClaimCommits>());
         services.AddClaimsHealth();
         services.AddRequestLimits();
         services.AddRequestLog();

@@ -1,5 +1,3 @@
-using ClaimsTracker.Claims;
-using ClaimsTracker.Sources;
 using JasperFx;
 using JasperFx.Events;
 using Weasel.Core;
@@ -58,19 +56,6 @@ public static class ClaimsStore
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
-                MapEventNames(opts);
-
-                opts.Projections.Add<ClaimSummaryProjection>(ProjectionLifecycle.Inline, Rebuilds);
-                opts.Projections.Add<ClaimFactProjection>(ProjectionLifecycle.Inline, Rebuilds);
-                // one daemon shard reads each event once for the timeline and the source profiles, live and in a rebuild
-                opts.Projections.CompositeProjectionFor(ReadModels, composite =>
-                {
-                    Rebuilds(composite.Options);
-                    composite.Add(Rebuilt(new ClaimTimelineProjection()));
-                    composite.Add(Rebuilt(new SourceProfileProjection()));
-                });
-                // a shard of its own: a composite's members share one batch, whose upserts turn a rebuild's COPY of these inserts into one INSERT each
-                opts.Projections.Add(new SourceStatementProjection(), ProjectionLifecycle.Async, Rebuilds);
                 opts.Projections.RebuildWithBulkCopy = true;
                 // The async daemon looks again after 50 ms while it is behind, and after 250 ms once it has caught up,
                 // which under a steady trickle of writes is after nearly every look: that interval is what the timeline,
@@ -81,11 +66,8 @@ public static class ClaimsStore
                 // daemon on every write doubled the write latency at half the maximum rate in A/B runs (p50 26-30 vs 7-11 ms).
                 opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
                 opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
-                opts.Schema.For<ClaimSummary>().Duplicate(x => x.LastChangedAt); // an indexed column: board pages sort without unpacking JSON
-                // the summary's status column (ClaimSummary.ConfigureMarten) holds a name, not a number
+                // a duplicated enum column (the claim summary's status) holds a name, not a number
                 opts.Advanced.DuplicatedFieldEnumStorage = EnumStorage.AsString;
-                opts.Schema.For<IdempotentWrite>();
-                opts.Schema.For<ClaimFact>();
                 if (!applySchema)
                 {
                     DatabaseSchema.LeaveToSetup(opts);
@@ -102,8 +84,8 @@ public static class ClaimsStore
             services.AddHostedService<DatabaseSchema.RequireAtStart>();
         }
 
-        // before the projection daemon: it reads the composite's position when it starts
-        services.AddHostedService<ReadModelsUpgrade>();
+        // before the projection daemon: it reads each composite's position when it starts
+        services.AddHostedService<CompositeUpgrade>();
         if (cluster.Enabled)
         {
             // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon
@@ -118,10 +100,8 @@ public static class ClaimsStore
         return services;
     }
 
-    /// <summary>The composite of the async projections that only read events: the daemon shard that runs them together.</summary>
-    public const string ReadModels = "ReadModels";
-
-    private static T Rebuilt<T>(T projection) where T : ProjectionBase
+    /// <summary>A projection tuned as <see cref="Rebuilds"/>, for a composite's members.</summary>
+    public static T Rebuilt<T>(T projection) where T : ProjectionBase
     {
         Rebuilds(projection.Options);
         return projection;
@@ -136,20 +116,5 @@ public static class ClaimsStore
     {
         options.BatchSize = 2_000;
         options.RebuildFlushThreshold = 5_000;
-    }
-
-    /// <summary>The stored event names are a contract: renaming a class must never break replay of old streams.</summary>
-    private static void MapEventNames(StoreOptions opts)
-    {
-        opts.Events.MapEventType<ClaimRegistered>("claim_registered");
-        opts.Events.MapEventType<ClaimReported>("claim_reported");
-        opts.Events.MapEventType<StatementRecorded>("statement_recorded");
-        opts.Events.MapEventType<EvidenceAttached>("evidence_attached");
-        opts.Events.MapEventType<VerdictGiven>("verdict_given");
-        opts.Events.MapEventType<ClaimCorrected>("claim_corrected");
-        opts.Events.MapEventType<ClaimRetracted>("claim_retracted");
-        opts.Events.MapEventType<VerdictWithdrawn>("verdict_withdrawn");
-        opts.Events.MapEventType<ClaimRelated>("claim_related");
-        opts.Events.MapEventType<ClaimUnrelated>("claim_unrelated");
     }
 }

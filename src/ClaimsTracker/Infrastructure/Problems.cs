@@ -23,22 +23,6 @@ public static class Problems
     public static ProblemDetails Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static ProblemDetails UnknownClaim(Guid id) => new()
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "Unknown claim",
-        Detail = $"No claim has the id {id}. List the claims with GET /api/claims.",
-    };
-
-    public static ProblemDetails StaleVersion(long expected, long actual) => new()
-    {
-        Status = StatusCodes.Status409Conflict,
-        Title = "The claim has changed since you read it",
-        Detail = $"expectedVersion was {expected} but the claim is at version {actual}. " +
-                 "Read the claim again, check your change still holds, and resend with the new version.",
-        Extensions = { ["currentVersion"] = actual },
-    };
-
     public static ProblemDetails IdempotencyKeyReused() => new()
     {
         Status = StatusCodes.Status422UnprocessableEntity,
@@ -106,18 +90,6 @@ public sealed class Validation
         return this;
     }
 
-    public Validation Word<TEnum>(string field, string? value) where TEnum : struct, Enum
-    {
-        if (!Claims.Words.TryParse<TEnum>(value, out _))
-        {
-            Error(field, OneOf(typeof(TEnum)));
-        }
-
-        return this;
-    }
-
-    public static string OneOf(Type enumType) => $"must be one of: {string.Join(", ", Claims.Words.All(enumType))}";
-
     public Validation Time(string field, DateTimeOffset? value, DateTimeOffset now, bool required = true)
     {
         if (value is null)
@@ -135,19 +107,6 @@ public sealed class Validation
         }
 
         return this;
-    }
-
-    /// <summary>A world time: an instant, or a day, month or year as precise as the source; its period must have begun.</summary>
-    public Validation Time(string field, Claims.TimeInput? value, DateTimeOffset now, bool required = true)
-    {
-        if (value is null)
-        {
-            return required ? Error(field, "is required, as an ISO 8601 time such as 2024-02-20T09:00:00Z, or as precise as the source: 2024-02-20, 2024-02 or 2024") : this;
-        }
-
-        return value.Value.Parsed is { } time
-            ? Time(field, time.Start, now)
-            : Error(field, "must be an ISO 8601 time such as 2024-02-20T09:00:00Z, or a day, month or year as precise as the source: 2024-02-20, 2024-02 or 2024");
     }
 
     public Validation Version(string field, long? value)

@@ -5,22 +5,35 @@ using Npgsql;
 namespace ClaimsTracker.Infrastructure;
 
 /// <summary>
-/// On a store where the timeline and the source projections ran on shards of their own, the composite's shard
-/// (<see cref="ClaimsStore.ReadModels"/>) starts where all of them had got to. Marten keeps no composite row for them and
-/// would otherwise start it at the first event, applying every event again over their documents.
+/// On a store where a composite projection's members ran on shards of their own, the composite's shard starts where
+/// all of them had got to. Marten keeps no composite row for them and would otherwise start it at the first event,
+/// applying every event again over their documents.
 /// </summary>
-public sealed class ReadModelsUpgrade(IDocumentStore store, ILogger<ReadModelsUpgrade> logger) : IHostedService
+public sealed class CompositeUpgrade(IDocumentStore store, ILogger<CompositeUpgrade> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var composite = ((StoreOptions)store.Options).Projections.All.OfType<CompositeProjection>().Single(c => c.Name == ClaimsStore.ReadModels);
-        var members = composite.ConstituentShardNames().Select(s => s.Identity).ToArray();
+        var composites = ((StoreOptions)store.Options).Projections.All.OfType<CompositeProjection>().ToArray();
+        if (composites.Length == 0)
+        {
+            return;
+        }
+
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
+        foreach (var composite in composites)
+        {
+            await Seed(connection, composite, cancellationToken);
+        }
+    }
+
+    private async Task Seed(NpgsqlConnection connection, CompositeProjection composite, CancellationToken cancellationToken)
+    {
+        var members = composite.ConstituentShardNames().Select(s => s.Identity).ToArray();
         await using var command = new NpgsqlCommand($"""
             select to_regclass('{ClaimsStore.Schema}.mt_event_progression') is not null
               and not exists (select 1 from {ClaimsStore.Schema}.mt_event_progression where name = $1)
-            """, connection) { Parameters = { new() { Value = $"{ClaimsStore.ReadModels}:All" } } };
+            """, connection) { Parameters = { new() { Value = $"{composite.Name}:All" } } };
         if (await command.ExecuteScalarAsync(cancellationToken) is not true)
         {
             return;
@@ -31,11 +44,11 @@ public sealed class ReadModelsUpgrade(IDocumentStore store, ILogger<ReadModelsUp
             insert into {ClaimsStore.Schema}.mt_event_progression (name, last_seq_id)
             select $1, min(last_seq_id) from {ClaimsStore.Schema}.mt_event_progression where name = any($2) having count(*) = cardinality($2)
             on conflict (name) do nothing
-            """, connection) { Parameters = { new() { Value = $"{ClaimsStore.ReadModels}:All" }, new() { Value = members } } };
+            """, connection) { Parameters = { new() { Value = $"{composite.Name}:All" }, new() { Value = members } } };
         if (await seed.ExecuteNonQueryAsync(cancellationToken) > 0)
         {
             logger.LogInformation("Projections {Members} now run together as {Composite}, from their stored positions",
-                string.Join(", ", members), ClaimsStore.ReadModels);
+                string.Join(", ", members), composite.Name);
         }
     }
 

@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace ClaimsTracker.Infrastructure;
+namespace ClaimsTracker.Claims;
 
 /// <summary>A world time is text on the wire (its converter keeps it so), not the object its record would describe.</summary>
 public sealed class WorldTimeSchema : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(Claims.TimeInput))
+        if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(TimeInput))
         {
             schema.Type = JsonSchemaType.String;
             schema.Properties?.Clear();
