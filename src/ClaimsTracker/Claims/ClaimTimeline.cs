@@ -40,7 +40,8 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
     public override async ValueTask<(ClaimTimeline?, ActionType)> DetermineActionAsync(IQuerySession session, ClaimTimeline? snapshot, Guid id,
         IIdentitySetter<ClaimTimeline, Guid> identitySetter, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var (timeline, derive) = (snapshot, false);
+        // a snapshot this projection did not write whole (no parties or no intervals) is never folded onto
+        var (timeline, derive) = (snapshot, snapshot is { Status.Parties.Length: 0 } or { Status.Intervals.Count: 0 });
         foreach (var e in events)
         {
             if (e.Data is ClaimRegistered registered)
@@ -50,6 +51,7 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
                     Id = registered.ClaimId, Since = registered.FirstReport.PublishedAt,
                     Status = StatusTimeline.Start(registered.Parties, registered.FirstReport.PublishedAt),
                 };
+                derive = false;
             }
 
             if (timeline is not null)
@@ -73,14 +75,13 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
 
         if (timeline.Status.Parties.Length == 0 && await session.LoadAsync<ClaimSummary>(id, cancellation) is { } summary)
         {
-            // a snapshot with no parties (not one this projection wrote): started again from the claim's own record
-            (timeline.Id, timeline.Status, timeline.Since, derive) = (id, StatusTimeline.Start(summary.Parties, summary.FirstReport.PublishedAt), summary.FirstReport.PublishedAt, true);
+            (timeline.Id, timeline.Status.Parties, timeline.Since) = (id, summary.Parties, summary.FirstReport.PublishedAt);
         }
 
         if (derive)
         {
             // a fact said earlier in world time, or a correction: derived again from the claim's fact rows, once per batch
-            var facts = await ClaimFact.Of(session, timeline.Id, timeline.Status.Parties, timeline.Since, cancellation, timeline.Version);
+            var facts = await ClaimFact.Of(session, id, timeline.Status.Parties, timeline.Since, cancellation, timeline.Version);
             timeline.Status = StatusTimeline.Of(facts);
         }
 
