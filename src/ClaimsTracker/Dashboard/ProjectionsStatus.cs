@@ -51,9 +51,10 @@ public sealed record ProjectionsStatus(
         var runningHere = local.RunningHere();
         var (nodes, assigned) = local.Cluster ? await Assignments(connection, runtime.Options.UniqueNodeId, ct) : ([], []);
         var projections = new List<ProjectionProgress>();
-        foreach (var (shard, runBy) in ProjectionShard.All(store))
+        foreach (var projection in ProjectionShard.All(store))
         {
-            var position = progress.TryGetValue(shard.Identity, out var stored) || progress.TryGetValue(runBy.Identity, out stored) ? stored.Sequence : 0;
+            var (shard, runBy) = projection;
+            var position = projection.PositionIn(progress) ?? 0;
             var lagSeconds = 0d;
             if (position < latest)
             {

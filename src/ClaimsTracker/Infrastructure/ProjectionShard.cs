@@ -27,6 +27,10 @@ public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
             .ToList();
     }
 
+    /// <summary>The last event it applied: its own progress row, else its composite's; null before either exists.</summary>
+    public long? PositionIn(IReadOnlyDictionary<string, ShardState> progress) =>
+        progress.TryGetValue(Shard.Identity, out var own) || progress.TryGetValue(RunBy.Identity, out own) ? own.Sequence : null;
+
     /// <summary>
     /// Waits until every shard has applied every event stored when it was called, a composite's members each by their own
     /// progress (the composite's row alone can be ahead of what its members committed). False when the time runs out.
@@ -42,8 +46,8 @@ public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(s => s.ShardName, s => s.Sequence, StringComparer.Ordinal);
-            if (shards.All(s => (progress.TryGetValue(s.Shard.Identity, out var at) || progress.TryGetValue(s.RunBy.Identity, out at)) && at >= latest))
+            var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(s => s.ShardName, StringComparer.Ordinal);
+            if (shards.All(s => s.PositionIn(progress) is { } at && at >= latest))
             {
                 return true;
             }
