@@ -59,12 +59,14 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
                 derive = derive || !timeline.Status.Then(e.Version, e.Data);
                 timeline.Version = e.Version;
                 // what the derivation starts from, as a correction of the parties or the first report leaves it
-                (timeline.Status.Parties, timeline.Since) = e.Data switch
+                if (e.Data is ClaimCorrected { Parties: { } parties })
                 {
-                    ClaimCorrected { Parties: { } parties } => (parties, timeline.Since),
-                    ClaimCorrected { CorrectsVersion: 1, Article: { } firstReport } => (timeline.Status.Parties, firstReport.PublishedAt),
-                    _ => (timeline.Status.Parties, timeline.Since),
-                };
+                    timeline.Status.Parties = parties;
+                }
+                else if (e.Data is ClaimCorrected { CorrectsVersion: 1, Article: { } firstReport })
+                {
+                    timeline.Since = firstReport.PublishedAt;
+                }
             }
         }
 
