@@ -100,10 +100,9 @@ public sealed class ClaimFact
         new(ClaimVersion, Party!, Stance, WorldTime.Ending(At, AtPrecision).Start, SourceName ?? "", Quote, QuoteKind, AtPrecision, CorrectedIn);
 
     /// <summary>All of a claim's facts, as the status rule folds them.</summary>
-    public static async Task<ClaimFacts> Of(
-        IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct, long upTo = long.MaxValue)
+    public static async Task<ClaimFacts> Of(IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct)
     {
-        var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId && f.ClaimVersion <= upTo).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
+        var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
         return new ClaimFacts(parties, since,
             rows.Where(r => r.IsStatement && ClaimFacts.InvolvedParty(parties, r.Party) is not null).Select(r => r.Statement()).ToArray(),
             rows.Where(r => !r.IsStatement).Select(r => new Ruling(r.ClaimVersion, r.Ruling, r.At)).ToArray(),

@@ -58,15 +58,6 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
             {
                 derive = derive || !timeline.Status.Then(e.Version, e.Data);
                 timeline.Version = e.Version;
-                // what the derivation starts from, as a correction of the parties or the first report leaves it
-                if (e.Data is ClaimCorrected { Parties: { } parties })
-                {
-                    timeline.Status.Parties = parties;
-                }
-                else if (e.Data is ClaimCorrected { CorrectsVersion: 1, Article: { } firstReport })
-                {
-                    timeline.Since = firstReport.PublishedAt;
-                }
             }
         }
 
@@ -75,16 +66,16 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
             return (null, ActionType.Nothing);
         }
 
-        if (timeline.Status.Parties.Length == 0 && await session.LoadAsync<ClaimSummary>(id, cancellation) is { } summary)
-        {
-            (timeline.Id, timeline.Status.Parties, timeline.Since) = (id, summary.Parties, summary.FirstReport.PublishedAt);
-        }
-
         if (derive)
         {
-            // a fact said earlier in world time, or a correction: derived again from the claim's fact rows, once per batch
-            var facts = await ClaimFact.Of(session, id, timeline.Status.Parties, timeline.Since, cancellation, timeline.Version);
-            timeline.Status = StatusTimeline.Of(facts);
+            // a fact said earlier in world time, or a correction: derived from the claim's own events up to this version, once
+            // per batch (not from the fact rows, which a rebuild beside this one may be writing again)
+            var facts = (await session.Events.FetchStreamAsync(id, timeline.Version, token: cancellation))
+                .Aggregate((ClaimFacts?)null, (f, e) => e.Data is ClaimRegistered r ? ClaimFacts.Start(r.Parties, r.FirstReport.PublishedAt) : f?.Then(e.Version, e.Data));
+            if (facts is not null)
+            {
+                (timeline.Id, timeline.Since, timeline.Status) = (id, facts.Since, StatusTimeline.Of(facts));
+            }
         }
 
         return (timeline, ActionType.Store);
