@@ -12,7 +12,7 @@ namespace ClaimsTracker.Infrastructure;
 /// Makes the OpenAPI document say what the pipeline does, from each endpoint's metadata (its authorization policy, HTTP
 /// method, route parameters and limits) rather than from per-endpoint attributes: who may call it and every status it answers.
 /// </summary>
-public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
+public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocumentTransformer, IOpenApiOperationTransformer, IOpenApiSchemaTransformer
 {
     private const string Scheme = "apiKey";
     private const string Problem = "ProblemDetails";
@@ -32,6 +32,19 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
     {
         options.AddDocumentTransformer<OpenApiContract>();
         options.AddOperationTransformer<OpenApiContract>();
+        options.AddSchemaTransformer<OpenApiContract>();
+    }
+
+    /// <summary>A number is a number: the service writes it so, and reading "3" as 3 is the web defaults' leniency, not contract.</summary>
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String) && (type & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0)
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
+
+        return Task.CompletedTask;
     }
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
