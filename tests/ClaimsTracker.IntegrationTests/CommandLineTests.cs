@@ -10,7 +10,7 @@ public sealed class CommandLineTests(AppFixture fixture)
     [Fact]
     public async Task resources_setup_then_projections_rebuild_reproduces_the_projections_and_codegen_previews()
     {
-        var connectionString = await FreshDatabase();
+        var connectionString = await BuiltService.FreshDatabase(fixture.ConnectionString);
 
         (await Cli(connectionString, "resources", "setup")).ExitCode.ShouldBe(0);
         (await Scalar<bool>(connectionString, "select to_regclass('claims.mt_events') is not null")).ShouldBeTrue();
@@ -50,7 +50,7 @@ public sealed class CommandLineTests(AppFixture fixture)
     [Fact]
     public async Task without_applying_the_schema_at_start_a_missing_schema_stops_the_service_and_resources_setup_lets_it_serve()
     {
-        var connectionString = await FreshDatabase();
+        var connectionString = await BuiltService.FreshDatabase(fixture.ConnectionString);
         var setupFirst = new Dictionary<string, string> { ["Database__ApplySchemaOnStart"] = "false" };
 
         var refused = await Cli(connectionString, setupFirst, "--urls", "http://127.0.0.1:0");
@@ -74,7 +74,7 @@ public sealed class CommandLineTests(AppFixture fixture)
         oneShort.Output.ShouldContain("1 table(s)/function(s) missing, e.g. claims.mt_doc_webhook.");
         (await Cli(connectionString, setupFirst, "resources", "setup")).ExitCode.ShouldBe(0);
 
-        using var service = Start(connectionString, ["--urls", "http://127.0.0.1:0"], seed: false, setupFirst);
+        using var service = BuiltService.Launch(connectionString, ["--urls", "http://127.0.0.1:0"], seed: false, setupFirst);
         var output = new List<string>();
         var listening = new TaskCompletionSource<string>();
         service.OutputDataReceived += (_, line) =>
@@ -117,17 +117,10 @@ public sealed class CommandLineTests(AppFixture fixture)
         }
     }
 
-    private async Task<string> FreshDatabase()
-    {
-        var name = $"cli_{Guid.NewGuid():N}";
-        await Execute(fixture.ConnectionString, $"create database {name}");
-        return new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Database = name }.ConnectionString;
-    }
-
     /// <summary>Runs the service itself with demo data until it is up, then stops it gracefully.</summary>
     private static async Task SeedDemoData(string connectionString)
     {
-        using var service = Start(connectionString, ["--urls", "http://127.0.0.1:0"], seed: true);
+        using var service = BuiltService.Launch(connectionString, ["--urls", "http://127.0.0.1:0"], seed: true);
         var started = new TaskCompletionSource();
         service.OutputDataReceived += (_, line) =>
         {
@@ -150,58 +143,11 @@ public sealed class CommandLineTests(AppFixture fixture)
     private static async Task<(int ExitCode, string Output)> Cli(
         string connectionString, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(connectionString, args, seed: false, environment);
+        using var process = BuiltService.Launch(connectionString, args, seed: false, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return (process.ExitCode, await output + await errors);
-    }
-
-    private static Process Start(string connectionString, string[] args, bool seed, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ServiceAssembly)!,
-        };
-        info.ArgumentList.Add(ServiceAssembly);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in AppFixture.Settings(connectionString))
-        {
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        info.Environment["Demo__Seed"] = seed ? "true" : "false";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        return Process.Start(info)!;
-    }
-
-    /// <summary>The service's own build output, in the configuration these tests were built in.</summary>
-    private static string ServiceAssembly
-    {
-        get
-        {
-            var here = new DirectoryInfo(AppContext.BaseDirectory);   // tests/<project>/bin/<configuration>/<tfm>/
-            var configuration = here.Parent!.Name;
-            var framework = here.Name;
-            var root = here;
-            while (!File.Exists(Path.Combine(root.FullName, "ClaimsTracker.sln")))
-            {
-                root = root.Parent!;
-            }
-
-            return Path.Combine(root.FullName, "src", "ClaimsTracker", "bin", configuration, framework, "ClaimsTracker.dll");
-        }
     }
 
     private static async Task Execute(string connectionString, string sql)
