@@ -68,6 +68,18 @@ public sealed class StoreChecks(string connectionString)
 
     public Task<string> Projections() => Scalar<string>(ProjectedDocuments);
 
+    /// <summary>The projected documents one dump holds and the other does not, each side's first few, so a mismatch names its documents.</summary>
+    public static string Differences(string expected, string actual)
+    {
+        var wanted = expected.Split('\n').ToHashSet();
+        var got = actual.Split('\n').ToHashSet();
+        var onlyExpected = wanted.Except(got).Order().Take(5).ToList();
+        var onlyActual = got.Except(wanted).Order().Take(5).ToList();
+        return onlyExpected.Count + onlyActual.Count == 0
+            ? ""
+            : $"only in the first:\n{string.Join('\n', onlyExpected)}\nonly in the second:\n{string.Join('\n', onlyActual)}";
+    }
+
     public async Task<T> Scalar<T>(string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
