@@ -101,6 +101,48 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         before.Keys.Count(k => k.StartsWith("summary/", StringComparison.Ordinal)).ShouldBe(ArticleClaims.All.Length + 1);
     }
 
+    [Fact]
+    public async Task a_rebuild_keeps_the_timeline_and_sources_of_claims_whose_events_straddle_the_rebuilds_pages()
+    {
+        // a rebuild reads 2,000 events a page (ClaimsStore.Rebuilds): these claims start before the first page ends and go on after it
+        var filler = await Api.RegisteredClaim();
+        var statements = Enumerable.Range(0, 1_000).Select(i => new
+        {
+            source = new { name = $"Filler {i % 7}", party = "Russia" }, stance = "confirms", statedAt = "2024-02-21T00:00:00Z",
+        }).ToArray();
+        for (var i = 0; i < 2; i++)
+        {
+            (await Api.Post($"/api/claims/{filler}/statements/batch", new { statements })).Status.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var straddling = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            straddling.Add(await Api.RegisteredClaim());
+        }
+
+        foreach (var round in Enumerable.Range(0, 3))
+        {
+            foreach (var (claim, i) in straddling.Select((claim, i) => (claim, i)))
+            {
+                await Api.StatementFrom(claim, $"Straddler {i}-{round}", round % 2 == 0 ? "Russia" : "North Korea", "confirms",
+                    statedAt: $"2024-02-2{2 + round}T00:00:00Z");
+            }
+        }
+
+        await ProjectionsCaughtUp();
+        var before = await Snapshot();
+
+        var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(typeof(ClaimTimeline), TimeSpan.FromSeconds(60), CancellationToken.None);
+        await ProjectionsCaughtUp();
+
+        var after = await Snapshot();
+        after.Keys.Except(before.Keys).ShouldBeEmpty();
+        before.Keys.Except(after.Keys).ShouldBeEmpty();
+        after.ShouldBe(before);
+    }
+
     /// <summary>Every projected document, as stored JSON, keyed by type and id.</summary>
     private async Task<SortedDictionary<string, string>> Snapshot()
     {
