@@ -48,13 +48,16 @@ public static class BoardEndpoint
         // the same listing as GET /api/claims; its rows are rendered once while the page is kept, for each spelling of
         // the filters that its links repeat
         var current = await ClaimListing.Current(session, filter, ct);
-        var duplicates = await Duplicates(session, current.Items, ct);
-        var rows = await current.Rendered(string.Join('\u0001', "board", filter.Status, filter.Party, filter.Topic, filter.Q), listed =>
-            ComponentHtml.Render<BoardListing>(http.RequestServices, new Dictionary<string, object?>
+        var rows = await current.Rendered(string.Join('\u0001', "board", filter.Status, filter.Party, filter.Topic, filter.Q), async listed =>
+        {
+            // kept with the rendering it serves, so not cancelled with the request that happened to make it
+            var duplicates = await Duplicates(session, listed.Items, CancellationToken.None);
+            return await ComponentHtml.Render<BoardListing>(http.RequestServices, new Dictionary<string, object?>
             {
                 ["Items"] = listed.Items, ["PageNumber"] = filter.PageNumber, ["PageSize"] = filter.Size, ["Total"] = listed.Total,
                 ["Filter"] = filter, ["Duplicates"] = duplicates,
-            }));
+            });
+        });
         var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
         return PageResult.Of<BoardPage>(new { Filter = filter, Rows = (MarkupString?)rows, Here = here });
     }
