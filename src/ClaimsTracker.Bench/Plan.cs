@@ -1,0 +1,21 @@
+namespace ClaimsTracker.Bench;
+
+/// <param name="Claims">claims of the bulk store (P4, P6), each with <paramref name="EventsPerClaim"/> events</param>
+/// <param name="RebuildBudget">the longest the rebuild may take before it is stopped and reported as unfinished</param>
+/// <param name="Total">the run's own bound (ops/bench kills it a little later): the rebuild never runs past it</param>
+/// <param name="ReadsLimit">P6: each endpoint is read <paramref name="Reads"/> times or for this long, whichever ends first</param>
+/// <param name="CatchUpLimit">L2: the longest the sequencer's catch-up over the bulk store is watched, from the service's start</param>
+/// <param name="SingleWriter">P8: how long one writer writes, one request at a time, to each of the fresh and the long claim</param>
+internal sealed record Plan(
+    int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims,
+    int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit, TimeSpan CatchUpLimit,
+    TimeSpan SingleWriter)
+{
+    public static readonly Plan Quick = new(2, 16, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), 50_000, 300, TimeSpan.FromSeconds(10),
+        500, 20, TimeSpan.FromSeconds(12), 200, 5590, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10),
+        TimeSpan.FromSeconds(1));
+    // the bound leaves the rebuild (P4), which runs last, the time a million events take it here (docs/perf-notes-p2-p4.md)
+    public static readonly Plan Full = new(3, 16, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10), 200_000, 10_000, TimeSpan.FromSeconds(90),
+        10_000, 100, TimeSpan.FromSeconds(120), 1_000, 5590, TimeSpan.FromSeconds(410), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60),
+        TimeSpan.FromSeconds(6));
+}
