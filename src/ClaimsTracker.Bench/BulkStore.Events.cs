@@ -64,11 +64,7 @@ public static partial class BulkStore
         return seq;
     }
 
-    // each claim's summary, as the inline projection would have stored it, so the board and list (P6) can be read
-    // before and whatever the rebuild (P4) does: the summary of the claim whose registration was copied, given the
-    // new claim's id, version and last change. Its facts are that claim's few, not a hundred: the list reads
-    // summaries without their facts, so the page costs the same. Status, parties, topics and statement are the columns
-    // the service copies from each summary it writes (ClaimSummary.ConfigureMarten), for the list's filters.
+    // each claim's summary as the inline projection stores it, so P6 can read the board before and whatever the rebuild does
     private static async Task CopySummaries(
         NpgsqlConnection connection, List<Template> summaries, Guid[] ids, int eventsPerClaim, DateTimeOffset start, TimeSpan step)
     {

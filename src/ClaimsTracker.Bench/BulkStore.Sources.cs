@@ -5,12 +5,7 @@ namespace ClaimsTracker.Bench;
 
 public static partial class BulkStore
 {
-    /// <summary>
-    /// What the sources projections (SourceProfileProjection, SourceStatementProjection) would have stored for the
-    /// statements copied above: one statement document per statement_recorded row, keyed "{claim}/{version}", with the
-    /// columns the service copies from it (source, claim, stance as the enum's name, world time), and one small profile
-    /// per source with its latest role and party. Written in the order the events were, by binary COPY.
-    /// </summary>
+    // the sources projections' documents for the statements copied above, by binary COPY in event order
     private static async Task Sources(NpgsqlConnection connection, string templateConnection, List<Template> statements, Guid[] ids, int eventsPerClaim)
     {
         var said = statements.Select(Said.Of).ToArray();

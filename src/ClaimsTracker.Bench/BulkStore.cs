@@ -3,10 +3,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// A second database in the same cluster, for the measures that need a store of their own: an empty one for the
-/// import (P2), and one of many claims and a million events for the rebuild (P4) and the reads (P6).
-/// </summary>
+/// <summary>A second database of the same cluster, for the measures that need a store of their own (P2, P4, P6).</summary>
 public static partial class BulkStore
 {
     /// <summary>Creates (afresh) database <paramref name="name"/> next to the one of <paramref name="connectionString"/>.</summary>
@@ -24,14 +21,7 @@ public static partial class BulkStore
         return new NpgsqlConnectionStringBuilder(connectionString) { Database = name }.ConnectionString;
     }
 
-    /// <summary>
-    /// Fills an empty store (schema made by the service) with <paramref name="claims"/> streams of
-    /// <paramref name="eventsPerClaim"/> events by binary COPY into Marten's own tables, mt_streams and mt_events.
-    /// The rows are copies of events the service itself wrote in the main database (its claim_registered and
-    /// statement_recorded rows: JSON, .NET type, headers and actor exactly as Marten stores them) given new ids, so
-    /// the projections fold them like any other. They are not in the public log: the service's sequencer integrates
-    /// them when it first starts on the store, as it would an existing store's (L2). Returns the events written.
-    /// </summary>
+    /// <summary>Fills an empty store by binary COPY of events the service wrote, given new ids; the log integrates them at first start (L2).</summary>
     public static async Task<long> Seed(string templateConnection, string target, int claims, int eventsPerClaim)
     {
         var (registered, statements, streamType) = await Templates(templateConnection);
@@ -81,9 +71,7 @@ public static partial class BulkStore
             await sequence.ExecuteNonQueryAsync();
         }
 
-        // as an established store's daemon would have it: every async projection and subscription caught up, so the
-        // reads (P6) are measured on a service at rest, not one replaying the million events from the first (the
-        // rebuild, P4, replays them from the first whatever this says)
+        // every async projection caught up, as an established store's daemon would have it, so P6 reads a service at rest
         await using (var caughtUp = new NpgsqlCommand("""
             insert into claims.mt_event_progression (name, last_seq_id)
             select shard, $1 from unnest(array['ReadModels:All', 'ClaimTimeline:All', 'SourceProfile:All', 'SourceStatement:All', 'SummaryCheckpoints:All', 'webhooks:All', 'HighWaterMark']) shard
@@ -94,8 +82,7 @@ public static partial class BulkStore
             await caughtUp.ExecuteNonQueryAsync();
         }
 
-        // as an established store's would be: visibility settled, so the first reads do not write hint bits
-        // one command each: VACUUM cannot run in a transaction, and Npgsql sends several statements as one batch
+        // visibility settled so the first reads write no hint bits; one command each, as VACUUM cannot run in a batch
         foreach (var table in new[] { "mt_doc_claimsummary", "mt_doc_sourcestatement", "mt_doc_sourceprofile" })
         {
             await using var vacuum = new NpgsqlCommand($"vacuum analyze claims.{table}", connection);

@@ -64,10 +64,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 1_000_000).ToString("O"),
     };
 
-    /// <summary>
-    /// <paramref name="count"/> statements in one POST /statements/batch; the acknowledged (last) version, or null when
-    /// the service refused the batch.
-    /// </summary>
+    /// <summary>The acknowledged (last) version, or null when the service refused the batch.</summary>
     public async Task<Acknowledged?> StatementBatch(Guid claimId, int first, int count)
     {
         var body = JsonSerializer.Serialize(new { statements = Enumerable.Range(first, count).Select(StatementBody).ToArray() });
@@ -122,10 +119,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return latencies;
     }
 
-    /// <summary>
-    /// Open loop at <paramref name="rate"/> writes per second: latency counts from each write's scheduled moment, so a
-    /// slow answer cannot hide the writes queued behind it.
-    /// </summary>
+    /// <summary>Open loop: latency counts from each write's scheduled moment, so a slow answer cannot hide the writes queued behind it.</summary>
     public async Task<Latencies> Paced(IReadOnlyList<Guid> claims, double rate, TimeSpan duration, Action<Acknowledged>? acknowledged = null)
     {
         var latencies = new Latencies();
@@ -159,10 +153,6 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return latencies;
     }
 
-    /// <summary>
-    /// Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients, or of those
-    /// answered within <paramref name="limit"/> when one is given.
-    /// </summary>
     public Task<Latencies> Reads(string path, int requests, int clients, TimeSpan? limit = null) =>
         Reads(_ => path, requests, clients, limit);
 

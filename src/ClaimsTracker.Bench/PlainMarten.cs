@@ -7,10 +7,7 @@ using Weasel.Core;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// Plain Marten on the same database, in a schema of its own: the peer a user would pick instead of the service. Quick
-/// append mode, no projections, one session per append, the service's statement events (names and JSON shape).
-/// </summary>
+/// <summary>The peer a user would pick instead of the service: Quick append, no projections, one session per append.</summary>
 public sealed class PlainMarten(string connectionString) : IAsyncDisposable
 {
     public const string Schema = "plain_marten";
@@ -70,10 +67,7 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>
-    /// All writers on one stream, each append checked against the version its session read (AppendOptimistic): a
-    /// writer that lost the race is refused and tries again with a fresh read.
-    /// </summary>
+    /// <summary>All writers on one stream with AppendOptimistic: a writer that lost the race is refused and retries on a fresh read.</summary>
     public async Task<Contended> Hot(int writers, TimeSpan duration)
     {
         var stream = await Claim();

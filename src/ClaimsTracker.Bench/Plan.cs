@@ -1,11 +1,5 @@
 namespace ClaimsTracker.Bench;
 
-/// <param name="Claims">claims of the bulk store (P4, P6), each with <paramref name="EventsPerClaim"/> events</param>
-/// <param name="RebuildBudget">the longest the rebuild may take before it is stopped and reported as unfinished</param>
-/// <param name="Total">the run's own bound (ops/bench kills it a little later): the rebuild never runs past it</param>
-/// <param name="ReadsLimit">P6: each endpoint is read <paramref name="Reads"/> times or for this long, whichever ends first</param>
-/// <param name="CatchUpLimit">L2: the longest the sequencer's catch-up over the bulk store is watched, from the service's start</param>
-/// <param name="SingleWriter">P8: how long one writer writes, one request at a time, to each of the fresh and the long claim</param>
 internal sealed record Plan(
     int Rounds, int Clients, TimeSpan Burst, TimeSpan Paced, int CopyRows, int LongStream, TimeSpan SeedBudget, int Claims,
     int EventsPerClaim, TimeSpan RebuildBudget, int Reads, int Port, TimeSpan Total, TimeSpan ReadsLimit, TimeSpan CatchUpLimit,

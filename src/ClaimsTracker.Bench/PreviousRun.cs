@@ -2,10 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// The committed BENCHMARKS.md that this run replaces: its P1 figure is the "before" of the next one, so a change to
-/// the write path shows in one row as before and after.
-/// </summary>
+/// <summary>The BENCHMARKS.md this run replaces: its P1 figure is this run's "before".</summary>
 internal static partial class PreviousRun
 {
     /// <summary>"0.01 (192 writes/s vs 14,449 rows/s, `ops/bench` of 2026-11-27 11:54 UTC)", or null when there is no such row.</summary>

@@ -31,11 +31,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The deployment step before the start, <c>resources setup</c> (zero when the caller had run it).</summary>
     public TimeSpan SchemaSetup { get; }
 
-    /// <summary>
-    /// Starts the service as a deployment does: the schema applied first by its own step (<c>resources setup</c>,
-    /// not part of <see cref="Startup"/>), then the service with <c>Database:ApplySchemaOnStart=false</c>, which
-    /// only checks that the schema is there.
-    /// </summary>
+    /// <summary>Starts the service as a deployment does: <c>resources setup</c> first (not in <see cref="Startup"/>), then the service.</summary>
     public static async Task<ServiceProcess> Start(
         string serviceDll, string connectionString, int port, bool schemaReady = false, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -15,8 +15,7 @@ public static class AuditSetup
         {
             LegacyEvents.Register(opts);
             LogTables.Register(opts);
-            // columns, not JSON fields: finding a claim's checkpoint then never unpacks the others, each as large as
-            // the claim's summary (a long claim has one every 100 events)
+            // columns, not JSON fields: finding a claim's checkpoint never unpacks the others
             opts.Schema.For<SummaryCheckpoint>().Duplicate(c => c.ClaimId).Duplicate(c => c.Version).Duplicate(c => c.RecordedAt);
             opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", ClaimsStore.Rebuilds);
         });

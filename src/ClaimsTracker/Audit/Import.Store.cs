@@ -12,12 +12,7 @@ namespace ClaimsTracker.Audit;
 
 public static partial class ImportEndpoint
 {
-    /// <summary>
-    /// The events go in by Marten's binary COPY (<see cref="BulkAppend"/>) in the export's order, so the sequence, and with
-    /// it the public log, numbers them as the original did. COPY skips the inline projections, so they are applied to the
-    /// same streams in memory and stored before the one commit: no reader sees an imported claim without its summary. The
-    /// store is taken first (<see cref="TakeEmptyStore"/>).
-    /// </summary>
+    // COPY skips the inline projections, so they are applied in memory and stored before the one commit: no reader sees a claim without its summary
     private static async Task<ProblemDetails?> Write(IDocumentStore store, List<ImportedEvent> events, CancellationToken ct)
     {
         await using var connection = store.Storage.Database.CreateConnection();
@@ -91,10 +86,7 @@ public static partial class ImportEndpoint
         return e;
     }
 
-    /// <summary>
-    /// The events table locked against every other append and import until the commit, then the check: a write
-    /// committed before is seen, a later one waits, and a second import is refused at once.
-    /// </summary>
+    // the events table locked until the commit: an earlier write is seen, a later one waits, a second import is refused at once
     private static async Task<ProblemDetails?> TakeEmptyStore(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, CancellationToken ct)
     {

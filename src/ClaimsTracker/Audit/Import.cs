@@ -14,11 +14,7 @@ public sealed record ImportedEvent(
 
 public sealed record ImportReport(int Events, int Claims);
 
-/// <summary>
-/// Reads an NDJSON export into an empty store: every line is checked before anything is written, and the whole
-/// file goes in one transaction, in its original order, with each event's own recorded time and metadata, so the
-/// projections and the public log's leaves come out as they were.
-/// </summary>
+/// <summary>Reads an NDJSON export into an empty store in one transaction, in its order, so projections and the log's leaves come out as they were.</summary>
 public static partial class ImportEndpoint
 {
     private const int MaxErrors = 50;

@@ -3,10 +3,7 @@ using Marten;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>
-/// The shape the first release stored for a repeat report, under the name <c>claim_rereported</c>: the article's
-/// fields flat on the event. Kept only so old streams replay; it is read as today's <see cref="ClaimReported"/>.
-/// </summary>
+/// <summary>The first release's <c>claim_rereported</c>, kept so old streams replay; read as today's <see cref="ClaimReported"/>.</summary>
 public sealed record ClaimRereportedV1(Guid ClaimId, string Outlet, string? Url, DateTimeOffset PublishedAt, string RecordedBy);
 
 public static class LegacyEvents

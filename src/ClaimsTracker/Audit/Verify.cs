@@ -43,11 +43,7 @@ public sealed record VerifyReport(
     }
 }
 
-/// <summary>
-/// Checks the log against the events table: the signed checkpoint, every leaf recomputed from its event and compared
-/// with the stored tiles, the tiles against the signed root, and every stream's versions against its stream row.
-/// Then rebuilds every projection into a shadow copy in memory and compares it document by document with the live ones.
-/// </summary>
+/// <summary>Checks the log against the events table, then rebuilds every projection in memory and compares it with the live one.</summary>
 public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys keys)
 {
     private const int PageSize = 5000;
@@ -135,10 +131,7 @@ public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys k
         }
     }
 
-    /// <summary>
-    /// Every event row in sequence order: each stream's versions must run 1 to its stream row's version, and every row at
-    /// or below the log's last sequence must be a leaf. The rows the service can read feed the shadow projections.
-    /// </summary>
+    // each stream's versions must run 1 to its stream row's version, and every row up to the log's last sequence must be a leaf
     private async Task<(long Events, long Pending, List<LogFinding> Findings, ShadowProjections Shadow)> Streams(
         IQuerySession session, LogHead head, List<(long Leaf, long Sequence)> missingLeaves, CancellationToken ct)
     {

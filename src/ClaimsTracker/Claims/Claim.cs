@@ -1,15 +1,9 @@
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// A party's latest confirmation or denial in world order after a correction (null leaves the party open), and its latest
-/// report of not having confirmed.
-/// </summary>
+/// <summary>A party's latest confirmation or denial in world order after a correction (null leaves it open).</summary>
 public sealed record PartyStanding(string Party, PartyStatement? Latest, PartyStatement? NotConfirmed = null);
 
-/// <summary>
-/// The write-side claim: what decisions and the status need, and no more. It holds each involved party's latest
-/// confirmation or denial, the latest ruling and the version, so it stays the same size however long the claim grows.
-/// </summary>
+/// <summary>The write-side claim: only what decisions need, so it stays the same size however long the claim grows.</summary>
 public sealed record Claim(
     Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted,
     PartyStatement?[]? NotConfirmed = null)
@@ -64,10 +58,7 @@ public sealed record Claim(
         _ => this,
     }) with { Version = version };
 
-    /// <summary>
-    /// A correction recorded before corrections said where they leave the party: the party's latest word is corrected in
-    /// place, or the party is left open if it no longer confirms or denies (its earlier words are not kept here).
-    /// </summary>
+    // corrections recorded before they said where they leave the party: corrected in place, or the party left open
     private Claim Corrected(long target, ClaimCorrected c)
     {
         if (Latest.FirstOrDefault(l => l?.Version == target) is not { } latest)

@@ -5,12 +5,7 @@ using Marten;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// Group commit: the writes that arrive while a commit is under way go in the next, together, in one transaction.
-/// Each write is decided in arrival order on its claim's state as the writes before it left it, so one write's refusal
-/// never touches its neighbours; all are acknowledged only once the shared commit is durable. Several lanes commit side
-/// by side; a claim's writes keep to one lane while any is pending, so one claim held up never holds up the others.
-/// </summary>
+/// <summary>Group commit: writes arriving during a commit share the next transaction, each decided alone and acknowledged once it is durable.</summary>
 public sealed partial class ClaimCommits(
     IDocumentStore store, PartyNames partyNames, TimeProvider clock, IConfiguration configuration, ILogger<ClaimCommits> logger)
     : IHostedService

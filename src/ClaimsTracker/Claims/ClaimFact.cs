@@ -6,11 +6,7 @@ using Marten.Schema;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// One fact the status is derived from, as corrections since have it: a statement, or a ruling
-/// (verdict, its withdrawal, or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
-/// a list, a correction finds its statement by id, and reads at a world time fold only these rows.
-/// </summary>
+/// <summary>One fact the status is derived from, one row each in the write's transaction, so a correction finds its statement by id.</summary>
 public sealed class ClaimFact
 {
     public static void ConfigureMarten(DocumentMapping mapping)
@@ -110,10 +106,7 @@ public sealed class ClaimFact
                 .Select(r => r.Statement() with { Party = r.Party ?? "" }).ToArray());
     }
 
-    /// <summary>
-    /// The latest confirmation or denial (or, given <paramref name="notConfirmed"/>, report of not having confirmed) of
-    /// <paramref name="party"/> other than the statement at <paramref name="except"/>.
-    /// </summary>
+    /// <summary>The party's latest confirmation or denial (or report of not having confirmed) other than the statement at <paramref name="except"/>.</summary>
     public static async Task<PartyStatement?> LatestOf(
         IQuerySession session, Guid claimId, string party, long except, CancellationToken ct, bool notConfirmed = false)
     {

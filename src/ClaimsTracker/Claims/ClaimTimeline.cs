@@ -68,8 +68,7 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
 
         if (derive)
         {
-            // a fact said earlier in world time, or a correction: derived from the claim's own events up to this version, once
-            // per batch (not from the fact rows, which a rebuild beside this one may be writing again)
+            // derived from the claim's own events, not the fact rows, which a rebuild beside this one may be rewriting
             var facts = (await session.Events.FetchStreamAsync(id, timeline.Version, token: cancellation))
                 .Aggregate((ClaimFacts?)null, (f, e) => e.Data is ClaimRegistered r ? ClaimFacts.Start(r.Parties, r.FirstReport.PublishedAt) : f?.Then(e.Version, e.Data));
             if (facts is not null)

@@ -61,11 +61,7 @@ public sealed class IdempotentWrite
     public DateTimeOffset RecordedAt { get; set; }
 }
 
-/// <summary>
-/// What a write endpoint returns: its command, addressed to a claim (or to a new one). Executing it hands the command,
-/// with who sent it, to the next group commit (<see cref="ClaimCommits"/>) and answers with what that decided, or 503
-/// if the database does not answer within the write deadline.
-/// </summary>
+/// <summary>Hands the command to the next group commit (<see cref="ClaimCommits"/>); 503 if the database misses the write deadline.</summary>
 public sealed record ClaimWrite(Guid? ClaimId, object Command) : IResult
 {
     public static ClaimWrite To(Guid claimId, IClaimCommand command) => new(claimId, command);

@@ -1,9 +1,6 @@
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// The status over world time, built one fact at a time in world order (time, then version), with only what the next
-/// fact needs: each party's counting stance and the ruling in force. Its size follows the status changes, not the facts.
-/// </summary>
+/// <summary>The status over world time, built one fact at a time; its size follows the status changes, not the facts.</summary>
 public sealed class StatusTimeline
 {
     public string[] Parties { get; set; } = [];
@@ -36,10 +33,7 @@ public sealed class StatusTimeline
         return timeline;
     }
 
-    /// <summary>
-    /// Takes the event at <paramref name="version"/> when its fact comes after every fact so far; false when the timeline
-    /// must be derived again from all the facts (a fact said earlier in world time, or a correction).
-    /// </summary>
+    /// <summary>False when the timeline must be derived again (a fact said earlier in world time, or a correction).</summary>
     public bool Then(long version, object e)
     {
         if (e is ClaimCorrected)

@@ -2,12 +2,7 @@ using ClaimsTracker.Claims;
 
 namespace ClaimsTracker.Demo;
 
-/// <summary>
-/// The claims a desk would track in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (Zain ul Abedin,
-/// published Tuesday 20 February 2024), each attributed as the article attributes it. A confirmation covers only what its
-/// source said, so compound claims are split; the article quotes only Kim Jong Un's "sacred struggle" words, and every
-/// other statement is marked as the article's paraphrase. Times are as precise as the article or the public record allows.
-/// </summary>
+/// <summary>The claims a desk would track in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (20 February 2024), split so each confirmation covers only what its source said.</summary>
 public static class ArticleClaims
 {
     private const string Published = "2024-02-20";

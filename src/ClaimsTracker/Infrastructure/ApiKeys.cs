@@ -43,9 +43,7 @@ public sealed record Actor(string Name, string Role)
         new(user.Identity?.Name ?? "anonymous", user.FindFirstValue(ClaimTypes.Role) ?? "none");
 }
 
-/// <summary>
-/// Bearer API keys from configuration. Keys are compared as SHA-256 digests in constant time and never logged.
-/// </summary>
+/// <summary>Keys are compared as SHA-256 digests in constant time and never logged.</summary>
 public sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,

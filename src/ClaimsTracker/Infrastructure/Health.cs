@@ -5,11 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// /health/live: the process answers. /health/ready: PostgreSQL answers and the async daemon runs and is not
-/// stalled. /health: PostgreSQL answers (the original check, kept for existing probes). An unhealthy answer is
-/// 503 with Retry-After.
-/// </summary>
+/// <summary>/health/live: the process answers; /health/ready: PostgreSQL answers and the daemon is not stalled; /health: PostgreSQL answers.</summary>
 public static class Health
 {
     public const string RetryAfterSeconds = "5";

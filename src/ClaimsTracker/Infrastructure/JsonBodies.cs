@@ -10,10 +10,7 @@ namespace ClaimsTracker.Infrastructure;
 /// <summary>What is wrong with JSON that could not be read, as a predicate: of the JSON as a whole (<see cref="Field"/> null) or of one field.</summary>
 public sealed record JsonFault(string? Field, string Message);
 
-/// <summary>
-/// Reads each JSON request body once before its endpoint does, so that a malformed one is refused in the caller's
-/// words (what is wrong and where, never a .NET type or exception text) and logged as a refusal, not as an error.
-/// </summary>
+/// <summary>Reads each JSON body before its endpoint, so a malformed one is refused in the caller's words and logged as a refusal.</summary>
 public static partial class JsonBodies
 {
     public static IApplicationBuilder UseJsonBodies(this IApplicationBuilder app)

@@ -8,10 +8,7 @@ using Microsoft.OpenApi;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Makes the OpenAPI document say what the pipeline does, from each endpoint's metadata (its authorization policy, HTTP
-/// method, route parameters and limits) rather than from per-endpoint attributes: who may call it and every status it answers.
-/// </summary>
+/// <summary>Makes the OpenAPI document say what the pipeline does, from each endpoint's metadata rather than per-endpoint attributes.</summary>
 public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
     private const string Scheme = "apiKey";

@@ -25,21 +25,13 @@ public sealed class LimitOptions
     /// <summary>Writes allowed in a burst above the sustained rate.</summary>
     public int WriteBurst { get; set; } = 100;
 
-    /// <summary>
-    /// How long a client waits for an answer that needs the database before it gets 503 with Retry-After, if by then
-    /// the database has stopped answering the monitor's pings (a request that is merely slow waits on). Npgsql's own
-    /// timeouts do not end a call on a frozen server this soon (opening a connection, or the cancel request a timed
-    /// out command sends, waits for as long as the server stays frozen).
-    /// </summary>
+    /// <summary>Seconds before a database read answers 503, if by then the database stopped answering the monitor's pings.</summary>
     public double DatabaseDeadlineSeconds { get; set; } = 5;
 
     public TimeSpan DatabaseDeadline => TimeSpan.FromSeconds(DatabaseDeadlineSeconds);
 }
 
-/// <summary>
-/// Body size limits, write rate limits, the database gate and the deadline on database work (see
-/// <see cref="ReadDeadline"/> for reads), all answering with problem details.
-/// </summary>
+/// <summary>Body size limits, write rate limits, the database gate and the deadline on database work, all answering with problem details.</summary>
 public static class RequestLimits
 {
     private static readonly Counter<long> RateLimited = Telemetry.Meter.CreateCounter<long>(

@@ -33,10 +33,7 @@ public sealed record WriteRequest(
             Telemetry.CurrentTraceParent());
     }
 
-    /// <summary>
-    /// The route's own pattern with each value in its canonical spelling, so that a retry keyed on it is the same write
-    /// however the URL spells the path or the claim id (case, dashes, braces, a trailing slash).
-    /// </summary>
+    /// <summary>The route pattern with canonical values, so a retry is the same write however the URL spells it.</summary>
     public static string RouteIdentity(HttpContext http)
     {
         if (http.GetEndpoint() is not RouteEndpoint { RoutePattern: var pattern })

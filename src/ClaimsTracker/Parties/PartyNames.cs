@@ -85,10 +85,7 @@ public sealed class PartyDirectory(IReadOnlyDictionary<string, Party> byName)
     /// <summary>The canonical name of the party <paramref name="name"/> names, or the name itself, trimmed, when it is not registered.</summary>
     public string Canonical(string name) => Find(name)?.Name ?? name.Trim();
 
-    /// <summary>
-    /// Who a statement by a source of party <paramref name="name"/> counts for: the claim's own spelling of that party when
-    /// the claim involves it (under any of its names), else its canonical name; null for a source of no party.
-    /// </summary>
+    /// <summary>The claim's own spelling of the party when it involves it, else the canonical name; null for no party.</summary>
     public string? Attribute(string[] involved, string? name)
     {
         if (string.IsNullOrWhiteSpace(name))

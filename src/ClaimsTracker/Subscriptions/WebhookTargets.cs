@@ -6,18 +6,11 @@ namespace ClaimsTracker.Subscriptions;
 
 public sealed class WebhookOptions
 {
-    /// <summary>
-    /// Lets webhooks reach special-purpose addresses (loopback, private, link-local ...) and this machine's own. Off by default:
-    /// an admin key must not be a way to make the service call into its own network (the database, cloud metadata, admin ports).
-    /// </summary>
+    /// <summary>Off by default: an admin key must not make the service call into its own network.</summary>
     public bool AllowPrivateTargets { get; set; }
 }
 
-/// <summary>
-/// Where a webhook may point. The URL is checked when it is registered (an address literal or localhost), and every
-/// delivery checks the addresses its host name resolves to at the moment it connects, so a name that resolves to an
-/// internal address or to this machine, or starts to later, is refused too.
-/// </summary>
+/// <summary>Where a webhook may point, checked at registration and on every connection against what its host resolves to.</summary>
 public static class WebhookTargets
 {
     public const string Setting = "Webhooks:AllowPrivateTargets";

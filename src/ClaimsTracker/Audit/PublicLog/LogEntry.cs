@@ -43,10 +43,7 @@ public static class LogEntry
     /// <summary>The entry as exports carry it: the object whose JCS bytes are <see cref="Bytes"/>.</summary>
     public static JsonObject Object(StoredEvent e) => JsonNode.Parse(Bytes(e))!.AsObject();
 
-    /// <summary>
-    /// The entry's JCS bytes in one pass: the envelope's members written in their canonical order, the stored data
-    /// parsed once. The sequencer hashes every event with it.
-    /// </summary>
+    /// <summary>The entry's JCS bytes in one pass, the stored data parsed once: the sequencer hashes every event with it.</summary>
     public static byte[] Bytes(StoredEvent e)
     {
         using var data = JsonDocument.Parse(e.DataJson);

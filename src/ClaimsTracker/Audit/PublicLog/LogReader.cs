@@ -46,10 +46,7 @@ public sealed class LogReader(IDocumentStore store)
 
     private long _largestSize;
 
-    /// <summary>
-    /// The stored hashes of a tile (32 bytes each), full or as far as the log has grown; null when absent. With
-    /// <paramref name="atLeast"/> bytes asked for, a kept copy that long serves: tiles only ever grow at their end.
-    /// </summary>
+    /// <summary>A tile's stored hashes, or null; a kept copy at least <paramref name="atLeast"/> bytes long serves, as tiles only grow at their end.</summary>
     public async Task<byte[]?> Tile(NpgsqlConnection connection, int level, long index, CancellationToken ct, int atLeast = TilePath.Width * 32)
     {
         if (_tiles.TryGetValue((level, index), out var kept) && kept.Length >= atLeast)
@@ -131,10 +128,7 @@ public sealed class LogReader(IDocumentStore store)
         return leaves;
     }
 
-    /// <summary>
-    /// Keeps each tile it reads: a proof asks for some 30 nodes from about 5 tiles, and the right edge's tiles are
-    /// partial, which the shared cache does not keep. Their hashes below the tree's size never change.
-    /// </summary>
+    // keeps each tile it reads: a proof reads about 5 tiles, and the shared cache does not keep the right edge's partial ones
     private sealed class TileHashes(LogReader log, NpgsqlConnection connection, long size) : IHashReader
     {
         private readonly Dictionary<(int, long), byte[]?> _read = [];

@@ -5,11 +5,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>
-/// Integrates committed events into the log's Merkle tree in sequence order, in batches, off every write's
-/// transaction, and signs a checkpoint after each batch. One node runs it: the one holding the log's advisory lock.
-/// Each batch commits only if the stored head is still the one it extended, so even two sequencers could not fork it.
-/// </summary>
+/// <summary>Integrates committed events into the Merkle tree off the writes' transactions; a batch commits only if the head is still the one it extended.</summary>
 public sealed class LogSequencer(
     IDocumentStore store, LogReader log, LogKeys keys, IOptions<LogOptions> options, LogStatus status, ILogger<LogSequencer> logger)
     : BackgroundService
@@ -198,11 +194,7 @@ public sealed class LogSequencer(
         return accepted.Count;
     }
 
-    /// <summary>
-    /// Whether no transaction can still commit an event in [from, to). The writer that took such a sequence number had
-    /// begun before the later event was visible; once every transaction begun by then has ended and the hole is still
-    /// there, it was rolled back.
-    /// </summary>
+    // a hole whose writer began before the later event was visible is permanent once every transaction begun by then has ended
     private async Task<bool> GapIsPermanent(NpgsqlConnection connection, long from, long to, CancellationToken ct)
     {
         if (_gap is not { } gap || gap.From != from)

@@ -7,8 +7,7 @@ using Ed25519PublicKey = NSec.Cryptography.PublicKey;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>Signs C2SP signed notes (https://c2sp.org/signed-note) with an Ed25519 key, in the key formats of Go's
-/// golang.org/x/mod/sumdb/note.</summary>
+/// <summary>Signs C2SP signed notes with an Ed25519 key, in the key formats of Go's golang.org/x/mod/sumdb/note.</summary>
 public sealed class NoteSigner
 {
     private const string PrivateKeyPrefix = "PRIVATE+KEY+";
@@ -143,8 +142,7 @@ public sealed class NoteVerifier
         return new NoteVerifier(name, keyId, publicKey, publicKeyBytes);
     }
 
-    /// <summary>True when the note is well formed and carries a signature line by this key that verifies; any line by
-    /// this key that fails to verify rejects the whole note, as signed-note advises.</summary>
+    /// <summary>Any line by this key that fails to verify rejects the whole note, as signed-note advises.</summary>
     public bool TryOpen(string note, out string body)
     {
         body = "";
