@@ -1,6 +1,5 @@
 namespace ClaimsTracker.Bench;
 
-/// <summary>Raw PostgreSQL's figures of the same run, the floor the service's are held to.</summary>
 internal sealed record RawFigures(Figure Insert, Figure Copy, double CpuPerRow)
 {
     public static async Task<RawFigures> Measure(RawBaseline raw, Plan plan, Results results)
@@ -21,7 +20,6 @@ internal sealed record RawFigures(Figure Insert, Figure Copy, double CpuPerRow)
     }
 }
 
-/// <summary>Plain Marten's figures of the same run: the peer P1, P8 and P9 are held to.</summary>
 internal sealed record PeerFigures(
     Figure Spread, double ProcessCpu, double MachineCpu, Figure Hot, int HotAppended, int HotRefused, int HotRaces,
     (Latencies Fresh, Latencies Long) Single)

@@ -9,7 +9,6 @@ internal sealed class BenchArgs(string[] args)
 
     public string? Against => Optional("--against");
 
-    /// <summary>How the measured service was built, as P7 reports it.</summary>
     public string Codegen => (Has("--pregenerated") ? "pre-generated code (TypeLoadMode.Static)" : "runtime code generation (TypeLoadMode.Dynamic)")
         + (Has("--ready-to-run") ? ", published with ReadyToRun" : "");
 

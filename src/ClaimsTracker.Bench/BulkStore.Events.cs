@@ -5,7 +5,6 @@ namespace ClaimsTracker.Bench;
 
 public static partial class BulkStore
 {
-    /// <returns>the last event's sequence number</returns>
     private static async Task<long> CopyEvents(
         NpgsqlConnection connection, List<Template> registered, List<Template> statements, string streamType, Guid[] ids, int eventsPerClaim,
         DateTimeOffset start, TimeSpan step)

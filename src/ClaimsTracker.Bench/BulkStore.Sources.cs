@@ -60,7 +60,6 @@ public static partial class BulkStore
         }
     }
 
-    /// <summary>A statement_recorded template as its statement document has it: all but the id, claim and version.</summary>
     private sealed record Said(string SourceId, string Name, string? Role, string? Party, string StanceName, DateTimeOffset StatedAt, string Rest)
     {
         public static Said Of(Template template)
@@ -84,7 +83,6 @@ public static partial class BulkStore
         }
     }
 
-    /// <summary>The .NET type names Marten stores with the sources' documents, as the main store's service wrote them.</summary>
     private static async Task<(string Statement, string Profile)> SourceTypes(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -3,10 +3,8 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>A second database of the same cluster, for the measures that need a store of their own (P2, P4, P6).</summary>
 public static partial class BulkStore
 {
-    /// <summary>Creates (afresh) database <paramref name="name"/> next to the one of <paramref name="connectionString"/>.</summary>
     public static async Task<string> Create(string connectionString, string name)
     {
         await using (var connection = new NpgsqlConnection(connectionString))
@@ -92,7 +90,6 @@ public static partial class BulkStore
         return seq;
     }
 
-    /// <summary>How long an operation took, for progress lines.</summary>
     public static async Task<TimeSpan> Time(Func<Task> operation)
     {
         var clock = Stopwatch.StartNew();

@@ -59,7 +59,6 @@ internal sealed class IntegrationDelay(string connectionString)
         }
     }
 
-    /// <summary>Once the writes are done: finds each event's seq_id, watches until the last is signed or <paramref name="limit"/> passes, then measures.</summary>
     public async Task Finish(Task watching, TimeSpan limit)
     {
         var acks = _acknowledged.ToArray();

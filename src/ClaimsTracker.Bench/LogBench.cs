@@ -3,13 +3,11 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>The sequencer catching up over a store whose events it has never integrated.</summary>
 internal sealed record CatchUp(bool Finished, long Leaves, long Events, double Seconds, double FirstCheckpoint, double ServiceCpu, double MachineCpu)
 {
     public double Rate => Leaves / Seconds;
 }
 
-/// <summary>The public log's goals that need the bulk store: the sequencer's catch-up, and inclusion proofs at its size.</summary>
 internal static class LogBench
 {
     public const int PollMs = 20;

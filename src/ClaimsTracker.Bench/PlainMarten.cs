@@ -35,7 +35,6 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
 
-    /// <summary>A claim's stream, started with its registration and then <paramref name="statements"/> statements in one session.</summary>
     public async Task<Guid> Claim(int statements = 0)
     {
         var id = Guid.CreateVersion7();
@@ -46,7 +45,6 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         return id;
     }
 
-    /// <summary>Each writer appends one statement per session to a stream of its own, as fast as its commits return.</summary>
     public async Task<double> Spread(int writers, TimeSpan duration)
     {
         var streams = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Claim()));
@@ -97,7 +95,6 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         return new(outcomes.Sum(o => o.appended) / seconds, outcomes.Sum(o => o.appended), outcomes.Sum(o => o.refused), version);
     }
 
-    /// <summary>One writer appending to <paramref name="stream"/> one statement per session: each append's latency.</summary>
     public async Task<Latencies> SingleWriter(Guid stream, TimeSpan duration)
     {
         var latencies = new Latencies();

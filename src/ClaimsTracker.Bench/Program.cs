@@ -6,7 +6,6 @@ using ClaimsTracker.Bench;
 var options = new BenchArgs(args);
 if (options.Against is { } against)
 {
-    // ops/cluster-bench: the P1 load against a running deployment (one node, or nodes behind a balancer)
     return await Against.Run(new Uri(against), options.Required("--key"), int.Parse(options.Required("--clients")),
         TimeSpan.FromSeconds(int.Parse(options.Required("--seconds"))));
 }

@@ -4,7 +4,6 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>How long after a write's acknowledgement the async timeline projection shows it.</summary>
 internal sealed class ProjectionLag(string connectionString)
 {
     public const int PollMs = 5;

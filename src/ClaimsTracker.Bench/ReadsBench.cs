@@ -4,7 +4,6 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>The measures that need a store of their own, each in a second database with its own service process.</summary>
 internal static partial class ReadsBench
 {
     public static async Task Run(
@@ -103,7 +102,6 @@ internal static partial class ReadsBench
         await RebuildAll(results, serviceDll, bulk, budget, events, copyRate);
     }
 
-    /// <summary>P4 alone (bench --only P4): the bulk store seeded, then rebuilt, with nothing else before it.</summary>
     public static async Task RebuildOnly(Results results, Plan plan, string connectionString, string serviceDll, Figure copyRate)
     {
         Progress.Say($"P4: a bulk store of {plan.Claims:N0} claims × {plan.EventsPerClaim} events");
@@ -124,7 +122,6 @@ internal static partial class ReadsBench
             rebuild.Rate / copyRate.Median, "≥ 0.2", rebuild.Detail, $"COPY {copyRate.Median:N0} rows/s", rebuild.Finished ? null : false));
     }
 
-    /// <summary>P2: the main store's NDJSON export, POSTed to a service on an empty database.</summary>
     public static async Task Import(Results results, Plan plan, string connectionString, string serviceDll, byte[] export, Figure copyRate)
     {
         var lines = export.Count(b => b == (byte)'\n');

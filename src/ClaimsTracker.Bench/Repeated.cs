@@ -1,6 +1,5 @@
 namespace ClaimsTracker.Bench;
 
-/// <summary>How a figure is repeated: rounds for a median and spread, alternating halves for a pair compared.</summary>
 internal static class Repeated
 {
     public static async Task<List<double>> Rounds(int rounds, Func<Task<double>> round)

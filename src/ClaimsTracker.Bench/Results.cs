@@ -7,7 +7,6 @@ internal sealed class Results(string mode, DateTimeOffset at)
     public Dictionary<string, string> Machine { get; } = new();
     public Dictionary<string, Figure> Baselines { get; } = new();
     public List<Measure> Measures { get; } = [];
-    /// <summary>P1's statements by PostgreSQL's time, per acknowledged write.</summary>
     public List<StatementWork> DatabaseWork { get; } = [];
     public int Errors { get; set; }
     public double Seconds { get; set; }

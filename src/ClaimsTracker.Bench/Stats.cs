@@ -35,7 +35,6 @@ public sealed record Figure(double Median, double Min, double Max, int Rounds, s
     };
 }
 
-/// <summary>Latencies of one run, in milliseconds.</summary>
 public sealed class Latencies
 {
     private readonly List<double> _samples = [];

@@ -68,7 +68,6 @@ internal static class TelemetryBench
         return errors;
     }
 
-    /// <summary>Waits (at most 20 s) until the service uses under a tenth of a core, as an idle one does.</summary>
     private static async Task Settle(ServiceProcess service)
     {
         var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 20;
@@ -83,7 +82,6 @@ internal static class TelemetryBench
         }
     }
 
-    /// <summary>A Prometheus that scrapes every second; the number of scrapes answered 200.</summary>
     private static async Task<int> Scrape(Uri service, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = service };
@@ -106,7 +104,6 @@ internal static class TelemetryBench
         return answered;
     }
 
-    /// <summary>An OTLP/HTTP endpoint that takes every export and answers 200 with an empty (valid) protobuf response.</summary>
     private sealed class OtlpSink : IDisposable
     {
         private readonly HttpListener _listener = new();

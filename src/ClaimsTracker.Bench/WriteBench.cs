@@ -2,14 +2,11 @@ using System.Diagnostics;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>The service's write measures (P1, P3, L1, P5, P8, P9, P2's batches) and P7, on the main store.</summary>
 internal static class WriteBench
 {
-    /// <summary>Statements per POST /statements/batch (its most), and the clients posting batches side by side.</summary>
     private const int BatchSize = 1_000;
     private const int BatchClients = 4;
 
-    /// <returns>the requests answered with an error, and the log's export for the import (P2)</returns>
     public static async Task<(int Errors, byte[] Export)> Run(
         Results results, Plan plan, string connectionString, string serviceDll, RawBaseline database, RawFigures raw, PeerFigures peer,
         string codegen, string? before)
@@ -34,7 +31,7 @@ internal static class WriteBench
         var writers = await Task.WhenAll(Enumerable.Range(0, plan.Clients).Select(load.Register));
         Progress.Say($"P1: {plan.Clients} clients writing statements, {plan.Rounds} × {plan.Burst.TotalSeconds} s");
         double underLoad = 0;
-        // a round of writes first, not measured: the JIT's tiering settles (it took a fifth of the service's CPU in the first seconds)
+        // a round of writes first, not measured: the JIT's tiering settles
         await load.Saturate(writers, plan.Burst / 2);
         var statements = new DatabaseWork(connectionString);
         var tracking = await statements.Reset();

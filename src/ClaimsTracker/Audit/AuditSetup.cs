@@ -7,7 +7,6 @@ namespace ClaimsTracker.Audit;
 
 public static class AuditSetup
 {
-    /// <summary>The public log (integrated off the write path by one sequencer), its verifier, and the audit reads.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<LogOptions>(configuration.GetSection("Audit"));

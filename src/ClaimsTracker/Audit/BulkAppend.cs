@@ -21,7 +21,6 @@ internal static class BulkAppend
          typeof(BulkEventSequenceMode), typeof(int), typeof(CancellationToken)])
         ?? throw new MissingMethodException(Appender.FullName, "BulkInsertEventStreamAsync(NpgsqlConnection, ...)");
 
-    /// <summary>Copies the streams' rows, then the events in the given order, each taking the next sequence number.</summary>
     public static Task Events(IDocumentStore store, NpgsqlConnection connection, string tenantId,
         IReadOnlyList<BulkEventStreamHeader> streams, IReadOnlyList<IEvent> events, CancellationToken ct)
     {

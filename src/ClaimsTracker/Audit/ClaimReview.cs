@@ -177,7 +177,6 @@ public static partial class ClaimReviewEndpoint
             ("publisher", publisher is null ? null : Named("Organization", publisher.Trim())));
     }
 
-    /// <summary>A date as precise as it is known (<c>2024-02</c>), an instant only when it is one.</summary>
     private static JsonNode Date(Claims.WorldTime time) => time.Text is { } period ? period : time.Start;
 
     private static async Task<JsonArray> About(string[] names, IQuerySession session, PartyNames parties, CancellationToken ct)

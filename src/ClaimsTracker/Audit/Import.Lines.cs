@@ -9,7 +9,6 @@ namespace ClaimsTracker.Audit;
 
 public static partial class ImportEndpoint
 {
-    /// <summary>Every line checked (shape, order, and the API's field checks of its write) before anything is written.</summary>
     public static (List<ImportedEvent> Events, SortedDictionary<string, List<string>> Errors) Parse(
         string text, IReadOnlyDictionary<string, Type> types, TimeProvider clock)
     {
@@ -65,7 +64,6 @@ public static partial class ImportEndpoint
         return (events, errors);
     }
 
-    /// <summary>One line read from its parsed form in place (a read-only document, not a tree of nodes).</summary>
     private static ImportedEvent? Read(string line, IReadOnlyDictionary<string, Type> types, List<string> problems)
     {
         JsonDocument document;
@@ -135,7 +133,6 @@ public static partial class ImportEndpoint
         }
     }
 
-    /// <summary>A field of the data that does not read as its event declares it, named as the API would name it.</summary>
     private static string Unfit(Type type, string name, JsonException e)
     {
         var path = (e.Path ?? "$").TrimStart('$');
@@ -148,7 +145,6 @@ public static partial class ImportEndpoint
         return $"data does not fit {name}: {(fault.Field == "body" ? "data" : $"data.{fault.Field}")} {fault.Message}";
     }
 
-    /// <summary>The type an event declares at a JSON path such as .source.party or .parties[2].</summary>
     private static Type? MemberAt(Type type, string path)
     {
         Type? member = type;

@@ -52,7 +52,6 @@ public static partial class ImportEndpoint
         return null;
     }
 
-    /// <summary>The store's inline projections as a write applies them but the fact rows (<see cref="CopyFacts"/>), built once per store.</summary>
     private static readonly ConditionalWeakTable<IDocumentStore, IInlineProjection<IDocumentOperations>[]> InlineProjections = new();
 
     private static IInlineProjection<IDocumentOperations>[] Inline(IDocumentStore store) =>
@@ -67,7 +66,6 @@ public static partial class ImportEndpoint
         return provider.BulkLoader.LoadAsync(new Marten.Storage.Tenant(tenantId, database), ((StoreOptions)store.Options).Serializer(), connection, rows, ct);
     }
 
-    /// <summary>The event as Marten stores it, with the export's stream, version, recorded time and metadata.</summary>
     private static IEvent Stored(IDocumentSession session, ImportedEvent source)
     {
         var e = session.Events.BuildEvent(source.Data);

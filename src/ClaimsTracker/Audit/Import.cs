@@ -7,7 +7,6 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>One line of an NDJSON export, read back and checked.</summary>
 public sealed record ImportedEvent(
     int Line, Guid StreamId, long Version, object Data, DateTimeOffset RecordedAt, string? Actor, string? CorrelationId,
     string? CausationId, Dictionary<string, object> Headers);

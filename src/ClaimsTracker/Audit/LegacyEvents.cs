@@ -10,7 +10,6 @@ public static class LegacyEvents
 {
     public const string ClaimRereported = "claim_rereported";
 
-    /// <summary>The stored names that are read through an upcaster rather than mapped to a class.</summary>
     public static readonly string[] Names = [ClaimRereported];
 
     public static ClaimReported Upcast(ClaimRereportedV1 old) =>

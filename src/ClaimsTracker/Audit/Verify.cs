@@ -13,10 +13,8 @@ using Npgsql;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>An event the public log says was changed behind the service's back: altered, removed or inserted.</summary>
 public sealed record LogFinding(string Kind, Guid StreamId, long Version, long? Sequence, long? Leaf, string Detail);
 
-/// <summary>A live projected document that differs from the one rebuilt from the events.</summary>
 public sealed record ProjectionDifference(string Projection, string Id, string Kind, string[] Fields);
 
 public sealed record VerifyReport(
@@ -266,7 +264,6 @@ public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys k
         return streams;
     }
 
-    /// <summary>A page of rows' identities as stored, in sequence order.</summary>
     private async Task<List<(long Sequence, Guid StreamId, long Version, string Type)>> Rows(NpgsqlConnection connection, long after, CancellationToken ct)
     {
         var rows = new List<(long, Guid, long, string)>(PageSize);

@@ -14,7 +14,6 @@ public sealed record Claim(
     public static Claim Create(ClaimRegistered e) =>
         new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false, new PartyStatement?[e.Parties.Length]);
 
-    /// <summary>The claim that all of <paramref name="facts"/> give, as folding their events one by one gives it.</summary>
     public static Claim From(Guid id, long version, ClaimFacts facts)
     {
         var claim = new Claim(id, version, facts.Parties, new PartyStatement?[facts.Parties.Length], null, false, new PartyStatement?[facts.Parties.Length]);
@@ -31,17 +30,13 @@ public sealed record Claim(
     public PartyPosition[] Positions =>
         Parties.Select((p, i) => new PartyPosition(p, StanceOf(Latest[i]), Latest[i], NotConfirmed?.ElementAtOrDefault(i))).ToArray();
 
-    /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => ClaimFacts.InvolvedParty(Parties, party);
 
-    /// <summary>The latest confirmation or denial by <paramref name="party"/> (one of <see cref="Parties"/>).</summary>
     public PartyStatement? LatestOf(string party) => Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? Latest[i] : null;
 
-    /// <summary>The latest report that <paramref name="party"/> (one of <see cref="Parties"/>) has not confirmed.</summary>
     public PartyStatement? NotConfirmedOf(string party) =>
         Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? NotConfirmed?.ElementAtOrDefault(i) : null;
 
-    /// <summary>Folds the event at <paramref name="version"/>, as Marten does when it replays the stream.</summary>
     public Claim Then(long version, object e) => (e switch
     {
         StatementRecorded s when InvolvedParty(s.Source.Party) is { } party =>
@@ -74,7 +69,6 @@ public sealed record Claim(
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
 
-    /// <summary>The claim with <paramref name="parties"/> involved instead, none of them standing anywhere yet.</summary>
     private Claim Involving(string[] parties) =>
         this with { Parties = parties, Latest = new PartyStatement?[parties.Length], NotConfirmed = new PartyStatement?[parties.Length] };
 

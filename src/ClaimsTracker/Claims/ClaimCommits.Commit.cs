@@ -86,7 +86,6 @@ public sealed partial class ClaimCommits
         }
     }
 
-    /// <summary>One write of the batch: its answer, and the events it appends to the session.</summary>
     private async Task<(WriteOutcome Outcome, ClaimStatus Before, object[] Events)> Decide(
         IDocumentSession session, Pending pending, DateTimeOffset now, PartyDirectory parties, Dictionary<Guid, IEventStream<ClaimSummary>> streams,
         Dictionary<Guid, Claim> claims, Dictionary<string, IdempotentWrite> prior)

@@ -4,7 +4,6 @@ namespace ClaimsTracker.Claims;
 
 public sealed partial class ClaimCommits
 {
-    /// <summary>The lane of the claim's pending writes, or else the least busy.</summary>
     private Lane Route(Pending pending)
     {
         lock (_claimLanes)
@@ -53,7 +52,6 @@ public sealed partial class ClaimCommits
         }
     }
 
-    /// <summary>One committer: its queue, the writes waiting in it, and its loop.</summary>
     private sealed class Lane
     {
         public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });

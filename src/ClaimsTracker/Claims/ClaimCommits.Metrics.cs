@@ -21,7 +21,6 @@ public sealed partial class ClaimCommits
     private static readonly string[] StanceWords = Enum.GetValues<Stance>().Select(Words.Of).ToArray();
     private static readonly string[] StatusWords = Enum.GetValues<ClaimStatus>().Select(Words.Of).ToArray();
 
-    /// <summary>What a committed write tells the operator: the statements it recorded and the status it moved.</summary>
     private static void Committed(ClaimStatus before, ClaimStatus after, object[] events)
     {
         foreach (var e in events)

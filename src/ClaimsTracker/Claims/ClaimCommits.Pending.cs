@@ -8,7 +8,6 @@ namespace ClaimsTracker.Claims;
 
 public sealed partial class ClaimCommits
 {
-    /// <summary>A write waiting for its commit, with who sent it and its Idempotency-Key record's id and fingerprint.</summary>
     private sealed class Pending
     {
         private static readonly ConcurrentDictionary<Type, Func<object, IEvent>> Wrappers = new();

@@ -40,7 +40,6 @@ public sealed partial class ClaimCommits(
         return Task.CompletedTask;
     }
 
-    /// <summary>Takes no more writes and commits those already taken before the service stops.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
         foreach (var lane in _lanes)

@@ -12,7 +12,6 @@ public sealed record ReviewRead(
     string? Publisher, string? PublisherUrl, string? Url, string? Title, DateTimeOffset? ReviewDate, string? RatingName,
     decimal? Value, decimal? Best, decimal? Worst)
 {
-    /// <summary>The claim's text as matched against tracked claims: spacing and case aside.</summary>
     public string Key => ClaimReviewFeed.Normalised(ClaimText).ToLowerInvariant();
 
     /// <summary>The verdict the rating plainly states, or null when it says something else (then it is recorded as a report).</summary>
@@ -72,7 +71,6 @@ public static partial class ClaimReviewFeed
     public static Verdict? VerdictOf(string? rating) =>
         rating is null ? null : PlainWords.TryGetValue(Plain(rating), out var verdict) ? verdict : null;
 
-    /// <summary>Trimmed, inner spacing collapsed: the text a claim is registered and matched with.</summary>
     public static string Normalised(string text) => Spacing().Replace(text.Trim(), " ");
 
     /// <summary>Lower case without closing punctuation: "Falso." and "FALSO" say the same.</summary>

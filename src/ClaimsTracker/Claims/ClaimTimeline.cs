@@ -84,7 +84,6 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
 public sealed record TimelineView(
     Guid Id, long Version, IReadOnlyList<StatusInterval> Intervals, DateTimeOffset? AsOf = null, DateTimeOffset? WorldAt = null)
 {
-    /// <summary>The intervals that had begun by world time <paramref name="worldAt"/>, the last one left open.</summary>
     public TimelineView Until(DateTimeOffset? worldAt) => worldAt is not { } t
         ? this
         : this with

@@ -9,7 +9,6 @@ public interface IClaimCommand
 {
     long? ExpectedVersion { get; }
 
-    /// <summary>Whether a retracted claim still takes it (only corrections).</summary>
     bool TakenWhenRetracted => false;
 
     Decision Decide(Claim claim, DecisionContext context);
@@ -21,25 +20,20 @@ public interface ILooksUp : IClaimCommand
     Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct);
 }
 
-/// <summary>A registration: decides the new claim's first event.</summary>
 public interface INewClaim
 {
     ClaimRegistered Decide(Guid claimId, DecisionContext context);
 }
 
-/// <summary>The reply to every write to an existing claim but statements.</summary>
 public sealed record WriteReply(long Version, ClaimStatus Status);
 
 /// <summary>The reply to a statement: also the involved party it counts for, or null for a third party's (it never moves the status).</summary>
 public sealed record StatementReply(long Version, ClaimStatus Status, string? CountedFor);
 
-/// <summary>The reply to a batch of statements: the party each counts for (or null), in the order sent.</summary>
 public sealed record StatementsReply(long Version, ClaimStatus Status, string?[] CountedFor);
 
-/// <summary>The reply to a registration.</summary>
 public sealed record Registered(Guid Id, long Version);
 
-/// <summary>The answer to a write: what the client sees, and whether it is a replay of an earlier answer.</summary>
 public abstract record WriteOutcome
 {
     public sealed record Accepted(

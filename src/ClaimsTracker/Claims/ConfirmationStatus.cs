@@ -35,14 +35,11 @@ public sealed record ClaimFacts(
     public static ClaimFacts Start(string[] parties, DateTimeOffset since) =>
         new(parties, since, AppendOnly<PartyStatement>.Empty, [], AppendOnly<PartyStatement>.Empty);
 
-    /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => InvolvedParty(Parties, party);
 
-    /// <summary>The spelling in <paramref name="parties"/> of <paramref name="party"/>, or null when it is not one of them.</summary>
     public static string? InvolvedParty(string[] parties, string? party) =>
         party is null ? null : parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Folds the event at <paramref name="version"/>; events that do not bear on the status leave it as is.</summary>
     public ClaimFacts Then(long version, object e) => e switch
     {
         StatementRecorded x => Record(version, x),
@@ -128,7 +125,6 @@ public static class ConfirmationStatus
         _ => ClaimStatus.Unconfirmed,
     };
 
-    /// <summary>The status and each party's position at world time <paramref name="worldAt"/> (null: now, all facts).</summary>
     public static (ClaimStatus Status, PartyPosition[] Parties) At(ClaimFacts facts, DateTimeOffset? worldAt = null)
     {
         var fold = new Fold(facts.Parties);
@@ -145,7 +141,6 @@ public static class ConfirmationStatus
         return (fold.Status, fold.Positions());
     }
 
-    /// <summary>The status over world time as contiguous intervals, each naming the event version that began it.</summary>
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts) => StatusTimeline.Of(facts).Intervals;
 
     /// <summary>A fact at the end of its period (<see cref="At"/>); <see cref="Since"/> the period's start when it is not an instant.</summary>

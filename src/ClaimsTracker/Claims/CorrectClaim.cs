@@ -51,7 +51,6 @@ public sealed record CorrectClaim(
 
     public Decision Decide(Claim claim, DecisionContext context) => throw new InvalidOperationException("decided once looked up");
 
-    /// <summary>Where each party not yet involved stands on its own words so far, in the claim's spelling.</summary>
     private static async Task<PartyStanding[]> Joining(IQuerySession session, Claim claim, string[] parties, CancellationToken ct)
     {
         var joining = new List<PartyStanding>();
@@ -71,10 +70,8 @@ public sealed record CorrectClaim(
 
         public bool TakenWhenRetracted => true;
 
-        /// <summary>The corrected evidence's or report's event, when the correction is of one.</summary>
         public object? Event { get; init; }
 
-        /// <summary>The corrected parties in the claim's spelling, and where those not involved before stand.</summary>
         public string[]? Parties { get; init; }
 
         public PartyStanding[] Joining { get; init; } = [];
@@ -83,7 +80,6 @@ public sealed record CorrectClaim(
     }
 }
 
-/// <summary>The corrected statement's party's latest confirmation or denial and latest not-confirmed report besides it.</summary>
 public sealed record Besides(PartyStatement? Latest, PartyStatement? NotConfirmed)
 {
     public static readonly Besides None = new(null, null);

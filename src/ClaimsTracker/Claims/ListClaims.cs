@@ -46,7 +46,6 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
         return validation.Range("page", Page, 1, int.MaxValue).Range("pageSize", PageSize, 1, MaxPageSize).Result();
     }
 
-    /// <summary>The filter with its party named as the registry names it: any name or alias, case and spacing aside.</summary>
     public async Task<ClaimFilter> Resolved(Parties.PartyNames names, IQuerySession session, CancellationToken ct) =>
         !string.IsNullOrWhiteSpace(Party) && await names.Resolve(session, Party, ct) is { } party ? this with { Party = party.Name } : this;
 
@@ -86,7 +85,6 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
         return (conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions), parameters.ToArray());
     }
 
-    /// <summary>The same filters as <see cref="Sql"/>, for summaries rebuilt in memory at another moment.</summary>
     public bool Matches(ClaimSummary s) =>
         (!Words.TryParse<ClaimStatus>(Status, out var status) || s.Status == status) &&
         (string.IsNullOrWhiteSpace(Party) || s.Parties.Any(p => string.Equals(p, Party.Trim(), StringComparison.OrdinalIgnoreCase))) &&
@@ -247,7 +245,6 @@ public sealed class ListedClaims(IReadOnlyList<ClaimListItem> items, long total)
 
     public long Total { get; } = total;
 
-    /// <summary>What <paramref name="render"/> makes of this page, made once per <paramref name="key"/> while the page is kept.</summary>
     public T Rendered<T>(string key, Func<ListedClaims, T> render) where T : notnull
     {
         if (_renderings.TryGetValue(key, out var kept))

@@ -5,7 +5,6 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>Several statements on one claim, recorded together: all of them or none.</summary>
 public sealed record RecordStatements(RecordStatement[]? Statements, long? ExpectedVersion) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementsEndpoint.Decide(claim, this, context);

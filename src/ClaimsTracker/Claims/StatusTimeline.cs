@@ -4,9 +4,7 @@ namespace ClaimsTracker.Claims;
 public sealed class StatusTimeline
 {
     public string[] Parties { get; set; } = [];
-    /// <summary>Each party's stance, in the order of <see cref="Parties"/>.</summary>
     public PartyStance[] Stances { get; set; } = [];
-    /// <summary>The status the ruling in force sets: null when none is (or it was withdrawn).</summary>
     public ClaimStatus? Ruling { get; set; }
     public List<StatusInterval> Intervals { get; set; } = [];
     public DateTimeOffset LastAt { get; set; } = DateTimeOffset.MinValue;
@@ -19,7 +17,6 @@ public sealed class StatusTimeline
         Parties = parties, Stances = new PartyStance[parties.Length], Intervals = [new(from, null, ClaimStatus.Unconfirmed, 1)],
     };
 
-    /// <summary>The whole timeline of <paramref name="facts"/>.</summary>
     public static StatusTimeline Of(ClaimFacts facts)
     {
         var ordered = ConfirmationStatus.InWorldOrder(facts);

@@ -33,7 +33,6 @@ public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
 
     public bool Cluster => cluster.Enabled;
 
-    /// <summary>The daemon, or null while Wolverine has not built it yet (cluster mode, just after start).</summary>
     public async ValueTask<IProjectionDaemon?> TryGet()
     {
         if (!cluster.Enabled)
@@ -54,7 +53,6 @@ public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
     public async ValueTask<IProjectionDaemon> Get() =>
         await TryGet() ?? throw new InvalidOperationException("Wolverine has not built this node's projection daemon yet");
 
-    /// <summary>In cluster mode, the projection and subscription agents Wolverine runs on this node now.</summary>
     public IReadOnlyList<Uri> RunningHere() => cluster.Enabled
         ? services.GetRequiredService<IWolverineRuntime>().Agents.AllRunningAgentUris().Where(u => u.Scheme == AgentScheme).ToList()
         : [];

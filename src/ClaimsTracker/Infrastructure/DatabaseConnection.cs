@@ -28,7 +28,6 @@ public static class DatabaseConnection
     public static bool IsMultiHost(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString).Host?.Contains(',', StringComparison.Ordinal) == true;
 
-    /// <summary>Several hosts are given and reads are not pinned to the primary.</summary>
     public static bool ReadsFromReplicas(IConfiguration configuration) =>
         configuration.GetConnectionString("Claims") is { } connectionString && IsMultiHost(connectionString)
         && ReadsFrom(configuration) != TargetSessionAttributes.Primary;

@@ -15,12 +15,10 @@ public static class DatabaseSchema
 
     public static bool AppliedOnStart(IConfiguration configuration) => configuration.GetValue(Setting, true);
 
-    /// <summary>Marten's half: set with the store (see <see cref="ClaimsStore"/>).</summary>
     public static void LeaveToSetup(StoreOptions opts) => opts.AutoCreateSchemaObjects = AutoCreate.None;
 
     public static void LeaveToSetup(WolverineOptions opts) => opts.AutoBuildMessageStorageOnStartup = AutoCreate.None;
 
-    /// <summary>The check at start, before the projection daemon, Wolverine and the data-protection key ring use the store.</summary>
     public sealed class RequireAtStart(IDocumentStore store, ILogger<RequireAtStart> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
@@ -41,7 +39,6 @@ public static class DatabaseSchema
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    /// <summary>The configured tables, sequences and functions that the database lacks, by qualified name.</summary>
     public static async Task<IReadOnlyList<string>> Missing(IDocumentStore store, CancellationToken cancellationToken)
     {
         var database = store.Storage.Database;

@@ -65,7 +65,6 @@ public static class Health
     }
 }
 
-/// <summary>PostgreSQL answered the monitor's pings of the last seconds, on the monitor's own threads and connections.</summary>
 public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
@@ -74,7 +73,6 @@ public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
             : HealthCheckResult.Unhealthy("PostgreSQL does not answer"));
 }
 
-/// <summary>The async daemon runs its projections, none is paused, and its high-water loop keeps polling.</summary>
 public sealed class DaemonHealthCheck(LocalDaemon local) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -5,7 +5,6 @@ namespace ClaimsTracker.Infrastructure;
 
 public static class Json
 {
-    /// <summary>camelCase names and snake_case enum words, both on the wire and in stored events.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -15,7 +14,6 @@ public static class Json
 
     public static readonly JsonSerializerOptions Options = Create();
 
-    /// <summary>A deep copy, through the same serialization the store uses, of a document a fold goes on mutating.</summary>
     public static T Copy<T>(T value) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Options), Options)!;
 
     /// <summary>A recorded time as PostgreSQL keeps it (microseconds), so rebuilds and seals compute what the write computed.</summary>

@@ -60,7 +60,6 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
         await RemoveUnusedSchemas(document, cancellationToken);
     }
 
-    /// <summary>Schemas left behind by the answers removed above (an endpoint's return type that is never sent as a 200).</summary>
     private static async Task RemoveUnusedSchemas(OpenApiDocument document, CancellationToken cancellationToken)
     {
         var schemas = document.Components!.Schemas!;
@@ -172,7 +171,6 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
         description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type?.GetProperties()
             .Any(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase)) == true;
 
-    /// <summary>An answer as problem details, keeping the endpoint's own description where it declared the status.</summary>
     private static void Refusal(OpenApiResponses responses, OpenApiDocument document, int status, string why)
     {
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -10,7 +10,6 @@ public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
 {
     public string Name => Shard.Name;
 
-    /// <summary>Every shard the daemon runs (async projections and subscriptions), each composite as its members.</summary>
     public static IReadOnlyList<ProjectionShard> All(IDocumentStore store)
     {
         var composites = ((StoreOptions)store.Options).Projections.All.OfType<CompositeProjection>()
@@ -24,7 +23,6 @@ public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
             .ToList();
     }
 
-    /// <summary>The last event it applied: its own progress row, else its composite's; null before either exists.</summary>
     public long? PositionIn(IReadOnlyDictionary<string, ShardState> progress) =>
         progress.TryGetValue(Shard.Identity, out var own) || progress.TryGetValue(RunBy.Identity, out own) ? own.Sequence : null;
 

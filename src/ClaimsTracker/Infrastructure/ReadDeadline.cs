@@ -9,7 +9,6 @@ namespace ClaimsTracker.Infrastructure;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NoReadDeadlineAttribute : Attribute;
 
-/// <summary>Endpoint metadata: this read is answered 503 if it has no answer within the database deadline.</summary>
 public sealed class ReadDeadlineMetadata
 {
     public static readonly ReadDeadlineMetadata Instance = new();
@@ -98,7 +97,7 @@ public static class ReadDeadline
         await body.CompleteAsync();
     }
 
-    // reused 16 KiB buffers: a plain MemoryStream's growth cost about a tenth of the board's CPU (docs/costs.md)
+    // reused 16 KiB buffers: a plain MemoryStream's growth was a measured share of the board's CPU (docs/costs.md)
     private static readonly RecyclableMemoryStreamManager Buffers = new(new RecyclableMemoryStreamManager.Options
     {
         BlockSize = 16 * 1024,
@@ -106,7 +105,6 @@ public static class ReadDeadline
         MaximumLargePoolFreeBytes = 8 * 1024 * 1024,
     });
 
-    /// <summary>The endpoint's response, held in memory until it is known to have come in time.</summary>
     private sealed class DetachedResponse(IHttpResponseFeature real) : IHttpResponseFeature, IHttpResponseBodyFeature, IAsyncDisposable
     {
         private readonly RecyclableMemoryStream _buffer = Buffers.GetStream("read");

@@ -62,7 +62,6 @@ public static class ReaderSessions
             });
     }
 
-    /// <summary>The principal a signed-in key gets: its name, role and a fingerprint of the key as it was.</summary>
     public static ClaimsPrincipal PrincipalFor(ApiKey key) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role.ToLowerInvariant()),
@@ -82,14 +81,12 @@ public static class ReaderSessions
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("session:" + key)))[..32];
 }
 
-/// <summary>One ASP.NET Core data-protection key, as the XML the key manager writes.</summary>
 public sealed class DataProtectionKey
 {
     public string Id { get; set; } = "";
     public string Xml { get; set; } = "";
 }
 
-/// <summary>Keeps the data-protection key ring in the service's own PostgreSQL schema.</summary>
 public sealed class StoredDataProtectionKeys(IServiceProvider services) : IConfigureOptions<KeyManagementOptions>
 {
     public void Configure(KeyManagementOptions options) =>

@@ -10,7 +10,6 @@ namespace ClaimsTracker.Infrastructure;
 /// <summary>HTTP reads through a standby; everything else, the daemon above all, stays on the primary so no event is stepped over.</summary>
 public sealed class ReplicaReads(NpgsqlDataSource standby)
 {
-    /// <summary>A connection to a standby, or to the primary when none answers; the caller disposes it.</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
         var connection = standby.CreateConnection();

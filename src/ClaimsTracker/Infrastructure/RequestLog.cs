@@ -39,7 +39,6 @@ public static partial class RequestLog
         });
     }
 
-    /// <summary>The query string with the value of each key-like parameter redacted, or with those parameters left out.</summary>
     public static string WithoutKeys(QueryString query, bool leaveOut = false)
     {
         if (query.Value is not { Length: > 1 } text)

@@ -29,7 +29,6 @@ public static class Telemetry
     // no version: every series would start anew each release; docs/telemetry.md lists the instruments
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>The product's own spans: the hand-over of a write's events to the webhooks they cause.</summary>
     public static readonly ActivitySource Source = new(Name, Version);
 
     public static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -107,7 +106,6 @@ public static class Telemetry
 
     public static bool IsMonitoring(PathString path) => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 
-    /// <summary>The current span's W3C trace context, when it is being recorded.</summary>
     public static string? CurrentTraceParent() => Activity.Current is { Recorded: true } current ? current.Id : null;
 
     /// <summary>A span continuing the trace of the write an event came from, or nothing when that write was not traced.</summary>
@@ -134,7 +132,6 @@ public static class Telemetry
                 : new SamplingResult(SamplingDecision.Drop);
     }
 
-    /// <summary>The node: Wolverine's id for it (its row in the cluster's node table) and the host it runs on.</summary>
     private sealed class NodeResource(IServiceProvider services) : IResourceDetector
     {
         public Resource Detect() => new(new Dictionary<string, object>

@@ -140,7 +140,6 @@ public sealed partial class SourceStatementProjection : EventProjection
         }
     }
 
-    /// <summary>The statement document an event touches: the one it records, or the one it corrects.</summary>
     public static string? IdOf(IEvent e) => e.Data switch
     {
         StatementRecorded statement => SourceStatement.IdOf(statement.ClaimId, e.Version),
@@ -148,7 +147,6 @@ public sealed partial class SourceStatementProjection : EventProjection
         _ => null,
     };
 
-    /// <summary>The statement after event <paramref name="e"/>, as the projection stores it (and verify refolds it).</summary>
     public static SourceStatement? Apply(SourceStatement? said, IEvent e)
     {
         switch (e.Data)

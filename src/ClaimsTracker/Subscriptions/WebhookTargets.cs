@@ -40,7 +40,6 @@ public static class WebhookTargets
 
     public static bool IsPublic(IPAddress address) => SpecialPurposeAddresses.WhyNotPublic(address) is null;
 
-    /// <summary>Of the addresses a host name resolved to, those a delivery may connect to: public, and none of this machine's own.</summary>
     public static IPAddress[] Reachable(IEnumerable<IPAddress> resolved, IReadOnlyCollection<IPAddress> own) =>
         resolved.Where(a => IsPublic(a) && !own.Any(o => o.GetAddressBytes().AsSpan().SequenceEqual(a.GetAddressBytes()))).ToArray();
 
@@ -48,7 +47,6 @@ public static class WebhookTargets
     public static IReadOnlyList<IPAddress> OwnAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToList();
 
-    /// <summary>The delivery client's connect step: resolve, drop the addresses a webhook may not reach, connect.</summary>
     public static async ValueTask<Stream> Connect(DnsEndPoint target, WebhookOptions options, CancellationToken ct)
     {
         var addresses = await Dns.GetHostAddressesAsync(target.Host, ct);

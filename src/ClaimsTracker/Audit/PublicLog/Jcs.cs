@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>RFC 8785 JSON Canonicalization Scheme, the result in UTF-8.</summary>
 public static class Jcs
 {
     internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

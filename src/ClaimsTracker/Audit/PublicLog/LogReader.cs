@@ -10,7 +10,6 @@ public sealed record LogHead(long Size, long LastSequence, byte[] Root, string? 
     public static readonly LogHead Empty = new(0, 0, Merkle.EmptyRoot, null, null);
 }
 
-/// <summary>A leaf, the event sequence it stands for, and that event as stored (null when it is gone).</summary>
 public sealed record LogLeaf(long Leaf, long Sequence, StoredEvent? Event);
 
 /// <summary>Reads of the log's tables for proofs, tiles and leaf numbers: each costs O(log n) rows at most.</summary>
@@ -72,10 +71,8 @@ public sealed class LogReader(IDocumentStore store)
         return hashes;
     }
 
-    /// <summary>Complete-subtree hashes of a tree of <paramref name="size"/> leaves, read from the tiles.</summary>
     public IHashReader Nodes(NpgsqlConnection connection, long size) => new TileHashes(this, connection, size);
 
-    /// <summary>The leaf index of each event sequence that the log has integrated.</summary>
     public async Task<Dictionary<long, long>> LeafIndexes(NpgsqlConnection connection, IReadOnlyCollection<long> sequences, CancellationToken ct)
     {
         var found = new Dictionary<long, long>();
@@ -103,7 +100,6 @@ public sealed class LogReader(IDocumentStore store)
         return found;
     }
 
-    /// <summary>The stored events of leaves [<paramref name="first"/>, <paramref name="end"/>), in leaf order; a removed event is absent.</summary>
     public async Task<List<LogLeaf>> Leaves(NpgsqlConnection connection, long first, long end, CancellationToken ct)
     {
         var leaves = new List<LogLeaf>((int)Math.Min(end - first, 100_000));

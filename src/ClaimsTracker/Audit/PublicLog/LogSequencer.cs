@@ -92,7 +92,6 @@ public sealed class LogSequencer(
         return connection;
     }
 
-    /// <summary>A connection holding the log's session lock, or null while another node holds it.</summary>
     private async Task<Lease?> Lead(CancellationToken ct)
     {
         var connection = await Open(ct);
@@ -140,7 +139,6 @@ public sealed class LogSequencer(
         await Commit(connection, tree, head.LastSequence, [], [], ct);
     }
 
-    /// <summary>One batch: the committed events after the head that no running transaction can still precede.</summary>
     private async Task<int> Integrate(NpgsqlConnection connection, TreeEdge tree, CancellationToken ct)
     {
         var rows = new List<StoredEvent>();
@@ -234,7 +232,6 @@ public sealed class LogSequencer(
         return true;
     }
 
-    /// <summary>Appends the leaves, then stores tiles, runs and the signed head in one transaction guarded by the old size.</summary>
     private async Task Commit(NpgsqlConnection connection, TreeEdge tree, long lastSequence, IReadOnlyList<StoredEvent> events,
         IReadOnlyList<byte[]> hashes, CancellationToken ct)
     {

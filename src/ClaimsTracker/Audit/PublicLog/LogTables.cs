@@ -4,7 +4,6 @@ using Weasel.Postgresql.Tables;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>The log's head, its hash tiles as C2SP tlog-tiles lays them out, and the runs mapping leaves to event sequences.</summary>
 public sealed class LogTables(string schema)
 {
     public string State { get; } = $"{schema}.log_state";

@@ -111,7 +111,6 @@ public static class OfflineVerifier
         return (null, "no signature by the given key(s) verifies");
     }
 
-    /// <summary>The leaf hashes of an export's integrated lines, in leaf order.</summary>
     private static async Task<(List<byte[]> Leaves, string? Error)> Leaves(string path)
     {
         var leaves = new SortedDictionary<long, byte[]>();

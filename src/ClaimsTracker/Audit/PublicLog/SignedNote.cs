@@ -80,7 +80,6 @@ public sealed class NoteSigner
         }
     }
 
-    /// <summary>The whole signed note: the body (ending in a newline), a blank line and this key's signature line.</summary>
     public string Sign(string body)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -219,7 +218,6 @@ internal static class SignedNote
             && uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out keyId);
     }
 
-    /// <summary>Standard padded base64 in its one canonical spelling, or null.</summary>
     public static byte[]? TryDecodeBase64(string base64)
     {
         if (base64.Length == 0 || base64.Length % 4 != 0) return null;

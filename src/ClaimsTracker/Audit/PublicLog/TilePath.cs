@@ -14,7 +14,6 @@ public readonly record struct TileId(int Level, long Index, int Width)
     public bool IsFull => Width == TilePath.Width;
 }
 
-/// <summary>Paths of C2SP tlog-tiles (https://c2sp.org/tlog-tiles).</summary>
 public static class TilePath
 {
     public const int Height = 8, Width = 256;
