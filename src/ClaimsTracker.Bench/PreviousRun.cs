@@ -17,16 +17,31 @@ internal static partial class PreviousRun
         var at = lines.Select(l => RunAt().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value ?? "an earlier run";
         var row = lines.FirstOrDefault(l => l.StartsWith("| P1 | HTTP statement writes/s, 16 clients ÷ raw", StringComparison.Ordinal));
         var cells = row?.Split('|').Select(c => c.Trim()).ToArray();
-        if (cells is not { Length: >= 6 })
+        var header = lines.FirstOrDefault(l => l.Contains("| result |", StringComparison.Ordinal) || l.Contains("| current |", StringComparison.Ordinal))
+            ?.Split('|').Select(c => c.Trim()).ToList();
+        var column = header is null ? -1 : Math.Max(header.IndexOf("result"), header.IndexOf("current"));
+        if (cells is not { Length: >= 6 } || column < 0 || column >= cells.Length)
         {
             return null;
         }
 
-        // the detail is the last cell, whichever columns the previous run's table had
+        // a detail, when the table has one, is the last cell
         var figures = Figures().Match(cells[^2]);
         return figures.Success
-            ? $"{cells[3]} ({figures.Groups[1].Value} writes/s vs {figures.Groups[2].Value} rows/s, `ops/bench` of {at})"
-            : $"{cells[3]} (`ops/bench` of {at})";
+            ? $"{cells[column]} ({figures.Groups[1].Value} writes/s vs {figures.Groups[2].Value} rows/s, `ops/bench` of {at})"
+            : $"{cells[column]} (`ops/bench` of {at})";
+    }
+
+    public static string? Limits(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf(BenchmarksReport.LimitsHeading, StringComparison.Ordinal);
+        return at < 0 ? null : text[at..];
     }
 
     [GeneratedRegex(@"^`ops/bench[^`]*` on (\d{4}-\d\d-\d\d \d\d:\d\d UTC)")]

@@ -13,7 +13,8 @@ if (options.Against is { } against)
 var connectionString = options.Required("--conn");
 var serviceDll = options.Required("--service");
 var output = options.Required("--out");
-var before = PreviousRun.WriteRatio(options.Optional("--previous"));
+var previous = options.Optional("--previous");
+var before = PreviousRun.WriteRatio(previous);
 var plan = options.Quick ? Plan.Quick : Plan.Full;
 var results = new Results(options.Quick ? "quick" : "full", DateTimeOffset.UtcNow);
 var budget = Stopwatch.StartNew();
@@ -30,8 +31,8 @@ if (options.Only is "T1")
     results.Errors = errors;
     results.Seconds = budget.Elapsed.TotalSeconds;
     Directory.CreateDirectory(output);
-    await File.WriteAllTextAsync(Path.Combine(output, "T1.md"), results.Markdown());
-    Console.WriteLine(results.Markdown());
+    await File.WriteAllTextAsync(Path.Combine(output, "T1.md"), BenchmarksReport.Details(results));
+    Console.WriteLine(BenchmarksReport.Details(results));
     return 0;
 }
 
@@ -49,7 +50,7 @@ if (options.Only is { } only)
 {
     await Focused.Run(only, results, plan, connectionString, serviceDll, servicePort, raw.Copy);
     Console.WriteLine();
-    Console.WriteLine(results.Markdown());
+    Console.WriteLine(BenchmarksReport.Details(results));
     return 0;
 }
 
@@ -66,8 +67,9 @@ await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerialize
 {
     WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
 }));
-await File.WriteAllTextAsync(Path.Combine(output, "BENCHMARKS.md"), results.Markdown());
+await File.WriteAllTextAsync(Path.Combine(output, "details.md"), BenchmarksReport.Details(results));
+await File.WriteAllTextAsync(Path.Combine(output, "BENCHMARKS.md"), BenchmarksReport.Table(results, PreviousRun.Limits(previous)));
 Console.WriteLine();
-Console.WriteLine(results.Markdown());
+Console.WriteLine(BenchmarksReport.Details(results));
 Progress.Say($"done in {budget.Elapsed.TotalSeconds:0} s");
 return 0;
