@@ -2,7 +2,6 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>A statement PostgreSQL ran during a phase, per acknowledged write (pg_stat_statements, top-level statements).</summary>
 public sealed record StatementWork(string Statement, double CallsPerWrite, double MillisecondsPerWrite);
 
 /// <summary>What PostgreSQL spent its time on during a phase; empty when pg_stat_statements is not loaded.</summary>

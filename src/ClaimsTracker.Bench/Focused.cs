@@ -1,9 +1,6 @@
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// <c>--only P2</c>, <c>--only P4</c> (or both, comma-separated): one measure on a main store the service fills just
-/// enough for it, so a change to the import or the rebuild is measured in a minute or two rather than a full run.
-/// </summary>
+/// <summary><c>--only P2</c>, <c>--only P4</c>: one measure on a store filled just for it, in minutes rather than a full run.</summary>
 internal static class Focused
 {
     public static async Task Run(string only, Results results, Plan plan, string connectionString, string serviceDll, int port, Figure copyRate)

@@ -9,7 +9,6 @@ namespace ClaimsTracker.Bench;
 
 public sealed record Acknowledged(Guid ClaimId, long Version, long AckTicks);
 
-/// <summary>A client of the service over real HTTP, as newsroom tools would call it.</summary>
 public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey) : IDisposable
 {
     private static readonly string[] Parties = ["Russia", "North Korea"];
@@ -39,7 +38,6 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return Guid.Parse(body!["id"]!.GetValue<string>());
     }
 
-    /// <summary>One statement; the acknowledged version, or null when the service refused it.</summary>
     public async Task<Acknowledged?> Statement(Guid claimId, int n)
     {
         var body = JsonSerializer.Serialize(StatementBody(n));
@@ -64,10 +62,6 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         statedAt = new DateTimeOffset(2024, 2, 20, 0, 0, 0, TimeSpan.Zero).AddMinutes(n % 1_000_000).ToString("O"),
     };
 
-    /// <summary>
-    /// <paramref name="count"/> statements in one POST /statements/batch; the acknowledged (last) version, or null when
-    /// the service refused the batch.
-    /// </summary>
     public async Task<Acknowledged?> StatementBatch(Guid claimId, int first, int count)
     {
         var body = JsonSerializer.Serialize(new { statements = Enumerable.Range(first, count).Select(StatementBody).ToArray() });
@@ -107,7 +101,6 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>One client writing statements to <paramref name="claim"/>, each after the last one's answer: each write's latency.</summary>
     public async Task<Latencies> OneAtATime(Guid claim, TimeSpan duration)
     {
         var latencies = new Latencies();
@@ -122,10 +115,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return latencies;
     }
 
-    /// <summary>
-    /// Open loop at <paramref name="rate"/> writes per second: latency counts from each write's scheduled moment, so a
-    /// slow answer cannot hide the writes queued behind it.
-    /// </summary>
+    /// <summary>Open loop: latency counts from each write's scheduled moment, so a slow answer cannot hide the writes queued behind it.</summary>
     public async Task<Latencies> Paced(IReadOnlyList<Guid> claims, double rate, TimeSpan duration, Action<Acknowledged>? acknowledged = null)
     {
         var latencies = new Latencies();
@@ -159,14 +149,9 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return latencies;
     }
 
-    /// <summary>
-    /// Latencies of <paramref name="requests"/> GETs from <paramref name="clients"/> concurrent clients, or of those
-    /// answered within <paramref name="limit"/> when one is given.
-    /// </summary>
     public Task<Latencies> Reads(string path, int requests, int clients, TimeSpan? limit = null) =>
         Reads(_ => path, requests, clients, limit);
 
-    /// <summary>The same, the path of each request made from its number (0, 1, ...).</summary>
     public async Task<Latencies> Reads(Func<int, string> path, int requests, int clients, TimeSpan? limit = null)
     {
         var latencies = new Latencies();
@@ -190,13 +175,10 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
         return latencies;
     }
 
-    /// <summary>The bytes of one GET's body.</summary>
     public async Task<long> Size(string path) => (await _http.GetByteArrayAsync(path)).LongLength;
 
-    /// <summary>The whole log as NDJSON, as an operator would export it.</summary>
     public async Task<byte[]> Export() => await _http.GetByteArrayAsync("/api/audit/events.ndjson");
 
-    /// <summary>POSTs an export to /api/admin/import: the events imported and the seconds the answer took.</summary>
     public async Task<(int Events, double Seconds)> Import(byte[] ndjson)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/import") { Content = new ByteArrayContent(ndjson) };

@@ -4,13 +4,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// How long after a write's acknowledgement its event is in a signed checkpoint of the public log. The log's head
-/// (claims.log_state) is polled; an event is in the first checkpoint seen whose last_sequence reaches its seq_id, and
-/// its delay is that checkpoint's signed_at minus the moment the client had the write's answer. Both are read off
-/// this machine's wall clock (PostgreSQL's clock_timestamp() and the client's), so no poll interval is added; the
-/// moment the poll saw it is kept too, as an upper bound.
-/// </summary>
+/// <summary>Acknowledgement to signed checkpoint, both read off this machine's wall clock so no poll interval is added.</summary>
 internal sealed class IntegrationDelay(string connectionString)
 {
     public const int PollMs = 10;
@@ -65,7 +59,6 @@ internal sealed class IntegrationDelay(string connectionString)
         }
     }
 
-    /// <summary>Once the writes are done: finds each event's seq_id, watches until the last is signed or <paramref name="limit"/> passes, then measures.</summary>
     public async Task Finish(Task watching, TimeSpan limit)
     {
         var acks = _acknowledged.ToArray();

@@ -3,27 +3,16 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>The sequencer catching up over a store whose events it has never integrated.</summary>
-/// <param name="Leaves">the log's size when the run stopped watching: every event when <paramref name="Finished"/></param>
-/// <param name="Seconds">from the service's process start to the poll that saw that size signed</param>
-/// <param name="FirstCheckpoint">from the process start to the first checkpoint seen (the empty tree's, unless the first batch came before the first poll)</param>
-/// <param name="ServiceCpu">CPU seconds of the service process over the same time, start-up included</param>
-/// <param name="MachineCpu">CPU seconds of the whole machine (PostgreSQL, the bench and anything else running) over it</param>
 internal sealed record CatchUp(bool Finished, long Leaves, long Events, double Seconds, double FirstCheckpoint, double ServiceCpu, double MachineCpu)
 {
     public double Rate => Leaves / Seconds;
 }
 
-/// <summary>The public log's goals that need the bulk store: the sequencer's catch-up, and inclusion proofs at its size.</summary>
 internal static class LogBench
 {
     public const int PollMs = 20;
 
-    /// <summary>
-    /// Starts the service on a store that has events and an empty log, and times it from the process start until the
-    /// log's head holds every event. The head and its signed checkpoint are written in one transaction, so the size
-    /// seen is a signed one. Stops watching (and reports so) at <paramref name="limit"/>.
-    /// </summary>
+    /// <summary>Timed from process start until the head holds every event; head and checkpoint commit together, so the size seen is signed.</summary>
     public static async Task<CatchUp> CatchUp(string serviceDll, string connectionString, int port, long events, TimeSpan limit)
     {
         var machine = CpuTime.OfMachine();

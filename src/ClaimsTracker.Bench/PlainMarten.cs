@@ -7,10 +7,7 @@ using Weasel.Core;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// Plain Marten on the same database, in a schema of its own: the peer a user would pick instead of the service. Quick
-/// append mode, no projections, one session per append, the service's statement events (names and JSON shape).
-/// </summary>
+/// <summary>The peer a user would pick instead of the service: Quick append, no projections, one session per append.</summary>
 public sealed class PlainMarten(string connectionString) : IAsyncDisposable
 {
     public const string Schema = "plain_marten";
@@ -38,7 +35,6 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
 
-    /// <summary>A claim's stream, started with its registration and then <paramref name="statements"/> statements in one session.</summary>
     public async Task<Guid> Claim(int statements = 0)
     {
         var id = Guid.CreateVersion7();
@@ -49,7 +45,6 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         return id;
     }
 
-    /// <summary>Each writer appends one statement per session to a stream of its own, as fast as its commits return.</summary>
     public async Task<double> Spread(int writers, TimeSpan duration)
     {
         var streams = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Claim()));
@@ -70,10 +65,7 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>
-    /// All writers on one stream, each append checked against the version its session read (AppendOptimistic): a
-    /// writer that lost the race is refused and tries again with a fresh read.
-    /// </summary>
+    /// <summary>All writers on one stream with AppendOptimistic: a writer that lost the race is refused and retries on a fresh read.</summary>
     public async Task<Contended> Hot(int writers, TimeSpan duration)
     {
         var stream = await Claim();
@@ -103,7 +95,6 @@ public sealed class PlainMarten(string connectionString) : IAsyncDisposable
         return new(outcomes.Sum(o => o.appended) / seconds, outcomes.Sum(o => o.appended), outcomes.Sum(o => o.refused), version);
     }
 
-    /// <summary>One writer appending to <paramref name="stream"/> one statement per session: each append's latency.</summary>
     public async Task<Latencies> SingleWriter(Guid stream, TimeSpan duration)
     {
         var latencies = new Latencies();

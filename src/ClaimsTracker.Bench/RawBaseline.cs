@@ -19,7 +19,6 @@ public sealed class RawBaseline(string connectionString)
             """);
     }
 
-    /// <summary>Single-row INSERT, each its own commit, over <paramref name="connections"/> connections.</summary>
     public async Task<double> InsertCommitRate(int connections, TimeSpan duration)
     {
         var deadline = Stopwatch.StartNew();
@@ -43,7 +42,6 @@ public sealed class RawBaseline(string connectionString)
         return counts.Sum() / deadline.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Binary COPY of <paramref name="rows"/> jsonb rows in one go.</summary>
     public async Task<double> CopyRate(int rows)
     {
         await Execute("truncate bench_raw.copied");

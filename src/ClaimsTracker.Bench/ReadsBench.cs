@@ -4,11 +4,6 @@ using Npgsql;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// The measures that need a store of their own, each in a second database of the same cluster with its own service
-/// process: P2 imports the main store's export into an empty one; P4 rebuilds every projection of a bulk store of
-/// many claims and a million events; P6 reads that store's board and list.
-/// </summary>
 internal static partial class ReadsBench
 {
     public static async Task Run(
@@ -39,9 +34,7 @@ internal static partial class ReadsBench
         {
             Progress.Say($"P6: reads on the bulk store (its service answered {service.Startup.TotalMilliseconds:N0} ms after start)");
             using var load = new HttpLoad(service.Address);
-            // steady state, as a dashboard that has been open a while sees it: each endpoint is read for a while first,
-            // so its connections are open and its code past the JIT's tiers (20 calls each left p99s of 46-49 ms that
-            // came down to 13-17 ms once warm)
+            // steady state, as a dashboard open a while sees it: connections open and code past the JIT's tiers
             foreach (var path in new[] { "/health/live", "/", "/api/claims", "/api/claims?party=Russia&topic=topic-7&page=3&pageSize=20" })
             {
                 _ = await load.Reads(path, int.MaxValue, 4, plan.ReadsLimit / 4);
@@ -76,9 +69,7 @@ internal static partial class ReadsBench
                     $"trivial p99 {live.P(0.99):0.0} ms"));
             }
 
-            // the sources: the list with every source's track record, and one source's first page of statements, each
-            // read for an eighth of the budget after half as long to warm up (short: the rebuild, P4, gets what is left
-            // of the run, and the sources' statements already lengthen the seeding and the rebuild)
+            // short reads of the sources: the rebuild (P4) gets what is left of the run
             var busiest = await Text(bulk, "select source_id from claims.mt_doc_sourcestatement group by source_id order by count(*) desc, source_id limit 1");
             var page = $"/api/sources/{busiest}";
             var statements = await Scalar(bulk, $"select count(*) from claims.mt_doc_sourcestatement where source_id = '{busiest}'");
@@ -111,7 +102,6 @@ internal static partial class ReadsBench
         await RebuildAll(results, serviceDll, bulk, budget, events, copyRate);
     }
 
-    /// <summary>P4 alone (bench --only P4): the bulk store seeded, then rebuilt, with nothing else before it.</summary>
     public static async Task RebuildOnly(Results results, Plan plan, string connectionString, string serviceDll, Figure copyRate)
     {
         Progress.Say($"P4: a bulk store of {plan.Claims:N0} claims × {plan.EventsPerClaim} events");
@@ -132,7 +122,6 @@ internal static partial class ReadsBench
             rebuild.Rate / copyRate.Median, "≥ 0.2", rebuild.Detail, $"COPY {copyRate.Median:N0} rows/s", rebuild.Finished ? null : false));
     }
 
-    /// <summary>P2: the main store's NDJSON export, POSTed to a service on an empty database.</summary>
     public static async Task Import(Results results, Plan plan, string connectionString, string serviceDll, byte[] export, Figure copyRate)
     {
         var lines = export.Count(b => b == (byte)'\n');
@@ -147,14 +136,10 @@ internal static partial class ReadsBench
             $"COPY {copyRate.Median:N0} rows/s"));
     }
 
-    /// <param name="Rate">events/s: of the whole rebuild, or when it was stopped, of its slowest projection so far</param>
-    /// <param name="Finished">an unfinished rebuild never meets the goal, whatever its rate so far</param>
+    // an unfinished rebuild never meets the goal, whatever its rate so far
     private sealed record RebuildRun(double Rate, string Detail, bool Finished);
 
-    /// <summary>
-    /// `projections rebuild` in its own process; the time is the rebuild's own as the command reports it ("Finished
-    /// rebuild in N ms", every projection side by side), so the process's start-up is not counted.
-    /// </summary>
+    // the rebuild's own time as the command reports it, so the process's start-up is not counted
     private static async Task<RebuildRun> Rebuild(string serviceDll, string connectionString, TimeSpan budget, long events)
     {
         var output = new List<string>();

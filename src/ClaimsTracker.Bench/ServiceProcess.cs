@@ -3,7 +3,6 @@ using System.Net;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>The real service in its own process, as an operator would run it.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     public const string EditorKey = "bench-editor-key";
@@ -22,20 +21,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>The <see cref="Stopwatch"/> timestamp of the process start, for measures that count from it.</summary>
     public long StartedTicks { get; }
 
     /// <summary>From process start to the first answered request of the API (GET /api/claims, a Wolverine endpoint).</summary>
     public TimeSpan Startup { get; }
 
-    /// <summary>The deployment step before the start, <c>resources setup</c> (zero when the caller had run it).</summary>
     public TimeSpan SchemaSetup { get; }
 
-    /// <summary>
-    /// Starts the service as a deployment does: the schema applied first by its own step (<c>resources setup</c>,
-    /// not part of <see cref="Startup"/>), then the service with <c>Database:ApplySchemaOnStart=false</c>, which
-    /// only checks that the schema is there.
-    /// </summary>
+    /// <summary>Starts the service as a deployment does: <c>resources setup</c> first (not in <see cref="Startup"/>), then the service.</summary>
     public static async Task<ServiceProcess> Start(
         string serviceDll, string connectionString, int port, bool schemaReady = false, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -107,10 +100,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("the service did not answer GET /api/claims within 90 s");
     }
 
-    /// <summary>CPU seconds the service process has used so far.</summary>
     public double CpuSeconds() => CpuTime.OfProcess(_process.Id);
 
-    /// <summary><c>dotnet ClaimsTracker.dll resources setup</c>: creates or updates the schema, then exits.</summary>
     public static async Task<TimeSpan> SetupSchema(string serviceDll, string connectionString)
     {
         var clock = Stopwatch.StartNew();
@@ -174,7 +165,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Resident memory of the service process, in MiB.</summary>
     public double ResidentMiB()
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))

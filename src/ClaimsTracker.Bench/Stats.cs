@@ -35,7 +35,6 @@ public sealed record Figure(double Median, double Min, double Max, int Rounds, s
     };
 }
 
-/// <summary>Latencies of one run, in milliseconds.</summary>
 public sealed class Latencies
 {
     private readonly List<double> _samples = [];
@@ -84,10 +83,7 @@ public static class Progress
     public static void Say(string message) => Console.WriteLine($"[{Clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 }
 
-/// <summary>
-/// CPU time from /proc, in seconds: of one process (user + system), or of the whole machine (every core's busy
-/// time, so two cores fully busy for one second count two). Linux reports both in clock ticks of 1/100 s.
-/// </summary>
+/// <summary>CPU seconds from /proc: one process's user + system, or every core's busy time for the machine.</summary>
 public static class CpuTime
 {
     private const double TicksPerSecond = 100;

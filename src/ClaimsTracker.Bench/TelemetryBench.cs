@@ -4,12 +4,7 @@ using System.Net.Http.Headers;
 
 namespace ClaimsTracker.Bench;
 
-/// <summary>
-/// T1: what telemetry costs a write. The P1 load on one service process at a time, alternately with telemetry off
-/// (Telemetry:Enabled=false) and with all of it on as an operator runs it (its /metrics scraped every second, traces
-/// and metrics pushed over OTLP/HTTP to a sink in this process). Each round starts a fresh process, so each one does
-/// all the background work (daemon, log) its own writes cause and nothing of the other's.
-/// </summary>
+/// <summary>T1: the P1 load with telemetry off and on, a fresh process each round so each pays only for its own writes.</summary>
 internal static class TelemetryBench
 {
     /// <summary>The share of request traces an operator keeps on a busy service (OTEL_TRACES_SAMPLER_ARG).</summary>
@@ -73,7 +68,6 @@ internal static class TelemetryBench
         return errors;
     }
 
-    /// <summary>Waits (at most 20 s) until the service uses under a tenth of a core, as an idle one does.</summary>
     private static async Task Settle(ServiceProcess service)
     {
         var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 20;
@@ -88,7 +82,6 @@ internal static class TelemetryBench
         }
     }
 
-    /// <summary>A Prometheus that scrapes every second; the number of scrapes answered 200.</summary>
     private static async Task<int> Scrape(Uri service, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = service };
@@ -111,7 +104,6 @@ internal static class TelemetryBench
         return answered;
     }
 
-    /// <summary>An OTLP/HTTP endpoint that takes every export and answers 200 with an empty (valid) protobuf response.</summary>
     private sealed class OtlpSink : IDisposable
     {
         private readonly HttpListener _listener = new();

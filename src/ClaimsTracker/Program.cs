@@ -48,8 +48,7 @@ var app = builder.Build();
 app.UseClaimsApi();
 app.MapTelemetry();
 
-// With --urls JasperFx runs the host itself and answers every outcome with exit code 0, a start that failed included
-// (a missing schema, an unreachable database): run it here instead, so a failed start exits with 1 as under `run`.
+// with --urls JasperFx exits 0 even from a failed start; run the host here so that exits 1 as under `run`
 if (args.Any(a => a.StartsWith("--urls", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--http", StringComparison.OrdinalIgnoreCase)))
 {
     try

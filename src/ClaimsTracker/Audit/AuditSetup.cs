@@ -7,7 +7,6 @@ namespace ClaimsTracker.Audit;
 
 public static class AuditSetup
 {
-    /// <summary>The public log (integrated off the write path by one sequencer), its verifier, and the audit reads.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<LogOptions>(configuration.GetSection("Audit"));
@@ -15,8 +14,7 @@ public static class AuditSetup
         {
             LegacyEvents.Register(opts);
             LogTables.Register(opts);
-            // columns, not JSON fields: finding a claim's checkpoint then never unpacks the others, each as large as
-            // the claim's summary (a long claim has one every 100 events)
+            // columns, not JSON fields: finding a claim's checkpoint never unpacks the others
             opts.Schema.For<SummaryCheckpoint>().Duplicate(c => c.ClaimId).Duplicate(c => c.Version).Duplicate(c => c.RecordedAt);
             opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", ClaimsStore.Rebuilds);
         });

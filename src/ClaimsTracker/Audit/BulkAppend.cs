@@ -6,12 +6,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>
-/// Marten's binary COPY append of events, the one behind <see cref="IDocumentStore.BulkInsertEventStreamAsync(string, IReadOnlyList{BulkEventStreamHeader}, IAsyncEnumerable{IEvent}, BulkEventSequenceMode, int, CancellationToken)"/>,
-/// run on a connection whose transaction the caller owns. The store's method opens a connection and a transaction of its
-/// own, so the table lock that makes an import exclusive, and the inline projections written with the events, could not
-/// share its commit; Marten keeps the appender itself internal, hence reflection, checked when the type loads.
-/// </summary>
+// Marten's COPY appender on the caller's transaction, so the import's table lock and inline projections share its commit; internal, hence reflection
 internal static class BulkAppend
 {
     private const BindingFlags Members = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
@@ -26,10 +21,6 @@ internal static class BulkAppend
          typeof(BulkEventSequenceMode), typeof(int), typeof(CancellationToken)])
         ?? throw new MissingMethodException(Appender.FullName, "BulkInsertEventStreamAsync(NpgsqlConnection, ...)");
 
-    /// <summary>
-    /// Copies the streams' rows, then the events in the order given, each taking the next number of the event sequence
-    /// (so the sequence keeps their order) and keeping its own version, time and metadata; then raises the high-water mark.
-    /// </summary>
     public static Task Events(IDocumentStore store, NpgsqlConnection connection, string tenantId,
         IReadOnlyList<BulkEventStreamHeader> streams, IReadOnlyList<IEvent> events, CancellationToken ct)
     {

@@ -10,11 +10,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>
-/// schema.org ClaimReview for one claim: one review per status change, per verdict and per correction of what a review
-/// shows (an article, the parties), dated by when it was recorded here, each carrying the corrections recorded up to then
-/// as <c>correction</c> notes; absent facts are left out.
-/// </summary>
+/// <summary>schema.org ClaimReview for one claim: one review per status change, verdict and correction of what a review shows.</summary>
 public static partial class ClaimReviewEndpoint
 {
     private const int PageSize = 500;
@@ -181,7 +177,6 @@ public static partial class ClaimReviewEndpoint
             ("publisher", publisher is null ? null : Named("Organization", publisher.Trim())));
     }
 
-    /// <summary>A date as precise as it is known (<c>2024-02</c>), an instant only when it is one.</summary>
     private static JsonNode Date(Claims.WorldTime time) => time.Text is { } period ? period : time.Start;
 
     private static async Task<JsonArray> About(string[] names, IQuerySession session, PartyNames parties, CancellationToken ct)

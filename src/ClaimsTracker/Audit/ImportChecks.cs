@@ -5,10 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>
-/// The API's own field checks, run on each imported event through the command that records it over HTTP, so an import
-/// takes nothing a write would have refused; the times the API fills in itself get the same time rule.
-/// </summary>
+/// <summary>The API's own field checks on each imported event, so an import takes nothing a write would have refused.</summary>
 public static class ImportChecks
 {
     public static IEnumerable<string> Of(ImportedEvent e, TimeProvider clock)

@@ -3,17 +3,13 @@ using Marten;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>
-/// The shape the first release stored for a repeat report, under the name <c>claim_rereported</c>: the article's
-/// fields flat on the event. Kept only so old streams replay; it is read as today's <see cref="ClaimReported"/>.
-/// </summary>
+/// <summary>The first release's <c>claim_rereported</c>, kept so old streams replay; read as today's <see cref="ClaimReported"/>.</summary>
 public sealed record ClaimRereportedV1(Guid ClaimId, string Outlet, string? Url, DateTimeOffset PublishedAt, string RecordedBy);
 
 public static class LegacyEvents
 {
     public const string ClaimRereported = "claim_rereported";
 
-    /// <summary>The stored names that are read through an upcaster rather than mapped to a class.</summary>
     public static readonly string[] Names = [ClaimRereported];
 
     public static ClaimReported Upcast(ClaimRereportedV1 old) =>

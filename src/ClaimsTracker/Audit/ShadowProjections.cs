@@ -8,7 +8,6 @@ using Marten;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>The service's projections rebuilt from the log with their own code, outside the live tables.</summary>
 internal sealed class ShadowProjections
 {
     private readonly ClaimSummaryProjection _summaries = new();

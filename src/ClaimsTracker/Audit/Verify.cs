@@ -13,10 +13,8 @@ using Npgsql;
 
 namespace ClaimsTracker.Audit;
 
-/// <summary>An event the public log says was changed behind the service's back: altered, removed or inserted.</summary>
 public sealed record LogFinding(string Kind, Guid StreamId, long Version, long? Sequence, long? Leaf, string Detail);
 
-/// <summary>A live projected document that differs from the one rebuilt from the events.</summary>
 public sealed record ProjectionDifference(string Projection, string Id, string Kind, string[] Fields);
 
 public sealed record VerifyReport(
@@ -43,11 +41,7 @@ public sealed record VerifyReport(
     }
 }
 
-/// <summary>
-/// Checks the log against the events table: the signed checkpoint, every leaf recomputed from its event and compared
-/// with the stored tiles, the tiles against the signed root, and every stream's versions against its stream row.
-/// Then rebuilds every projection into a shadow copy in memory and compares it document by document with the live ones.
-/// </summary>
+/// <summary>Checks the log against the events table, then rebuilds every projection in memory and compares it with the live one.</summary>
 public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys keys)
 {
     private const int PageSize = 5000;
@@ -135,10 +129,7 @@ public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys k
         }
     }
 
-    /// <summary>
-    /// Every event row in sequence order: each stream's versions must run 1 to its stream row's version, and every row at
-    /// or below the log's last sequence must be a leaf. The rows the service can read feed the shadow projections.
-    /// </summary>
+    // each stream's versions must run 1 to its stream row's version, and every row up to the log's last sequence must be a leaf
     private async Task<(long Events, long Pending, List<LogFinding> Findings, ShadowProjections Shadow)> Streams(
         IQuerySession session, LogHead head, List<(long Leaf, long Sequence)> missingLeaves, CancellationToken ct)
     {
@@ -273,7 +264,6 @@ public sealed class AuditVerifier(IDocumentStore store, LogReader log, LogKeys k
         return streams;
     }
 
-    /// <summary>A page of rows' identities as stored, in sequence order.</summary>
     private async Task<List<(long Sequence, Guid StreamId, long Version, string Type)>> Rows(NpgsqlConnection connection, long after, CancellationToken ct)
     {
         var rows = new List<(long, Guid, long, string)>(PageSize);

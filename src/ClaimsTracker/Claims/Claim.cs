@@ -1,15 +1,9 @@
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// A party's latest confirmation or denial in world order after a correction (null leaves the party open), and its latest
-/// report of not having confirmed.
-/// </summary>
+/// <summary>A party's latest confirmation or denial in world order after a correction (null leaves it open).</summary>
 public sealed record PartyStanding(string Party, PartyStatement? Latest, PartyStatement? NotConfirmed = null);
 
-/// <summary>
-/// The write-side claim: what decisions and the status need, and no more. It holds each involved party's latest
-/// confirmation or denial, the latest ruling and the version, so it stays the same size however long the claim grows.
-/// </summary>
+/// <summary>The write-side claim: only what decisions need, so it stays the same size however long the claim grows.</summary>
 public sealed record Claim(
     Guid Id, long Version, string[] Parties, PartyStatement?[] Latest, Ruling? Ruling, bool Retracted,
     PartyStatement?[]? NotConfirmed = null)
@@ -20,7 +14,6 @@ public sealed record Claim(
     public static Claim Create(ClaimRegistered e) =>
         new(e.ClaimId, 1, e.Parties, new PartyStatement?[e.Parties.Length], null, false, new PartyStatement?[e.Parties.Length]);
 
-    /// <summary>The claim that all of <paramref name="facts"/> give, as folding their events one by one gives it.</summary>
     public static Claim From(Guid id, long version, ClaimFacts facts)
     {
         var claim = new Claim(id, version, facts.Parties, new PartyStatement?[facts.Parties.Length], null, false, new PartyStatement?[facts.Parties.Length]);
@@ -37,17 +30,13 @@ public sealed record Claim(
     public PartyPosition[] Positions =>
         Parties.Select((p, i) => new PartyPosition(p, StanceOf(Latest[i]), Latest[i], NotConfirmed?.ElementAtOrDefault(i))).ToArray();
 
-    /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => ClaimFacts.InvolvedParty(Parties, party);
 
-    /// <summary>The latest confirmation or denial by <paramref name="party"/> (one of <see cref="Parties"/>).</summary>
     public PartyStatement? LatestOf(string party) => Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? Latest[i] : null;
 
-    /// <summary>The latest report that <paramref name="party"/> (one of <see cref="Parties"/>) has not confirmed.</summary>
     public PartyStatement? NotConfirmedOf(string party) =>
         Array.FindIndex(Parties, p => p == party) is var i and >= 0 ? NotConfirmed?.ElementAtOrDefault(i) : null;
 
-    /// <summary>Folds the event at <paramref name="version"/>, as Marten does when it replays the stream.</summary>
     public Claim Then(long version, object e) => (e switch
     {
         StatementRecorded s when InvolvedParty(s.Source.Party) is { } party =>
@@ -64,10 +53,7 @@ public sealed record Claim(
         _ => this,
     }) with { Version = version };
 
-    /// <summary>
-    /// A correction recorded before corrections said where they leave the party: the party's latest word is corrected in
-    /// place, or the party is left open if it no longer confirms or denies (its earlier words are not kept here).
-    /// </summary>
+    // corrections recorded before they said where they leave the party: corrected in place, or the party left open
     private Claim Corrected(long target, ClaimCorrected c)
     {
         if (Latest.FirstOrDefault(l => l?.Version == target) is not { } latest)
@@ -83,7 +69,6 @@ public sealed record Claim(
         return Set(latest.Party, corrected.Stance is Stance.Confirms or Stance.Denies ? corrected : null);
     }
 
-    /// <summary>The claim with <paramref name="parties"/> involved instead, none of them standing anywhere yet.</summary>
     private Claim Involving(string[] parties) =>
         this with { Parties = parties, Latest = new PartyStatement?[parties.Length], NotConfirmed = new PartyStatement?[parties.Length] };
 

@@ -2,8 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace ClaimsTracker.Claims;
 
-// The claim stream's events. Their stored names (ClaimsStore.MapEvents) are the contract; the
-// classes may be renamed freely. Each event carries its claim, who recorded it, and its world time.
+// Stored names (ClaimsStore.MapEvents) are the contract; the classes may be renamed freely.
 
 public sealed record Article(
     string Outlet, string? Url, string? Headline, DateTimeOffset PublishedAt, TimePrecision PublishedAtPrecision = TimePrecision.Instant);
@@ -39,14 +38,7 @@ public sealed record VerdictGiven(
 /// <summary>Lifts the verdict in force: the status is derived from the parties' words again from then on.</summary>
 public sealed record VerdictWithdrawn(Guid ClaimId, string Reason, DateTimeOffset WithdrawnAt, string RecordedBy);
 
-/// <summary>
-/// Corrects the claim's text or parties, or an earlier event by its version: a statement (naming its source as it was)
-/// in stance, world time, quote, quote kind, or source (<see cref="Source"/>: re-attributed to another name, role or
-/// party); evidence in its <see cref="Url"/> or <see cref="Description"/>; a report's or the first report's
-/// <see cref="Article"/>. <see cref="Standings"/> says where the correction leaves each party it moves (every party
-/// when it corrects <see cref="Parties"/>), so the claim folds it without its other statements (null in corrections
-/// recorded before it was kept). The later fields are left out when absent, as corrections before them were stored.
-/// </summary>
+/// <summary><see cref="Standings"/> says where the correction leaves each party it moves (null in corrections recorded before it was kept).</summary>
 public sealed record ClaimCorrected(
     Guid ClaimId, string Reason, long? CorrectsVersion, string? SourceName, string? Statement, Stance? Stance,
     DateTimeOffset? StatedAt, string? Quote, DateTimeOffset CorrectedAt, string RecordedBy, PartyStanding[]? Standings = null,

@@ -6,11 +6,7 @@ using Marten.Schema;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// One fact the status is derived from, as corrections since have it: a statement, or a ruling
-/// (verdict, its withdrawal, or retraction). One row each, kept in the write's transaction, so a write adds a row rather than rewriting
-/// a list, a correction finds its statement by id, and reads at a world time fold only these rows.
-/// </summary>
+/// <summary>One fact the status is derived from, one row each in the write's transaction, so a correction finds its statement by id.</summary>
 public sealed class ClaimFact
 {
     public static void ConfigureMarten(DocumentMapping mapping)
@@ -24,7 +20,6 @@ public sealed class ClaimFact
         mapping.Indexes.Add(new DocumentIndex(mapping, "claim_id", "party", "at", "claim_version") { Name = "mt_doc_claimfact_idx_claim_party_at" });
     }
 
-    /// <summary><c>{claimId}/{version}</c>.</summary>
     public string Id { get; set; } = "";
     public Guid ClaimId { get; set; }
     /// <summary>The event's version (not named Version: Marten gives that name a meaning of its own).</summary>
@@ -38,9 +33,7 @@ public sealed class ClaimFact
     /// <summary>When the fact counts in world time: the end of the period a statement was said in (<see cref="WorldTime.End"/>).</summary>
     public DateTimeOffset At { get; set; }
     public TimePrecision AtPrecision { get; set; }
-    /// <summary>The status a ruling sets, or null for a statement or a withdrawal.</summary>
     public ClaimStatus? Ruling { get; set; }
-    /// <summary>The version of the statement's latest correction.</summary>
     public long? CorrectedIn { get; set; }
     /// <summary>Marks a verdict's withdrawal: a ruling with no status, from which the derivation resumes.</summary>
     public bool WithdrawsVerdict { get; set; }
@@ -51,7 +44,6 @@ public sealed class ClaimFact
 
     public static string IdOf(Guid claimId, long version) => $"{claimId}/{version}";
 
-    /// <summary>The row an event adds, or null.</summary>
     public static ClaimFact? Of(IEvent e) => e.Data switch
     {
         StatementRecorded s => new ClaimFact
@@ -66,7 +58,6 @@ public sealed class ClaimFact
         _ => null,
     };
 
-    /// <summary>A claim's rows as its events leave them (a rebuild, and verify).</summary>
     public static IEnumerable<ClaimFact> Rows(IEnumerable<IEvent> events)
     {
         var rows = new Dictionary<long, ClaimFact>();
@@ -99,7 +90,6 @@ public sealed class ClaimFact
     public PartyStatement Statement() =>
         new(ClaimVersion, Party!, Stance, WorldTime.Ending(At, AtPrecision).Start, SourceName ?? "", Quote, QuoteKind, AtPrecision, CorrectedIn);
 
-    /// <summary>All of a claim's facts, as the status rule folds them.</summary>
     public static async Task<ClaimFacts> Of(IQuerySession session, Guid claimId, string[] parties, DateTimeOffset since, CancellationToken ct)
     {
         var rows = await session.Query<ClaimFact>().Where(f => f.ClaimId == claimId).OrderBy(f => f.ClaimVersion).ToListAsync(ct);
@@ -110,10 +100,7 @@ public sealed class ClaimFact
                 .Select(r => r.Statement() with { Party = r.Party ?? "" }).ToArray());
     }
 
-    /// <summary>
-    /// The latest confirmation or denial (or, given <paramref name="notConfirmed"/>, report of not having confirmed) of
-    /// <paramref name="party"/> other than the statement at <paramref name="except"/>.
-    /// </summary>
+    /// <summary>The party's latest confirmation or denial (or report of not having confirmed) other than the statement at <paramref name="except"/>.</summary>
     public static async Task<PartyStatement?> LatestOf(
         IQuerySession session, Guid claimId, string party, long except, CancellationToken ct, bool notConfirmed = false)
     {
@@ -126,7 +113,6 @@ public sealed class ClaimFact
     }
 }
 
-/// <summary>Keeps <see cref="ClaimFact"/> rows in each write's transaction.</summary>
 public sealed partial class ClaimFactProjection : EventProjection
 {
     public ClaimFactProjection()

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>The RFC 9457 answers about claims, beside the generic ones in <see cref="Infrastructure.Problems"/>.</summary>
 public static class ClaimProblems
 {
     public static ProblemDetails UnknownClaim(Guid id) => new()

@@ -6,7 +6,6 @@ public sealed record ClaimRelation(RelationKind Kind, Guid ClaimId, string? Note
     /// <summary>How many claims one claim may name: what editors relate by hand, and a bound on the write-side state.</summary>
     public const int Max = 100;
 
-    /// <summary>The claim this one duplicates, if it names one.</summary>
     public static Guid? DuplicateOf(IEnumerable<ClaimRelation> relations) =>
         relations.FirstOrDefault(r => r.Kind == RelationKind.SameAs)?.ClaimId;
 
@@ -21,5 +20,4 @@ public sealed record ClaimRelation(RelationKind Kind, Guid ClaimId, string? Note
     }
 }
 
-/// <summary>A related claim as it reads now: its statement and status at the moment of the request.</summary>
 public sealed record RelatedClaimView(RelationKind Kind, Guid ClaimId, string Statement, ClaimStatus Status, string? Note);

@@ -43,9 +43,7 @@ public sealed class ClaimSummary
     public ClaimCounts Counts { get; set; } = new();
     public Verdict? Verdict { get; set; }
     public string? RetractionReason { get; set; }
-    /// <summary>Each involved party's latest confirmation or denial, in the order of <see cref="Parties"/>.</summary>
     public PartyStatement?[]? Latest { get; set; }
-    /// <summary>Each involved party's latest report of not having confirmed, in the order of <see cref="Parties"/>.</summary>
     public PartyStatement?[]? NotConfirmed { get; set; }
     public Ruling? Ruling { get; set; }
     public ClaimRelation[] Relations { get; set; } = [];

@@ -72,8 +72,7 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
 
         if (derive)
         {
-            // a fact said earlier in world time, or a correction: derived from the claim's own events up to this version, once
-            // per batch (not from the fact rows, which a rebuild beside this one may be writing again)
+            // derived from the claim's own events, not the fact rows, which a rebuild beside this one may be rewriting
             var facts = (await session.Events.FetchStreamAsync(id, timeline.Version, token: cancellation))
                 .Aggregate((ClaimFacts?)null, (f, e) => e.Data is ClaimRegistered r ? ClaimFacts.Start(r.Parties, r.FirstReport.PublishedAt) : f?.Then(e.Version, e.Data));
             if (facts is not null)
@@ -89,7 +88,6 @@ public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeli
 public sealed record TimelineView(
     Guid Id, long Version, IReadOnlyList<StatusInterval> Intervals, DateTimeOffset? AsOf = null, DateTimeOffset? WorldAt = null)
 {
-    /// <summary>The intervals that had begun by world time <paramref name="worldAt"/>, the last one left open.</summary>
     public TimelineView Until(DateTimeOffset? worldAt) => worldAt is not { } t
         ? this
         : this with

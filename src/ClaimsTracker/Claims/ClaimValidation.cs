@@ -2,7 +2,6 @@ using ClaimsTracker.Infrastructure;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>The checks of the claims' own vocabulary and world times, on the generic <see cref="Validation"/>.</summary>
 public static class ClaimValidation
 {
     public static Validation Word<TEnum>(this Validation validation, string field, string? value) where TEnum : struct, Enum

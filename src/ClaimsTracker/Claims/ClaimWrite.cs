@@ -9,7 +9,6 @@ public interface IClaimCommand
 {
     long? ExpectedVersion { get; }
 
-    /// <summary>Whether a retracted claim still takes it (only corrections).</summary>
     bool TakenWhenRetracted => false;
 
     Decision Decide(Claim claim, DecisionContext context);
@@ -21,25 +20,20 @@ public interface ILooksUp : IClaimCommand
     Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct);
 }
 
-/// <summary>A registration: decides the new claim's first event.</summary>
 public interface INewClaim
 {
     ClaimRegistered Decide(Guid claimId, DecisionContext context);
 }
 
-/// <summary>The reply to every write to an existing claim but statements.</summary>
 public sealed record WriteReply(long Version, ClaimStatus Status);
 
 /// <summary>The reply to a statement: also the involved party it counts for, or null for a third party's (it never moves the status).</summary>
 public sealed record StatementReply(long Version, ClaimStatus Status, string? CountedFor);
 
-/// <summary>The reply to a batch of statements: the party each counts for (or null), in the order sent.</summary>
 public sealed record StatementsReply(long Version, ClaimStatus Status, string?[] CountedFor);
 
-/// <summary>The reply to a registration.</summary>
 public sealed record Registered(Guid Id, long Version);
 
-/// <summary>The answer to a write: what the client sees, and whether it is a replay of an earlier answer.</summary>
 public abstract record WriteOutcome
 {
     public sealed record Accepted(
@@ -61,11 +55,7 @@ public sealed class IdempotentWrite
     public DateTimeOffset RecordedAt { get; set; }
 }
 
-/// <summary>
-/// What a write endpoint returns: its command, addressed to a claim (or to a new one). Executing it hands the command,
-/// with who sent it, to the next group commit (<see cref="ClaimCommits"/>) and answers with what that decided, or 503
-/// if the database does not answer within the write deadline.
-/// </summary>
+/// <summary>Hands the command to the next group commit (<see cref="ClaimCommits"/>); 503 if the database misses the write deadline.</summary>
 public sealed record ClaimWrite(Guid? ClaimId, object Command) : IResult
 {
     public static ClaimWrite To(Guid claimId, IClaimCommand command) => new(claimId, command);

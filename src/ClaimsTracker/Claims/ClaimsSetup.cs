@@ -10,7 +10,6 @@ public static class ClaimsSetup
     /// <summary>The composite of the async projections that only read events: the daemon shard that runs them together.</summary>
     public const string ReadModels = "ReadModels";
 
-    /// <summary>The claim events' stored names, the claim projections and documents, and the group commit writes go through.</summary>
     public static IServiceCollection AddClaims(this IServiceCollection services)
     {
         services.AddSingleton<IConfigureMarten, ClaimsMarten>();

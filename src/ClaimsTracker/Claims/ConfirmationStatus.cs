@@ -18,10 +18,7 @@ public sealed record PartyStatement(
     };
 }
 
-/// <summary>
-/// An editor's verdict or the newsroom's retraction: overrides the derivation from its moment on. A withdrawal of the
-/// verdict is a ruling with no status: the derivation resumes from its moment.
-/// </summary>
+/// <summary>A verdict or retraction overrides the derivation from its moment on; a withdrawn verdict has no status.</summary>
 public sealed record Ruling(long Version, ClaimStatus? Status, DateTimeOffset At);
 
 /// <summary>A party's stance, the statement behind it, and the latest report that it has not confirmed.</summary>
@@ -30,12 +27,7 @@ public sealed record PartyPosition(string Party, PartyStance Stance, PartyStatem
 /// <summary>A status over world time; <see cref="UncertainFrom"/>: the change came from a fact known only to a period, somewhere from then to <see cref="From"/>.</summary>
 public sealed record StatusInterval(DateTimeOffset From, DateTimeOffset? To, ClaimStatus Status, long BecauseOf, DateTimeOffset? UncertainFrom = null);
 
-/// <summary>
-/// What the confirmation status is derived from, folded from a claim's events. Each fold returns new facts and leaves
-/// the earlier ones as they were; a statement is appended in constant time (<see cref="AppendOnly{T}"/>), so folding
-/// a claim's n events costs n, not n².
-/// </summary>
-/// <remarks><see cref="Others"/> are third parties' statements (party "" for none), kept so a correction can re-attribute one.</remarks>
+/// <summary>What the status is derived from; each fold appends in constant time (<see cref="AppendOnly{T}"/>), so n events cost n, not n².</summary>
 public sealed record ClaimFacts(
     string[] Parties, DateTimeOffset Since, IReadOnlyList<PartyStatement> Statements, Ruling[] Rulings,
     IReadOnlyList<PartyStatement>? Others = null)
@@ -43,14 +35,11 @@ public sealed record ClaimFacts(
     public static ClaimFacts Start(string[] parties, DateTimeOffset since) =>
         new(parties, since, AppendOnly<PartyStatement>.Empty, [], AppendOnly<PartyStatement>.Empty);
 
-    /// <summary>The claim's own spelling of a party, or null when the party is not involved (a third party).</summary>
     public string? InvolvedParty(string? party) => InvolvedParty(Parties, party);
 
-    /// <summary>The spelling in <paramref name="parties"/> of <paramref name="party"/>, or null when it is not one of them.</summary>
     public static string? InvolvedParty(string[] parties, string? party) =>
         party is null ? null : parties.FirstOrDefault(p => string.Equals(p, party.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Folds the event at <paramref name="version"/>; events that do not bear on the status leave it as is.</summary>
     public ClaimFacts Then(long version, object e) => e switch
     {
         StatementRecorded x => Record(version, x),
@@ -111,10 +100,7 @@ public sealed record ClaimFacts(
     }
 }
 
-/// <summary>
-/// The confirmation-status rule of PRODUCT.md: each involved party's stance is its latest confirmation or
-/// denial in world-time order; a verdict overrides from its moment on; a retraction ends the claim.
-/// </summary>
+/// <summary>The confirmation-status rule of PRODUCT.md.</summary>
 public static class ConfirmationStatus
 {
     public static ClaimStatus Derive(IReadOnlyCollection<PartyStance> stances)
@@ -139,7 +125,6 @@ public static class ConfirmationStatus
         _ => ClaimStatus.Unconfirmed,
     };
 
-    /// <summary>The status and each party's position at world time <paramref name="worldAt"/> (null: now, all facts).</summary>
     public static (ClaimStatus Status, PartyPosition[] Parties) At(ClaimFacts facts, DateTimeOffset? worldAt = null)
     {
         var fold = new Fold(facts.Parties);
@@ -156,7 +141,6 @@ public static class ConfirmationStatus
         return (fold.Status, fold.Positions());
     }
 
-    /// <summary>The status over world time as contiguous intervals, each naming the event version that began it.</summary>
     public static IReadOnlyList<StatusInterval> Timeline(ClaimFacts facts) => StatusTimeline.Of(facts).Intervals;
 
     /// <summary>A fact at the end of its period (<see cref="At"/>); <see cref="Since"/> the period's start when it is not an instant.</summary>
@@ -166,10 +150,7 @@ public static class ConfirmationStatus
         public long Cause => Statement?.CorrectedIn ?? Version;
     }
 
-    /// <summary>
-    /// The facts by world time, then version. Every fact is a different event, so (time, version) never ties and an
-    /// unstable in-place sort gives the one order: cheaper than LINQ's on the thousands of facts of a long claim.
-    /// </summary>
+    // (time, version) never ties, so an unstable in-place sort gives the one order, cheaper than LINQ's on a long claim
     internal static Fact[] InWorldOrder(ClaimFacts facts)
     {
         var ordered = new Fact[facts.Statements.Count + facts.Rulings.Length];
@@ -221,11 +202,7 @@ public static class ConfirmationStatus
     }
 }
 
-/// <summary>
-/// A read-only list that grows at its end in amortised constant time while every earlier version stays as it was:
-/// versions share one buffer, each seeing only its own first <see cref="Count"/> items, and only the newest version
-/// writes into the buffer's free tail (any other copies it). Serialized as a plain JSON array.
-/// </summary>
+/// <summary>A list that grows at its end in amortised constant time while every earlier version stays as it was.</summary>
 public sealed class AppendOnly<T> : IReadOnlyList<T>
 {
     public static readonly AppendOnly<T> Empty = new(new Buffer(0), 0);
@@ -257,8 +234,7 @@ public sealed class AppendOnly<T> : IReadOnlyList<T>
 
     public AppendOnly<T> Append(T item)
     {
-        // this version may write into the free tail only if it is the newest: the slot is claimed atomically, so two
-        // appends to one version (never expected) still give two separate lists
+        // only the newest version may write into the free tail: the slot is claimed atomically
         if (Count < _buffer.Items.Length && Interlocked.CompareExchange(ref _buffer.Used, Count + 1, Count) == Count)
         {
             _buffer.Items[Count] = item;

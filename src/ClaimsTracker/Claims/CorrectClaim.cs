@@ -6,11 +6,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// New claim text or parties, or an earlier event by version: a statement with a corrected stance, world time, quote,
-/// quote kind or source (re-attributed: another name, role or party), evidence with a corrected url or description, or a
-/// report (the first included) with its article corrected in full.
-/// </summary>
+/// <summary>New claim text or parties, or an earlier statement, evidence or report corrected by version.</summary>
 public sealed record CorrectClaim(
     string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
     long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null, string? Url = null, string? Description = null,
@@ -22,10 +18,7 @@ public sealed record CorrectClaim(
 
     public bool CorrectsEvidence => Url is not null || Description is not null;
 
-    /// <summary>
-    /// The corrected statement and, where it is its party's latest word, the party's latest word besides it; the corrected
-    /// evidence or report; or, for new parties, where each party that joins the claim stands.
-    /// </summary>
+    // the party's latest word besides the corrected statement, so the decision needs no other statement
     public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct)
     {
         if (Parties is not null)
@@ -58,7 +51,6 @@ public sealed record CorrectClaim(
 
     public Decision Decide(Claim claim, DecisionContext context) => throw new InvalidOperationException("decided once looked up");
 
-    /// <summary>Where each party not yet involved stands on its own words so far, in the claim's spelling.</summary>
     private static async Task<PartyStanding[]> Joining(IQuerySession session, Claim claim, string[] parties, CancellationToken ct)
     {
         var joining = new List<PartyStanding>();
@@ -78,10 +70,8 @@ public sealed record CorrectClaim(
 
         public bool TakenWhenRetracted => true;
 
-        /// <summary>The corrected evidence's or report's event, when the correction is of one.</summary>
         public object? Event { get; init; }
 
-        /// <summary>The corrected parties in the claim's spelling, and where those not involved before stand.</summary>
         public string[]? Parties { get; init; }
 
         public PartyStanding[] Joining { get; init; } = [];
@@ -90,7 +80,6 @@ public sealed record CorrectClaim(
     }
 }
 
-/// <summary>The corrected statement's party's latest confirmation or denial and latest not-confirmed report besides it.</summary>
 public sealed record Besides(PartyStatement? Latest, PartyStatement? NotConfirmed)
 {
     public static readonly Besides None = new(null, null);
@@ -180,12 +169,6 @@ public static class CorrectClaimEndpoint
     [ProducesResponseType<WriteReply>(StatusCodes.Status200OK)]
     public static ClaimWrite Post(Guid claimId, CorrectClaim command) => ClaimWrite.To(claimId, command);
 
-    /// <summary>
-    /// Decides on what the correction looked up: the corrected statement (<see cref="CorrectClaim.Resolved.Target"/>) and,
-    /// where it is its party's latest word, that party's latest words besides it: the event says where the correction
-    /// leaves the statement's party before and after, both when it is re-attributed. A correction of the parties says
-    /// where every party now involved stands.
-    /// </summary>
     public static Decision Decide(Claim claim, CorrectClaim.Resolved resolved, DecisionContext context)
     {
         var (command, target, others) = (resolved.Command, resolved.Target, resolved.Others);

@@ -124,7 +124,6 @@ public static class ImportClaimReviewsEndpoint
         }
     }
 
-    /// <summary>The tracked claims whose text is an imported claim's, spacing and case aside (the oldest when several are).</summary>
     private static async Task<Dictionary<string, Guid>> Tracked(IQuerySession session, IReadOnlyList<ClaimPlan> plans, CancellationToken ct)
     {
         var keys = plans.Select(p => p.Key).ToArray();

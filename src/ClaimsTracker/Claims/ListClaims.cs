@@ -46,19 +46,14 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
         return validation.Range("page", Page, 1, int.MaxValue).Range("pageSize", PageSize, 1, MaxPageSize).Result();
     }
 
-    /// <summary>The filter with its party named as the registry names it: any name or alias, case and spacing aside.</summary>
     public async Task<ClaimFilter> Resolved(Parties.PartyNames names, IQuerySession session, CancellationToken ct) =>
         !string.IsNullOrWhiteSpace(Party) && await names.Resolve(session, Party, ct) is { } party ? this with { Party = party.Name } : this;
 
-    /// <summary>
-    /// The filters as a SQL condition on the summaries (alias d), with its parameters for Marten's ? placeholders: for
-    /// <see cref="ClaimListing"/>, which pages with its own SQL.
-    /// </summary>
+    /// <summary>The filters as SQL on the summaries (alias d), for <see cref="ClaimListing"/>, which pages with its own SQL.</summary>
     public (string Where, object[] Parameters) Sql()
     {
         var conditions = new List<string>();
         var parameters = new List<object>();
-        // status, parties, topics and statement are columns copied from the document (ClaimSummary.ConfigureMarten);
         // the status as the enum's name, or as the stored word in rows filled from the JSON
         if (Words.TryParse<ClaimStatus>(Status, out var status))
         {
@@ -90,7 +85,6 @@ public sealed record ClaimFilter(string? Status, string? Party, string? Topic, s
         return (conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions), parameters.ToArray());
     }
 
-    /// <summary>The same filters as <see cref="Sql"/>, for summaries rebuilt in memory at another moment.</summary>
     public bool Matches(ClaimSummary s) =>
         (!Words.TryParse<ClaimStatus>(Status, out var status) || s.Status == status) &&
         (string.IsNullOrWhiteSpace(Party) || s.Parties.Any(p => string.Equals(p, Party.Trim(), StringComparison.OrdinalIgnoreCase))) &&
@@ -133,11 +127,7 @@ public static class ListClaimsEndpoint
         return Results.Bytes(body, "application/json; charset=utf-8");
     }
 
-    /// <summary>
-    /// The list as it stood at recorded time <paramref name="asOf"/> and/or with statuses at world time
-    /// <paramref name="worldAt"/>: every claim registered by then, rebuilt from its nearest checkpoint when it changed
-    /// since, then filtered and paged like the live list.
-    /// </summary>
+    /// <summary>The list as it stood at <paramref name="asOf"/> and/or with statuses at <paramref name="worldAt"/>, rebuilt from checkpoints.</summary>
     public static async Task<ClaimPage> At(
         ClaimFilter filter, DateTimeOffset? asOf, DateTimeOffset? worldAt, IQuerySession session, CancellationToken ct)
     {
@@ -174,14 +164,7 @@ public static class ListClaimsEndpoint
     }
 }
 
-/// <summary>
-/// One page of the live list, for GET /api/claims and the board. A count, then the page walked along the last-change
-/// index (Marten's paged list adds count(*) over(), which reads and sorts every matching summary in full first). The
-/// page is found by id first and only its own summaries are read, without their facts (the bulk of a long claim's
-/// document, never shown in a list): PostgreSQL computes the select list of every row an offset skips, so reading
-/// the documents in the same query unpacked each skipped summary too (page 100 of the board took 200-400 ms).
-/// Claims changed at the same moment are listed by id, so paging never shows one twice.
-/// </summary>
+/// <summary>One page of the live list, found by id along the last-change index so an offset never unpacks the summaries it skips.</summary>
 public static class ClaimListing
 {
     private const string Table = $"{ClaimsStore.Schema}.mt_doc_claimsummary";
@@ -228,16 +211,7 @@ public static class ClaimListing
     private static async Task<long> Ledger(IQuerySession session, CancellationToken ct) =>
         (await session.QueryAsync<long>(AppendsCommitted, ct)).Single();
 
-    /// <summary>
-    /// The pages last read, each with the appends-committed mark it was read at. A summary changes only with an
-    /// append (the summary is an inline projection, written in the append's transaction), and every append raises its
-    /// stream's version in that same transaction; so while a new request finds the mark where it was, no append has
-    /// committed since and the kept page is what a new read would return, on any node. Commits that append nothing (the async
-    /// daemon's bookkeeping, several a second even on an idle store; webhook deliveries; sign-ins) leave the pages
-    /// kept. An earlier version compared <c>pg_current_snapshot()</c>, which every one of those commits changed: the
-    /// pages were read again several times a second, and those re-reads set their p99. A rebuild of the summaries,
-    /// which rewrites them without an append, drops the kept pages of the node that ran it (<see cref="Forget"/>).
-    /// </summary>
+    // a summary changes only with an append, so while the appends-committed mark stands a kept page is what a new read would return
     private sealed class KeptPages
     {
         private const int Capacity = 256;
@@ -260,10 +234,7 @@ public static class ClaimListing
     }
 }
 
-/// <summary>
-/// One page of the live list as read at one appends-committed mark, and what was made from it for an answer (its JSON, the
-/// board's rows), so a page served again from <see cref="ClaimListing"/>'s kept pages is not serialised or rendered again.
-/// </summary>
+/// <summary>A page as read at one appends-committed mark, with its JSON and board rows, so a kept page is not rendered again.</summary>
 public sealed class ListedClaims(IReadOnlyList<ClaimListItem> items, long total)
 {
     // the ways one page is shown: the API's JSON, and the board's rows for each spelling of its filters in the links
@@ -274,7 +245,6 @@ public sealed class ListedClaims(IReadOnlyList<ClaimListItem> items, long total)
 
     public long Total { get; } = total;
 
-    /// <summary>What <paramref name="render"/> makes of this page, made once per <paramref name="key"/> while the page is kept.</summary>
     public T Rendered<T>(string key, Func<ListedClaims, T> render) where T : notnull
     {
         if (_renderings.TryGetValue(key, out var kept))

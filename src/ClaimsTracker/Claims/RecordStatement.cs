@@ -17,7 +17,6 @@ public static class RecordStatementEndpoint
     public static ProblemDetails Validate(RecordStatement command, TimeProvider clock) =>
         Check(new Validation(), "", command, clock.GetUtcNow()).Result();
 
-    /// <summary>Checks one statement, its fields named under <paramref name="field"/> ("" for the request itself).</summary>
     public static Validation Check(Validation validation, string field, RecordStatement? command, DateTimeOffset now)
     {
         string Name(string member) => field.Length == 0 ? member : $"{field}.{member}";

@@ -5,17 +5,12 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-/// <summary>Several statements on one claim, recorded together: all of them or none.</summary>
 public sealed record RecordStatements(RecordStatement[]? Statements, long? ExpectedVersion) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementsEndpoint.Decide(claim, this, context);
 }
 
-/// <summary>
-/// A wire feed or a newsroom tool posting many statements at once: one transaction, one read and one write of the
-/// claim's summary, instead of one of each per statement. The statements take
-/// consecutive versions in the order sent; the reply's version is the last one's.
-/// </summary>
+/// <summary>Many statements in one transaction, one read and write of the summary; consecutive versions in the order sent.</summary>
 public static class RecordStatementsEndpoint
 {
     /// <summary>The most statements one request may carry; a larger feed is sent in several requests.</summary>

@@ -35,7 +35,6 @@ public static class RegisterClaimEndpoint
         return validation.Result();
     }
 
-    /// <summary>A claim's involved parties, as registered or as corrected.</summary>
     public static void CheckParties(Validation validation, string[]? parties)
     {
         if (parties is not { Length: > 0 and <= 20 })

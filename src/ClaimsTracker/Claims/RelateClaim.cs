@@ -8,7 +8,6 @@ namespace ClaimsTracker.Claims;
 
 public sealed record RelateClaim(string? Kind, Guid? ClaimId, string? Note, long? ExpectedVersion) : ILooksUp
 {
-    /// <summary>Whether the claim to relate to exists.</summary>
     public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct) =>
         new Resolved(this, ClaimId is { } other && await session.LoadAsync<ClaimSummary>(other, ct) is not null);
 

@@ -1,15 +1,10 @@
 namespace ClaimsTracker.Claims;
 
-/// <summary>
-/// The status over world time, built one fact at a time in world order (time, then version), with only what the next
-/// fact needs: each party's counting stance and the ruling in force. Its size follows the status changes, not the facts.
-/// </summary>
+/// <summary>The status over world time, built one fact at a time; its size follows the status changes, not the facts.</summary>
 public sealed class StatusTimeline
 {
     public string[] Parties { get; set; } = [];
-    /// <summary>Each party's stance, in the order of <see cref="Parties"/>.</summary>
     public PartyStance[] Stances { get; set; } = [];
-    /// <summary>The status the ruling in force sets: null when none is (or it was withdrawn).</summary>
     public ClaimStatus? Ruling { get; set; }
     public List<StatusInterval> Intervals { get; set; } = [];
     public DateTimeOffset LastAt { get; set; } = DateTimeOffset.MinValue;
@@ -22,7 +17,6 @@ public sealed class StatusTimeline
         Parties = parties, Stances = new PartyStance[parties.Length], Intervals = [new(from, null, ClaimStatus.Unconfirmed, 1)],
     };
 
-    /// <summary>The whole timeline of <paramref name="facts"/>.</summary>
     public static StatusTimeline Of(ClaimFacts facts)
     {
         var ordered = ConfirmationStatus.InWorldOrder(facts);
@@ -36,10 +30,7 @@ public sealed class StatusTimeline
         return timeline;
     }
 
-    /// <summary>
-    /// Takes the event at <paramref name="version"/> when its fact comes after every fact so far; false when the timeline
-    /// must be derived again from all the facts (a fact said earlier in world time, or a correction).
-    /// </summary>
+    /// <summary>False when the timeline must be derived again (a fact said earlier in world time, or a correction).</summary>
     public bool Then(long version, object e)
     {
         if (e is ClaimCorrected)

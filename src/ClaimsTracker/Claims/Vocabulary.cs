@@ -18,7 +18,6 @@ public enum RelationKind { DependsOn, SameAs, Contradicts }
 
 public enum Premise { Holds, Fails, Open }
 
-/// <summary>The snake_case words that stand for enum values on the wire and in storage.</summary>
 public static class Words
 {
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>

@@ -19,7 +19,6 @@ public readonly record struct WorldTime(DateTimeOffset Start, TimePrecision Prec
 
     public bool Uncertain => Precision != TimePrecision.Instant;
 
-    /// <summary>The period as ISO 8601 writes it (<c>YYYY-MM-DD</c>, <c>YYYY-MM</c>, <c>YYYY</c>), or null for an instant.</summary>
     public string? Text
     {
         get
@@ -31,7 +30,6 @@ public readonly record struct WorldTime(DateTimeOffset Start, TimePrecision Prec
         }
     }
 
-    /// <summary>The period of <paramref name="precision"/> that ends at <paramref name="end"/>.</summary>
     public static WorldTime Ending(DateTimeOffset end, TimePrecision precision) => new(precision switch
     {
         TimePrecision.Day => end.AddDays(-1),
@@ -80,7 +78,6 @@ public readonly record struct TimeInput(string Text, bool IsString = true)
 
     public WorldTime? Parsed => IsString ? WorldTime.Parse(Text) : null;
 
-    /// <summary>The time, once validation has accepted it.</summary>
     public WorldTime Value => Parsed ?? throw new InvalidOperationException($"'{Text}' is not a world time; validate first");
 }
 

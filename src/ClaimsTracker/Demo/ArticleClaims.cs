@@ -2,12 +2,7 @@ using ClaimsTracker.Claims;
 
 namespace ClaimsTracker.Demo;
 
-/// <summary>
-/// The claims a desk would track in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (Zain ul Abedin,
-/// published Tuesday 20 February 2024), each attributed as the article attributes it. A confirmation covers only what its
-/// source said, so compound claims are split; the article quotes only Kim Jong Un's "sacred struggle" words, and every
-/// other statement is marked as the article's paraphrase. Times are as precise as the article or the public record allows.
-/// </summary>
+/// <summary>The claims a desk would track in "Putin Presents Car to Kim Jong Un in Valentine's Week Gesture" (20 February 2024), split so each confirmation covers only what its source said.</summary>
 public static class ArticleClaims
 {
     private const string Published = "2024-02-20";
@@ -19,7 +14,6 @@ public static class ArticleClaims
 
     private static readonly SourceInput Peskov = new("Dmitry Peskov", "Kremlin spokesperson", "Russia");
 
-    /// <summary>A claim, the statements on it, and the claims it names by key (depends_on, same_as, contradicts).</summary>
     public sealed record DemoClaim(string Key, RegisterClaim Registration, RecordStatement[] Statements, (string Kind, string Key)[]? Relations = null);
 
     private static RegisterClaim Claim(string statement, string[] parties, params string[] topics) => new(statement, parties, topics, Article);
@@ -101,7 +95,6 @@ public static class ArticleClaims
             [("depends_on", "weapons-supply")]),
     ];
 
-    /// <summary>The status each demo claim has once loaded, with the article's words that justify it.</summary>
     public static readonly IReadOnlyDictionary<string, (ClaimStatus Status, string Because)> Expected = new Dictionary<string, (ClaimStatus, string)>
     {
         ["aurus-gift"] = (ClaimStatus.Confirmed, "This gift was personally selected by President Putin, as confirmed by Kremlin spokesperson Dmitry Peskov. ... Kim's sister, Kim Yo Jong, conveyed heartfelt gratitude towards President Putin, as reported by the Korean Central News Agency (KCNA)."),

@@ -5,10 +5,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Demo;
 
-/// <summary>
-/// Loads the article's claims at startup through the API's own validation, decisions and write pipeline. Every write
-/// carries a fixed Idempotency-Key, so loading again adds nothing.
-/// </summary>
+/// <summary>Loads the article's claims through the API's own write pipeline; fixed Idempotency-Keys make loading again add nothing.</summary>
 public sealed class DemoLoader(ClaimCommits commits, TimeProvider clock, ILogger<DemoLoader> logger) : IHostedService
 {
     public static readonly Actor Loader = new("demo-loader", Roles.Admin);

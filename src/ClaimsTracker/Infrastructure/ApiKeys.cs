@@ -36,16 +36,13 @@ public sealed class AuthOptions
     public List<ApiKey> Keys { get; set; } = [];
 }
 
-/// <summary>Who is writing: the name and role of the API key that authenticated the request.</summary>
 public sealed record Actor(string Name, string Role)
 {
     public static Actor From(ClaimsPrincipal user) =>
         new(user.Identity?.Name ?? "anonymous", user.FindFirstValue(ClaimTypes.Role) ?? "none");
 }
 
-/// <summary>
-/// Bearer API keys from configuration. Keys are compared as SHA-256 digests in constant time and never logged.
-/// </summary>
+/// <summary>Keys are compared as SHA-256 digests in constant time and never logged.</summary>
 public sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -78,7 +75,6 @@ public sealed class ApiKeyHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
-    /// <summary>The valid key that was presented, compared as SHA-256 digests in constant time; null if none.</summary>
     public static ApiKey? Find(AuthOptions options, string presentedKey)
     {
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey.Trim()));

@@ -81,8 +81,7 @@ public static partial class ApiSetup
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Method} {Path}: body refused with {StatusCode}, {Reason}")]
     private static partial void BodyRefused(ILogger logger, string method, string path, int statusCode, string reason);
 
-    /// <summary>A database that cannot be reached is the service's trouble, not the client's: 503, try again.</summary>
-    /// Marten wraps driver errors, so the whole chain of inner exceptions is looked at.
+    // a database that cannot be reached is the service's trouble, not the client's; Marten wraps driver errors, so the whole chain is looked at
     private static int StatusFor(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

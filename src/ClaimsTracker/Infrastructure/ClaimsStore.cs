@@ -35,8 +35,7 @@ public static class ClaimsStore
             {
                 if (hosts is not null)
                 {
-                    // Npgsql multi-host (a primary and streaming replicas): everything Marten does itself stays on the
-                    // primary, the async daemon's event reads included; HTTP reads take a standby (ReplicaReads)
+                    // Npgsql multi-host: Marten, the daemon's event reads included, stays on the primary; HTTP reads take a standby (ReplicaReads)
                     opts.Connection(hosts);
                     opts.Advanced.MultiHostSettings.WriteSessionPreference = TargetSessionAttributes.Primary;
                     opts.Advanced.MultiHostSettings.ReadSessionPreference = TargetSessionAttributes.Primary;
@@ -57,13 +56,7 @@ public static class ClaimsStore
                 opts.Events.MetadataConfig.HeadersEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.Projections.RebuildWithBulkCopy = true;
-                // The async daemon looks again after 50 ms while it is behind, and after 250 ms once it has caught up,
-                // which under a steady trickle of writes is after nearly every look: that interval is what the timeline,
-                // sources and webhooks lag a write by (P3; at Marten's default of 1 s its p99 passed 1 s). Each look
-                // commits two small transactions (the high-water mark's stamp and allocation fence), even on an idle
-                // store: 8 a second here, 20 at the 100 ms used before. Not LISTEN/NOTIFY (UseListenNotifyForEventAppends):
-                // a NOTIFY holds PostgreSQL's database-wide notify lock through each write's commit, and waking the
-                // daemon on every write doubled the write latency at half the maximum rate in A/B runs (p50 26-30 vs 7-11 ms).
+                // the daemon's poll interval is what projections lag a write by (P3); not LISTEN/NOTIFY, whose lock doubled write latency (docs/costs.md)
                 opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
                 opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 // a duplicated enum column (the claim summary's status) holds a name, not a number
@@ -88,8 +81,7 @@ public static class ClaimsStore
         services.AddHostedService<CompositeUpgrade>();
         if (cluster.Enabled)
         {
-            // Wolverine's leader assigns each async projection and subscription to one node; Marten's own daemon
-            // coordination must stay off (Wolverine refuses to start with both)
+            // Wolverine's leader assigns async projections to nodes; Marten's own coordination must stay off (Wolverine refuses both)
             marten.IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
         }
         else
@@ -107,11 +99,7 @@ public static class ClaimsStore
         return projection;
     }
 
-    /// <summary>
-    /// How the daemon replays a projection from the first event (measured in ops/bench, P4): larger pages of events,
-    /// and during a rebuild each document kept in memory and written once per flush window instead of once per page,
-    /// (binary COPY for those first writes).
-    /// </summary>
+    /// <summary>Rebuild settings measured in ops/bench (P4): larger event pages, documents kept in memory and written by COPY once per flush window.</summary>
     public static void Rebuilds(AsyncOptions options)
     {
         options.BatchSize = 2_000;

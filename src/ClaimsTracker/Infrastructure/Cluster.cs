@@ -5,21 +5,11 @@ using Wolverine.Runtime;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Single node (the default) or one of several identical nodes on one PostgreSQL. In cluster mode Wolverine runs
-/// in Balanced durability: the nodes register in its node tables, elect a leader with a PostgreSQL advisory lock,
-/// and the leader assigns every async projection and the webhook relay to exactly one live node, moving them when
-/// a node stops answering its health check. Nothing here coordinates on its own.
-/// </summary>
+/// <summary>In cluster mode Wolverine's leader assigns every async projection and the webhook relay to one live node; nothing here coordinates on its own.</summary>
 public sealed record ClusterMode(bool Enabled)
 {
     public static ClusterMode From(IConfiguration configuration) => new(configuration.GetValue("Cluster:Enabled", false));
 
-    /// <summary>
-    /// How quickly a dead node's projections move: nodes write a health check every <c>Cluster:HealthCheckSeconds</c>,
-    /// and the leader reassigns the agents of a node whose last check is older than <c>Cluster:StaleNodeSeconds</c>.
-    /// A node that loses the leader is replaced by the next one to take the advisory lock.
-    /// </summary>
     public void Configure(WolverineOptions opts, IConfiguration configuration)
     {
         if (!Enabled)
@@ -35,11 +25,7 @@ public sealed record ClusterMode(bool Enabled)
     }
 }
 
-/// <summary>
-/// This node's own projection daemon. A single node asks Marten's coordinator for it; in cluster mode Wolverine's
-/// coordinator hands out the node-local daemon, whose agents are only the shards assigned to this node. Which agents
-/// run here is Wolverine's own word (<see cref="RunningHere"/>); the daemon adds their state and the high-water mark.
-/// </summary>
+/// <summary>This node's own projection daemon; which agents run here is Wolverine's word (<see cref="RunningHere"/>).</summary>
 public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
 {
     public const string AgentScheme = "event-subscriptions";
@@ -47,7 +33,6 @@ public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
 
     public bool Cluster => cluster.Enabled;
 
-    /// <summary>The daemon, or null while Wolverine has not built it yet (cluster mode, just after start).</summary>
     public async ValueTask<IProjectionDaemon?> TryGet()
     {
         if (!cluster.Enabled)
@@ -68,7 +53,6 @@ public sealed class LocalDaemon(IServiceProvider services, ClusterMode cluster)
     public async ValueTask<IProjectionDaemon> Get() =>
         await TryGet() ?? throw new InvalidOperationException("Wolverine has not built this node's projection daemon yet");
 
-    /// <summary>In cluster mode, the projection and subscription agents Wolverine runs on this node now.</summary>
     public IReadOnlyList<Uri> RunningHere() => cluster.Enabled
         ? services.GetRequiredService<IWolverineRuntime>().Agents.AllRunningAgentUris().Where(u => u.Scheme == AgentScheme).ToList()
         : [];

@@ -4,11 +4,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// On a store where a composite projection's members ran on shards of their own, the composite's shard starts where
-/// all of them had got to. Marten keeps no composite row for them and would otherwise start it at the first event,
-/// applying every event again over their documents.
-/// </summary>
+/// <summary>Starts a composite's shard where its members had got to on their own shards, not at the first event.</summary>
 public sealed class CompositeUpgrade(IDocumentStore store, ILogger<CompositeUpgrade> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

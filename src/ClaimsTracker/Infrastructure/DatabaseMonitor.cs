@@ -2,11 +2,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Pings PostgreSQL every second, so that requests can be refused with 503 at once while the database is unreachable
-/// instead of each one waiting for its own connect or command timeout. It runs on threads and a connection of its
-/// own: requests that keep the thread pool and the request pool busy must not make a healthy database look down.
-/// </summary>
+/// <summary>Pings PostgreSQL every second on a thread of its own, so requests are refused with 503 at once while it is unreachable.</summary>
 public sealed class DatabaseMonitor : IHostedService, IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -44,11 +40,7 @@ public sealed class DatabaseMonitor : IHostedService, IDisposable
     /// <summary>True while PostgreSQL has answered a ping in the last four seconds (pings go out every second).</summary>
     public bool AnsweringNow => Environment.TickCount64 - Interlocked.Read(ref _lastAnswer) <= AnswerGoesStale.TotalMilliseconds;
 
-    /// <summary>
-    /// Waits for a request's work until the deadline, and past it for as long as PostgreSQL keeps answering: a request
-    /// that is slow on a healthy database (a first call compiling its code, a large page) is not an outage. False when
-    /// the work is still running and the database has stopped answering (or the client went away).
-    /// </summary>
+    /// <summary>False when the work still runs and the database has stopped answering: a request slow on a healthy database is not an outage.</summary>
     public async Task<bool> WaitWhileAnswering(Task work, TimeSpan deadline, CancellationToken ct)
     {
         try
@@ -103,11 +95,7 @@ public sealed class DatabaseMonitor : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Null when PostgreSQL answered within two seconds. The wait is cut off by the clock, not by cancelling the
-    /// command: cancelling talks to the server too, and a frozen server does not answer that either. Each ping
-    /// runs synchronously on a thread of its own, so a starved thread pool cannot delay it.
-    /// </summary>
+    // cut off by the clock, not by cancelling: a frozen server does not answer a cancel either
     private Exception? Probe()
     {
         Exception? failure = null;

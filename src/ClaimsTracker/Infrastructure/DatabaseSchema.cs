@@ -8,34 +8,17 @@ using Wolverine;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Who owns the database schema. By default (<c>Database:ApplySchemaOnStart=true</c>) the service creates and
-/// updates its tables and functions itself when it starts: Marten compares every configured table and function with
-/// the database and applies the difference, and Wolverine does the same for its envelope tables (about 0.5 s of each
-/// start, most of it the comparison, also when nothing has changed). A deployment that applies the schema as its own
-/// step first (<c>ClaimsTracker resources setup</c>, run by ops/bench and ops/compose before the service) sets it to
-/// <c>false</c>: the service then never changes the schema (Marten and Wolverine with <see cref="AutoCreate.None"/>,
-/// no comparison) and checks only that every table, sequence and function it needs exists, with one catalog query.
-/// When something is missing it refuses to start and names the step to run, rather than start and fail the first
-/// request that touches the missing table. A column changed by a newer build is not noticed there: run
-/// <c>resources setup</c> of the new build before starting it, which is what those scripts do on every start.
-/// </summary>
+/// <summary>Who owns the schema: the service at start (the default), or a <c>resources setup</c> step before it, after which the service only checks it.</summary>
 public static class DatabaseSchema
 {
     public const string Setting = "Database:ApplySchemaOnStart";
 
     public static bool AppliedOnStart(IConfiguration configuration) => configuration.GetValue(Setting, true);
 
-    /// <summary>Marten's half: set with the store (see <see cref="ClaimsStore"/>).</summary>
     public static void LeaveToSetup(StoreOptions opts) => opts.AutoCreateSchemaObjects = AutoCreate.None;
 
-    /// <summary>
-    /// Wolverine's half: with <see cref="AutoCreate.None"/> its start only asks whether its envelope storage exists
-    /// (a cheap check that fails the start when it does not) instead of comparing and migrating it.
-    /// </summary>
     public static void LeaveToSetup(WolverineOptions opts) => opts.AutoBuildMessageStorageOnStartup = AutoCreate.None;
 
-    /// <summary>The check at start, before the projection daemon, Wolverine and the data-protection key ring use the store.</summary>
     public sealed class RequireAtStart(IDocumentStore store, ILogger<RequireAtStart> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
@@ -56,7 +39,6 @@ public static class DatabaseSchema
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    /// <summary>The configured tables, sequences and functions that the database lacks, by qualified name.</summary>
     public static async Task<IReadOnlyList<string>> Missing(IDocumentStore store, CancellationToken cancellationToken)
     {
         var database = store.Storage.Database;

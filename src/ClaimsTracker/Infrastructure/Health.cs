@@ -5,11 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// /health/live: the process answers. /health/ready: PostgreSQL answers and the async daemon runs and is not
-/// stalled. /health: PostgreSQL answers (the original check, kept for existing probes). An unhealthy answer is
-/// 503 with Retry-After.
-/// </summary>
+/// <summary>/health/live: the process answers; /health/ready: PostgreSQL answers and the daemon is not stalled; /health: PostgreSQL answers.</summary>
 public static class Health
 {
     public const string RetryAfterSeconds = "5";
@@ -69,7 +65,6 @@ public static class Health
     }
 }
 
-/// <summary>PostgreSQL answered the monitor's pings of the last seconds, on the monitor's own threads and connections.</summary>
 public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
@@ -78,7 +73,6 @@ public sealed class DatabaseHealthCheck(DatabaseMonitor monitor) : IHealthCheck
             : HealthCheckResult.Unhealthy("PostgreSQL does not answer"));
 }
 
-/// <summary>The async daemon runs its projections, none is paused, and its high-water loop keeps polling.</summary>
 public sealed class DaemonHealthCheck(LocalDaemon local) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -5,7 +5,6 @@ namespace ClaimsTracker.Infrastructure;
 
 public static class Json
 {
-    /// <summary>camelCase names and snake_case enum words, both on the wire and in stored events.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -15,13 +14,9 @@ public static class Json
 
     public static readonly JsonSerializerOptions Options = Create();
 
-    /// <summary>A deep copy, through the same serialization the store uses, of a document a fold goes on mutating.</summary>
     public static T Copy<T>(T value) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Options), Options)!;
 
-    /// <summary>
-    /// A recorded time as PostgreSQL keeps it (microseconds), so what is computed from an event in memory equals what
-    /// is computed again from the stored row: rebuilds and seals depend on it.
-    /// </summary>
+    /// <summary>A recorded time as PostgreSQL keeps it (microseconds), so rebuilds and seals compute what the write computed.</summary>
     public static DateTimeOffset Stored(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
 
     private static JsonSerializerOptions Create()

@@ -10,10 +10,7 @@ namespace ClaimsTracker.Infrastructure;
 /// <summary>What is wrong with JSON that could not be read, as a predicate: of the JSON as a whole (<see cref="Field"/> null) or of one field.</summary>
 public sealed record JsonFault(string? Field, string Message);
 
-/// <summary>
-/// Reads each JSON request body once before its endpoint does, so that a malformed one is refused in the caller's
-/// words (what is wrong and where, never a .NET type or exception text) and logged as a refusal, not as an error.
-/// </summary>
+/// <summary>Reads each JSON body before its endpoint, so a malformed one is refused in the caller's words and logged as a refusal.</summary>
 public static partial class JsonBodies
 {
     public static IApplicationBuilder UseJsonBodies(this IApplicationBuilder app)
@@ -62,11 +59,9 @@ public static partial class JsonBodies
         });
     }
 
-    /// <summary>The fault of JSON that did not read as <paramref name="type"/> (null: as any value).</summary>
     public static JsonFault Describe(JsonException error, ReadOnlySpan<byte> json, Type? type, JsonSerializerOptions options) =>
         Malformed(json, options) ?? WrongType(error, type, options);
 
-    /// <summary>The field a value of the wrong kind is in (from the exception's JSON path), and what it must be.</summary>
     public static JsonFault WrongType(JsonException error, Type? type, JsonSerializerOptions options)
     {
         var field = error.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : "body";
@@ -128,7 +123,6 @@ public static partial class JsonBodies
         }
     }
 
-    /// <summary>The type of the member at a path such as "statements[2].source.name", or null if the path leads nowhere.</summary>
     private static JsonTypeInfo? TypeAt(Type root, string path, JsonSerializerOptions options)
     {
         JsonTypeInfo? info = options.GetTypeInfo(root);

@@ -8,10 +8,7 @@ using Microsoft.OpenApi;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Makes the OpenAPI document say what the pipeline does, from each endpoint's metadata (its authorization policy, HTTP
-/// method, route parameters and limits) rather than from per-endpoint attributes: who may call it and every status it answers.
-/// </summary>
+/// <summary>Makes the OpenAPI document say what the pipeline does, from each endpoint's metadata rather than per-endpoint attributes.</summary>
 public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocumentTransformer, IOpenApiOperationTransformer, IOpenApiSchemaTransformer
 {
     private const string Scheme = "apiKey";
@@ -76,7 +73,6 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
         await RemoveUnusedSchemas(document, cancellationToken);
     }
 
-    /// <summary>Schemas left behind by the answers removed above (an endpoint's return type that is never sent as a 200).</summary>
     private static async Task RemoveUnusedSchemas(OpenApiDocument document, CancellationToken cancellationToken)
     {
         var schemas = document.Components!.Schemas!;
@@ -188,7 +184,6 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
         description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type?.GetProperties()
             .Any(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase)) == true;
 
-    /// <summary>An answer as problem details, keeping the endpoint's own description where it declared the status.</summary>
     private static void Refusal(OpenApiResponses responses, OpenApiDocument document, int status, string why)
     {
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);

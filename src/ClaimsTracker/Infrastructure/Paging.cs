@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>The page and pageSize query parameters of a paged read.</summary>
 public sealed record PageQuery(int? Page, int? PageSize)
 {
     public Paging Paging(int byDefault) => new(Page ?? 1, PageSize ?? byDefault);
@@ -18,9 +17,7 @@ public readonly record struct Paging(int Number, int Size)
 {
     public long Offset => ((long)Number - 1) * Size;
 
-    /// <summary>The 1-based positions this page covers, for streams numbered 1, 2, 3, … (versions).</summary>
     public (long First, long Last) Positions => (Offset + 1, Offset + Size);
 
-    /// <summary>This page of an in-memory sequence: empty past the end, however large the page number.</summary>
     public IEnumerable<T> Of<T>(IEnumerable<T> items) => Offset >= int.MaxValue ? [] : items.Skip((int)Offset).Take(Size);
 }

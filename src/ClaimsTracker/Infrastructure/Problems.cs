@@ -3,7 +3,6 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>RFC 9457 answers that tell the caller what was wrong and how to fix it.</summary>
 public static class Problems
 {
     public static ProblemDetails Invalid(IDictionary<string, string[]> errors) => new()
@@ -14,7 +13,6 @@ public static class Problems
         Extensions = { ["errors"] = errors },
     };
 
-    /// <summary>The field errors of an <see cref="Invalid(IDictionary{string, string[]})"/> answer; none for any other.</summary>
     public static IReadOnlyDictionary<string, string[]> ErrorsOf(ProblemDetails problem) =>
         problem.Extensions.TryGetValue("errors", out var errors) && errors is IReadOnlyDictionary<string, string[]> fields
             ? fields
@@ -36,7 +34,6 @@ public static class Problems
     public static ProblemDetails Continue => WolverineContinue.NoProblems;
 }
 
-/// <summary>Collects field errors so that a caller learns about every bad field at once.</summary>
 public sealed class Validation
 {
     private readonly Dictionary<string, List<string>> _errors = new();

@@ -5,15 +5,11 @@ using Marten.Events.Projections;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// An async projection or subscription as people know it, and the daemon shard that runs it: a member of a composite
-/// projection is run, and rebuilt, by its composite's shard, while Marten records the member's progress under its own name.
-/// </summary>
+/// <summary>A projection as people know it, and the shard that runs it (a composite's member is run by its composite's).</summary>
 public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
 {
     public string Name => Shard.Name;
 
-    /// <summary>Every shard the daemon runs (async projections and subscriptions), each composite as its members.</summary>
     public static IReadOnlyList<ProjectionShard> All(IDocumentStore store)
     {
         var composites = ((StoreOptions)store.Options).Projections.All.OfType<CompositeProjection>()
@@ -27,14 +23,10 @@ public sealed record ProjectionShard(ShardName Shard, ShardName RunBy)
             .ToList();
     }
 
-    /// <summary>The last event it applied: its own progress row, else its composite's; null before either exists.</summary>
     public long? PositionIn(IReadOnlyDictionary<string, ShardState> progress) =>
         progress.TryGetValue(Shard.Identity, out var own) || progress.TryGetValue(RunBy.Identity, out own) ? own.Sequence : null;
 
-    /// <summary>
-    /// Waits until every shard has applied every event stored when it was called, a composite's members each by their own
-    /// progress (the composite's row alone can be ahead of what its members committed). False when the time runs out.
-    /// </summary>
+    /// <summary>False when time runs out; a composite's members each by their own progress, as its row alone can be ahead.</summary>
     public static async Task<bool> CaughtUp(IDocumentStore store, TimeSpan timeout, CancellationToken ct = default)
     {
         var shards = All(store);

@@ -9,21 +9,12 @@ namespace ClaimsTracker.Infrastructure;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NoReadDeadlineAttribute : Attribute;
 
-/// <summary>Endpoint metadata: this read is answered 503 if it has no answer within the database deadline.</summary>
 public sealed class ReadDeadlineMetadata
 {
     public static readonly ReadDeadlineMetadata Instance = new();
 }
 
-/// <summary>
-/// A read caught inside a database call by an outage is answered 503 with Retry-After at the deadline (or as soon after
-/// it as the database monitor misses its answers), not when the database thaws. Cancelling the request's token is not
-/// enough: Npgsql opening a connection to a frozen server, or sending it a cancel request, does not return for as long
-/// as the server stays frozen. So the endpoint writes into a response of its own; when it finishes in time that
-/// response is copied out, and when it does not the client gets the 503 at once while the endpoint is left to fail or
-/// finish into nothing (this middleware still waits for it before it returns, so the request's services outlive every
-/// use).
-/// </summary>
+/// <summary>A read caught by an outage is answered 503 at the deadline: the endpoint writes into its own response, copied out only if it finishes in time.</summary>
 public static class ReadDeadline
 {
     public static void Apply(HttpChain chain)
@@ -106,10 +97,7 @@ public static class ReadDeadline
         await body.CompleteAsync();
     }
 
-    /// <summary>
-    /// Buffers of 16 KiB, reused from request to request, at most 8 MiB of them kept free: a plain MemoryStream grew
-    /// through nine arrays (copying each) for every 55 KB board page, about a tenth of the board's CPU time.
-    /// </summary>
+    // reused 16 KiB buffers: a plain MemoryStream's growth was a measured share of the board's CPU (docs/costs.md)
     private static readonly RecyclableMemoryStreamManager Buffers = new(new RecyclableMemoryStreamManager.Options
     {
         BlockSize = 16 * 1024,
@@ -117,7 +105,6 @@ public static class ReadDeadline
         MaximumLargePoolFreeBytes = 8 * 1024 * 1024,
     });
 
-    /// <summary>The endpoint's response, held in memory until it is known to have come in time.</summary>
     private sealed class DetachedResponse(IHttpResponseFeature real) : IHttpResponseFeature, IHttpResponseBodyFeature, IAsyncDisposable
     {
         private readonly RecyclableMemoryStream _buffer = Buffers.GetStream("read");

@@ -12,13 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Dashboard sessions: a browser cannot send a bearer key with a page load, so a reader signs in once with a key and
-/// gets an HttpOnly, SameSite=Strict cookie that carries the key's name and role (encrypted, never the key). The
-/// cookie opens reads only (GET and HEAD): writes always need the key in the Authorization header, so no form on
-/// another site can write with a visitor's session. Each request checks the cookie against today's keys: a revoked,
-/// removed or changed key ends its sessions at once.
-/// </summary>
+/// <summary>Dashboard sessions: a cookie for reads only, checked against today's keys on each request; writes always need the key.</summary>
 public static class ReaderSessions
 {
     public const string CookieScheme = "DashboardSession";
@@ -32,8 +26,7 @@ public static class ReaderSessions
         // the cookie keys live in PostgreSQL, so sessions survive a restart and work on every node of a cluster
         authentication.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>, StoredDataProtectionKeys>();
         authentication.Services.ConfigureMarten(opts => opts.Schema.For<DataProtectionKey>());
-        // the key ring is read when a session cookie is first made or read, not at start: the eager load put XML
-        // parsing, a query and ~4 MiB of resident code into every start, for a dashboard sign-in that may never come
+        // the key ring is read at the first session cookie, not at start, where it cost XML parsing, a query and resident code
         authentication.Services.Remove(authentication.Services.First(d => d.ImplementationType?.Name == "DataProtectionHostedService"));
 
         return authentication
@@ -69,7 +62,6 @@ public static class ReaderSessions
             });
     }
 
-    /// <summary>The principal a signed-in key gets: its name, role and a fingerprint of the key as it was.</summary>
     public static ClaimsPrincipal PrincipalFor(ApiKey key) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role.ToLowerInvariant()),
@@ -89,23 +81,18 @@ public static class ReaderSessions
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("session:" + key)))[..32];
 }
 
-/// <summary>One ASP.NET Core data-protection key, as the XML the key manager writes.</summary>
 public sealed class DataProtectionKey
 {
     public string Id { get; set; } = "";
     public string Xml { get; set; } = "";
 }
 
-/// <summary>Keeps the data-protection key ring in the service's own PostgreSQL schema.</summary>
 public sealed class StoredDataProtectionKeys(IServiceProvider services) : IConfigureOptions<KeyManagementOptions>
 {
     public void Configure(KeyManagementOptions options) =>
         options.XmlRepository = new Repository(services.GetRequiredService<IDocumentStore>());
 
-    /// <summary>
-    /// The key manager's interface is synchronous and Marten's is asynchronous only; the ring is read once and then
-    /// cached by the key manager (refreshed about daily), and a key is written about once in 90 days.
-    /// </summary>
+    // the key manager is synchronous and Marten asynchronous only; the ring is read rarely and cached
     private sealed class Repository(IDocumentStore store) : IXmlRepository
     {
         public IReadOnlyCollection<XElement> GetAllElements() => Task.Run(async () =>

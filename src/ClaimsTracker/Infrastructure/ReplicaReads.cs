@@ -7,18 +7,9 @@ using Wolverine;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Read replicas: with several hosts in ConnectionStrings:Claims, the HTTP endpoints that take an
-/// <see cref="IQuerySession"/> read through a connection to a standby (Npgsql multi-host, PreferStandby: the primary
-/// when no standby answers). Everything else stays on the primary: writes, Wolverine, and the async daemon, which
-/// must never read events from a replica that lags (it would step over events the replica has not replayed yet), so
-/// Marten's own read preference stays Primary. Wolverine's Marten integration hands every chain a document session
-/// cast to IQuerySession; this source replaces that for HTTP chains only. Message handlers keep Wolverine's session:
-/// a webhook delivery must see the webhook the relay has just seen.
-/// </summary>
+/// <summary>HTTP reads through a standby; everything else, the daemon above all, stays on the primary so no event is stepped over.</summary>
 public sealed class ReplicaReads(NpgsqlDataSource standby)
 {
-    /// <summary>A connection to a standby, or to the primary when none answers; the caller disposes it.</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
         var connection = standby.CreateConnection();

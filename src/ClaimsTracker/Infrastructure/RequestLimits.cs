@@ -22,24 +22,15 @@ public sealed class LimitOptions
     /// <summary>Writes each API key (or, without one, each client address) may make per second, sustained.</summary>
     public int WritesPerSecond { get; set; } = 20;
 
-    /// <summary>Writes allowed in a burst above the sustained rate.</summary>
     public int WriteBurst { get; set; } = 100;
 
-    /// <summary>
-    /// How long a client waits for an answer that needs the database before it gets 503 with Retry-After, if by then
-    /// the database has stopped answering the monitor's pings (a request that is merely slow waits on). Npgsql's own
-    /// timeouts do not end a call on a frozen server this soon (opening a connection, or the cancel request a timed
-    /// out command sends, waits for as long as the server stays frozen).
-    /// </summary>
+    /// <summary>Seconds before a database read answers 503, if by then the database stopped answering the monitor's pings.</summary>
     public double DatabaseDeadlineSeconds { get; set; } = 5;
 
     public TimeSpan DatabaseDeadline => TimeSpan.FromSeconds(DatabaseDeadlineSeconds);
 }
 
-/// <summary>
-/// Body size limits, write rate limits, the database gate and the deadline on database work (see
-/// <see cref="ReadDeadline"/> for reads), all answering with problem details.
-/// </summary>
+/// <summary>Body size limits, write rate limits, the database gate and the deadline on database work, all answering with problem details.</summary>
 public static class RequestLimits
 {
     private static readonly Counter<long> RateLimited = Telemetry.Meter.CreateCounter<long>(
@@ -99,7 +90,6 @@ public static class RequestLimits
         return services;
     }
 
-    /// <summary>Refuses a body larger than the limit before any work, whether it announces its length or not.</summary>
     public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         var limits = http.RequestServices.GetRequiredService<LimitOptions>();
@@ -128,7 +118,6 @@ public static class RequestLimits
         return next(http);
     });
 
-    /// <summary>While the database monitor finds PostgreSQL unreachable, requests that need it get 503 at once.</summary>
     public static IApplicationBuilder UseDatabaseGate(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         var path = http.Request.Path;
@@ -176,7 +165,6 @@ public sealed class ClaimSizedReadAttribute : Attribute
     }
 }
 
-/// <summary>A request body that throws 413 once more than the limit has been read (for bodies of unknown length).</summary>
 internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
 {
     private long _read;

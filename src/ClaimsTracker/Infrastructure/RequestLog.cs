@@ -2,10 +2,7 @@ using System.Diagnostics;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// One line per request in place of ASP.NET Core's hosting log, which writes the whole URL: a key put in the query
-/// string (the service takes keys only in the Authorization header) shows there as [redacted].
-/// </summary>
+/// <summary>One line per request in place of ASP.NET Core's hosting log, with a key put in the query string redacted.</summary>
 public static partial class RequestLog
 {
     public const string Redacted = "[redacted]";
@@ -42,7 +39,6 @@ public static partial class RequestLog
         });
     }
 
-    /// <summary>The query string with the value of each key-like parameter redacted, or with those parameters left out.</summary>
     public static string WithoutKeys(QueryString query, bool leaveOut = false)
     {
         if (query.Value is not { Length: > 1 } text)

@@ -2,12 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// Standard security headers on every response. The Content-Security-Policy lets pages load only this service's
-/// own scripts, stylesheets and images (wwwroot), with no inline script, no framing and no plugins. A page that
-/// sets its own policy keeps it. The API reference UI at /docs runs an inline bootstrap script and gets a policy
-/// that allows exactly that.
-/// </summary>
+/// <summary>Security headers on every response; the CSP allows only this service's own assets and no inline script, but at /docs.</summary>
 public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
@@ -20,8 +15,7 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        // the headers of this response as it reaches the client, even where a later step (the read deadline) gives
-        // the endpoint a response of its own
+        // this response's headers as they reach the client, even where the read deadline gives the endpoint its own response
         var headers = http.Features.GetRequiredFeature<IHttpResponseFeature>().Headers;
         http.Response.OnStarting(() =>
         {

@@ -13,11 +13,7 @@ using Wolverine;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>
-/// OpenTelemetry, wired once. Metrics from ASP.NET Core, HttpClient, Npgsql, Marten, Wolverine, the runtime and the
-/// product's own <see cref="Meter"/> are served to Prometheus at <see cref="MetricsPath"/> (admin key) and, when
-/// OTEL_EXPORTER_OTLP_ENDPOINT is set, pushed over OTLP with the traces. <c>Telemetry:Enabled=false</c> turns all of it off.
-/// </summary>
+/// <summary>OpenTelemetry, wired once; <c>Telemetry:Enabled=false</c> turns all of it off.</summary>
 public static class Telemetry
 {
     public const string Name = "ClaimsTracker";
@@ -30,14 +26,9 @@ public static class Telemetry
     public static string Version { get; } =
         typeof(Telemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>
-    /// The product's one meter. Each area declares its instruments on it, once, where the fact happens
-    /// (<c>Telemetry.Meter.CreateCounter&lt;long&gt;("claimstracker.…", "{unit}")</c>); docs/telemetry.md lists them.
-    /// It has no version: that is the resource's service.version, and on every series it would start new ones each release.
-    /// </summary>
+    // no version: every series would start anew each release; docs/telemetry.md lists the instruments
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>The product's own spans: the hand-over of a write's events to the webhooks they cause.</summary>
     public static readonly ActivitySource Source = new(Name, Version);
 
     public static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -115,32 +106,22 @@ public static class Telemetry
 
     public static bool IsMonitoring(PathString path) => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 
-    /// <summary>The current span's W3C trace context, when it is being recorded.</summary>
     public static string? CurrentTraceParent() => Activity.Current is { Recorded: true } current ? current.Id : null;
 
-    /// <summary>
-    /// Starts a span that continues the trace of the write an event came from (<see cref="TraceParentHeader"/>), or
-    /// nothing when that write was not traced.
-    /// </summary>
+    /// <summary>A span continuing the trace of the write an event came from, or nothing when that write was not traced.</summary>
     public static Activity? ContinueTrace(string name, string? traceParent) =>
         traceParent is not null && Source.HasListeners() && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent)
             ? Source.StartActivity(name, ActivityKind.Internal, parent)
             : null;
 
-    /// <summary>
-    /// The share of traces kept: the standard <c>OTEL_TRACES_SAMPLER_ARG</c> when <c>OTEL_TRACES_SAMPLER</c> asks for a
-    /// ratio (<c>traceidratio</c> or <c>parentbased_traceidratio</c>), else all.
-    /// </summary>
+    /// <summary>The standard <c>OTEL_TRACES_SAMPLER_ARG</c> when <c>OTEL_TRACES_SAMPLER</c> asks for a ratio, else all.</summary>
     public static double SampleRatio(IConfiguration configuration) =>
         configuration["OTEL_TRACES_SAMPLER"] is "traceidratio" or "parentbased_traceidratio"
         && double.TryParse(configuration["OTEL_TRACES_SAMPLER_ARG"], System.Globalization.CultureInfo.InvariantCulture, out var ratio)
             ? Math.Clamp(ratio, 0, 1)
             : 1;
 
-    /// <summary>
-    /// A trace begins at a request or a message (a share of them, by trace id). Background polling (the async daemon,
-    /// Wolverine's durability agent, the database monitor) would otherwise start a trace several times a second on an idle node.
-    /// </summary>
+    // traces begin at requests and messages only: background polling would start several a second on an idle node
     private sealed class RequestsAndMessages(double ratio) : Sampler
     {
         private readonly TraceIdRatioBasedSampler _share = new(ratio);
@@ -151,7 +132,6 @@ public static class Telemetry
                 : new SamplingResult(SamplingDecision.Drop);
     }
 
-    /// <summary>The node: Wolverine's id for it (its row in the cluster's node table) and the host it runs on.</summary>
     private sealed class NodeResource(IServiceProvider services) : IResourceDetector
     {
         public Resource Detect() => new(new Dictionary<string, object>

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace ClaimsTracker.Infrastructure;
 
-/// <summary>What every write carries besides its body: who, which retry key, and which conversation.</summary>
 public sealed record WriteRequest(
     Actor Actor, string? IdempotencyKey, string CorrelationId, string CausationId, string Route, string? TraceParent = null)
 {
@@ -33,10 +32,7 @@ public sealed record WriteRequest(
             Telemetry.CurrentTraceParent());
     }
 
-    /// <summary>
-    /// The route's own pattern with each value in its canonical spelling, so that a retry keyed on it is the same write
-    /// however the URL spells the path or the claim id (case, dashes, braces, a trailing slash).
-    /// </summary>
+    /// <summary>The route pattern with canonical values, so a retry is the same write however the URL spells it.</summary>
     public static string RouteIdentity(HttpContext http)
     {
         if (http.GetEndpoint() is not RouteEndpoint { RoutePattern: var pattern })
@@ -63,10 +59,8 @@ public sealed record WriteRequest(
         return path.Length == 0 ? "/" : path.ToString();
     }
 
-    /// <summary>The id the first answer is kept under: who, which route, which Idempotency-Key; null without a key.</summary>
     public string? RecordId => IdempotencyKey is { } key ? Hash($"{Actor.Name}\n{Route}\n{key}") : null;
 
-    /// <summary>What the command said, so a key reused with another body is told apart from a retry.</summary>
     public static string Fingerprint(object command) => Hash(JsonSerializer.Serialize(command, command.GetType(), Json.Options));
 
     private static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -11,7 +11,6 @@ public sealed partial record Party(Guid Id, string Name, string[] Aliases, strin
 
     public Party Apply(PartyAliasAdded e) => this with { Aliases = [.. Aliases, e.Alias], Revision = Revision + 1 };
 
-    /// <summary>Every spelling that names this party: its name first, then its aliases.</summary>
     public IEnumerable<string> Names() => Aliases.Prepend(Name);
 
     public string? WikidataUrl => Wikidata is null ? null : Wikidatas.Url(Wikidata);

@@ -35,13 +35,11 @@ public sealed class PartyNames
         return key.ToString();
     }
 
-    /// <summary>The canonical party of <paramref name="name"/>, or null when no party has that name or alias.</summary>
     public async Task<Party?> Resolve(IQuerySession session, string? name, CancellationToken ct) =>
         (await Current(session, ct)).Directory.Find(name);
 
     public async Task<IReadOnlyList<Party>> All(IQuerySession session, CancellationToken ct) => (await Current(session, ct)).All;
 
-    /// <summary>Every name and alias as of <paramref name="stamp"/> (the registry's stamp, read by the caller in its own query).</summary>
     public async Task<PartyDirectory> At(IQuerySession session, PartyRegistryStamp? stamp, CancellationToken ct) =>
         (await At(session, stamp?.Stamp, ct)).Directory;
 
@@ -79,16 +77,11 @@ public sealed class PartyDirectory(IReadOnlyDictionary<string, Party> byName)
         new(parties.SelectMany(p => p.Names().Select(n => (Key: PartyNames.Normalize(n), Party: p)))
             .DistinctBy(x => x.Key).ToDictionary(x => x.Key, x => x.Party));
 
-    /// <summary>The party <paramref name="name"/> names or is an alias of, case and spacing aside, or null.</summary>
     public Party? Find(string? name) => string.IsNullOrWhiteSpace(name) ? null : byName.GetValueOrDefault(PartyNames.Normalize(name));
 
-    /// <summary>The canonical name of the party <paramref name="name"/> names, or the name itself, trimmed, when it is not registered.</summary>
     public string Canonical(string name) => Find(name)?.Name ?? name.Trim();
 
-    /// <summary>
-    /// Who a statement by a source of party <paramref name="name"/> counts for: the claim's own spelling of that party when
-    /// the claim involves it (under any of its names), else its canonical name; null for a source of no party.
-    /// </summary>
+    /// <summary>The claim's own spelling of the party when it involves it, else the canonical name; null for no party.</summary>
     public string? Attribute(string[] involved, string? name)
     {
         if (string.IsNullOrWhiteSpace(name))

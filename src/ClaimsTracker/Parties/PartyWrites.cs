@@ -6,19 +6,16 @@ using Npgsql;
 
 namespace ClaimsTracker.Parties;
 
-/// <summary>A party as the API shows it.</summary>
 public sealed record PartyView(Guid Id, string Name, string[] Aliases, string? Wikidata, string? WikidataUrl, long Version)
 {
     public static PartyView Of(Party p) => new(p.Id, p.Name, p.Aliases, p.Wikidata, p.WikidataUrl, p.Revision);
 }
 
-/// <summary>What a decision on the registry comes to: events for one party stream, or a refusal.</summary>
 public sealed record PartyDecision(Guid PartyId, object[] Events, ProblemDetails? Problem = null)
 {
     public static PartyDecision Refuse(ProblemDetails problem) => new(Guid.Empty, [], problem);
 }
 
-/// <summary>A party write's answer: the party and its status code, or a refusal.</summary>
 public sealed record PartyOutcome(int Status, PartyView? Party, ProblemDetails? Problem, bool Replayed = false)
 {
     public static PartyOutcome Refused(ProblemDetails problem) => new(problem.Status ?? StatusCodes.Status400BadRequest, null, problem);
@@ -42,7 +39,6 @@ public sealed record PartyOutcome(int Status, PartyView? Party, ProblemDetails? 
     }
 }
 
-/// <summary>A party write's first answer kept under its Idempotency-Key, stored in the write's own transaction.</summary>
 public sealed class PartyWriteRecord
 {
     public string Id { get; set; } = "";

@@ -7,11 +7,7 @@ using Marten.Schema;
 
 namespace ClaimsTracker.Sources;
 
-/// <summary>
-/// Who a source is, kept by the async daemon: a few fields, whatever the source said. What it said is in
-/// <see cref="SourceStatement"/>, one document per statement, so a batch of the daemon rewrites a profile of a few
-/// hundred bytes, not every statement the source ever made (1.8 MB on average in the bench's bulk store).
-/// </summary>
+/// <summary>Who a source is: a few fields, so the daemon rewrites a small profile, not every statement the source made.</summary>
 public sealed class SourceProfile
 {
     public string Id { get; set; } = "";
@@ -20,12 +16,7 @@ public sealed class SourceProfile
     public string? Party { get; set; }
 }
 
-/// <summary>
-/// One statement of a source on a claim, as corrections since have it, kept by the async daemon. The source, claim,
-/// stance and world time are columns copied from the document (<see cref="ConfigureMarten"/>): a source's page reads
-/// its statements newest first through an index, and the track record counts them in PostgreSQL against each claim's
-/// status column, without loading a document.
-/// </summary>
+/// <summary>One statement of a source on a claim; its columns let pages and track records read an index, not documents.</summary>
 public sealed class SourceStatement
 {
     public static void ConfigureMarten(DocumentMapping mapping)
@@ -34,8 +25,7 @@ public sealed class SourceStatement
         mapping.DuplicateField(nameof(ClaimId), "uuid");
         mapping.DuplicateField(nameof(Stance), "text");   // the enum's name: Marten's duplicated enums as strings (ClaimsStore)
         mapping.DuplicateField(nameof(StatedAt), "timestamp with time zone");
-        // a source's statements, newest first (the page), and its confirmations and denials with their claims (the
-        // track record), both from the index alone; nothing else is looked up by these columns
+        // a source's page and track record both read from this index alone
         mapping.Indexes.Add(new DocumentIndex(mapping, "source_id", "stated_at", "id") { Name = "mt_doc_sourcestatement_idx_source_stated_at" });
         mapping.Indexes.Add(new DocumentIndex(mapping, "source_id", "stance", "claim_id") { Name = "mt_doc_sourcestatement_idx_source_stance_claim" });
     }
@@ -44,10 +34,7 @@ public sealed class SourceStatement
     public string Id { get; set; } = "";
     public string SourceId { get; set; } = "";
     public Guid ClaimId { get; set; }
-    /// <summary>
-    /// The claim's version the statement was recorded as. Not named Version: Marten gives a member of that name a
-    /// meaning of its own (as this document was first projected, an aggregation, it became the correction's version).
-    /// </summary>
+    // not named Version: Marten gives a member of that name a meaning of its own
     public long ClaimVersion { get; set; }
     public Stance Stance { get; set; }
     public string? Quote { get; set; }
@@ -103,12 +90,7 @@ public sealed partial class SourceProfileProjection : MultiStreamProjection<Sour
     }
 }
 
-/// <summary>
-/// Each statement as its own document, keyed by claim and version, inserted once; a correction of it patches what it
-/// says. Written as inserts, not as an aggregation's upserts, so a rebuild writes the documents by binary COPY
-/// (<c>RebuildWithBulkCopy</c>): as a multi-stream aggregation of one document per statement it wrote each one with an
-/// INSERT of its own, 150 s for the bench's 990,000 statements against 58 s for the profiles.
-/// </summary>
+// inserts, not an aggregation's upserts, so a rebuild writes them by binary COPY (docs/costs.md)
 public sealed partial class SourceStatementProjection : EventProjection
 {
     public SourceStatementProjection()
@@ -158,7 +140,6 @@ public sealed partial class SourceStatementProjection : EventProjection
         }
     }
 
-    /// <summary>The statement document an event touches: the one it records, or the one it corrects.</summary>
     public static string? IdOf(IEvent e) => e.Data switch
     {
         StatementRecorded statement => SourceStatement.IdOf(statement.ClaimId, e.Version),
@@ -166,7 +147,6 @@ public sealed partial class SourceStatementProjection : EventProjection
         _ => null,
     };
 
-    /// <summary>The statement after event <paramref name="e"/>, as the projection stores it (and verify refolds it).</summary>
     public static SourceStatement? Apply(SourceStatement? said, IEvent e)
     {
         switch (e.Data)

@@ -7,7 +7,6 @@ namespace ClaimsTracker.Sources;
 
 public static class SourcesSetup
 {
-    /// <summary>The source profiles (a member of the claims' read-model composite) and the per-statement rows.</summary>
     public static IServiceCollection AddSources(this IServiceCollection services)
     {
         services.AddReadModel(() => ClaimsStore.Rebuilt(new SourceProfileProjection()));

@@ -20,13 +20,9 @@ public sealed record StatusChanged(
 
 public sealed record WebhookDelivery(Guid WebhookId, StatusChanged Change);
 
-/// <summary>The subscriber answered, but not with a 2xx: worth trying again later.</summary>
 public sealed class WebhookRefusedException(string message) : Exception(message);
 
-/// <summary>
-/// POSTs one change to one webhook, signed: <c>X-ClaimsTracker-Signature: sha256=HMAC(secret, "{timestamp}.{body}")</c>.
-/// Delivery is at least once: a subscriber recognises a repeat by <c>X-ClaimsTracker-Delivery</c>.
-/// </summary>
+/// <summary>POSTs one change to one webhook, signed; at least once, so a subscriber recognises a repeat by <c>X-ClaimsTracker-Delivery</c>.</summary>
 public static class WebhookDeliveryHandler
 {
     private static readonly Counter<long> Deliveries = Telemetry.Meter.CreateCounter<long>(

@@ -3,10 +3,7 @@ using System.Net.Sockets;
 
 namespace ClaimsTracker.Subscriptions;
 
-/// <summary>
-/// A block of an IANA address registry; <see cref="GloballyReachable"/> is that registry's column, null where it says N/A
-/// or the block is not in the special-purpose registries (multicast, the IPv4-compatible and SIIT forms).
-/// </summary>
+/// <summary>A block of an IANA address registry; <see cref="GloballyReachable"/> is null where it says N/A.</summary>
 public sealed record AddressBlock(IPNetwork Range, string Name, bool? GloballyReachable)
 {
     public bool Contains(IPAddress address)
@@ -33,10 +30,7 @@ public sealed record AddressBlock(IPNetwork Range, string Name, bool? GloballyRe
     }
 }
 
-/// <summary>
-/// IANA's IPv4 and IPv6 Special-Purpose Address Registries: a webhook may reach no address in them, not even where the
-/// registry says globally reachable (anycast services, AS112, AMT, ORCHIDv2, NAT64), for none of those is a subscriber.
-/// </summary>
+/// <summary>IANA's special-purpose registries: no webhook may reach them, even where marked globally reachable.</summary>
 public static class SpecialPurposeAddresses
 {
     public static IReadOnlyList<AddressBlock> Blocks { get; } =

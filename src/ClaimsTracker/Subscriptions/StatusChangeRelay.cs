@@ -23,11 +23,7 @@ public sealed class ClaimWatch
     public ClaimStatus Status { get; set; }
 }
 
-/// <summary>
-/// Follows the event store on the async daemon and turns every status change into one delivery per interested
-/// webhook. The deliveries go into Wolverine's outbox in the same PostgreSQL transaction that records how far the
-/// relay has read, so a change is neither lost nor sent twice by the relay, whatever stops the service.
-/// </summary>
+/// <summary>Turns each status change into deliveries in the outbox, in the transaction that records the relay's progress: none lost or sent twice.</summary>
 public sealed class StatusChangeRelay : BatchSubscription
 {
     public const string Name = "webhooks";

@@ -6,18 +6,11 @@ namespace ClaimsTracker.Subscriptions;
 
 public sealed class WebhookOptions
 {
-    /// <summary>
-    /// Lets webhooks reach special-purpose addresses (loopback, private, link-local ...) and this machine's own. Off by default:
-    /// an admin key must not be a way to make the service call into its own network (the database, cloud metadata, admin ports).
-    /// </summary>
+    /// <summary>Off by default: an admin key must not make the service call into its own network.</summary>
     public bool AllowPrivateTargets { get; set; }
 }
 
-/// <summary>
-/// Where a webhook may point. The URL is checked when it is registered (an address literal or localhost), and every
-/// delivery checks the addresses its host name resolves to at the moment it connects, so a name that resolves to an
-/// internal address or to this machine, or starts to later, is refused too.
-/// </summary>
+/// <summary>Where a webhook may point, checked at registration and on every connection against what its host resolves to.</summary>
 public static class WebhookTargets
 {
     public const string Setting = "Webhooks:AllowPrivateTargets";
@@ -47,7 +40,6 @@ public static class WebhookTargets
 
     public static bool IsPublic(IPAddress address) => SpecialPurposeAddresses.WhyNotPublic(address) is null;
 
-    /// <summary>Of the addresses a host name resolved to, those a delivery may connect to: public, and none of this machine's own.</summary>
     public static IPAddress[] Reachable(IEnumerable<IPAddress> resolved, IReadOnlyCollection<IPAddress> own) =>
         resolved.Where(a => IsPublic(a) && !own.Any(o => o.GetAddressBytes().AsSpan().SequenceEqual(a.GetAddressBytes()))).ToArray();
 
@@ -55,7 +47,6 @@ public static class WebhookTargets
     public static IReadOnlyList<IPAddress> OwnAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToList();
 
-    /// <summary>The delivery client's connect step: resolve, drop the addresses a webhook may not reach, connect.</summary>
     public static async ValueTask<Stream> Connect(DnsEndPoint target, WebhookOptions options, CancellationToken ct)
     {
         var addresses = await Dns.GetHostAddressesAsync(target.Host, ct);

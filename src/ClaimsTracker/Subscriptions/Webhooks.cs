@@ -25,7 +25,6 @@ public sealed class Webhook
 
 public sealed record RegisterWebhook(string? Url, string? Topic, string? Party);
 
-/// <summary>What an admin sees of a webhook; the secret only once, in the answer to its registration.</summary>
 public sealed record WebhookView(Guid Id, string Url, string? Topic, string? Party, string CreatedBy, DateTimeOffset CreatedAt, string? Secret)
 {
     public static WebhookView Of(Webhook w, bool withSecret = false) =>

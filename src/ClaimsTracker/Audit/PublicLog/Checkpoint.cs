@@ -3,8 +3,7 @@ using System.Text;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>The body of a C2SP tlog-checkpoint (https://c2sp.org/tlog-checkpoint): origin, tree size and root hash,
-/// one per line. This log writes no extension lines, so a body with any is refused.</summary>
+/// <summary>The body of a C2SP tlog-checkpoint; this log writes no extension lines, so a body with any is refused.</summary>
 public sealed record Checkpoint(string Origin, long Size, byte[] Root)
 {
     public string Body()

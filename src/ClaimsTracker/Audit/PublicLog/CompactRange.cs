@@ -2,8 +2,7 @@ using System.Numerics;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>The right edge of a growing Merkle tree: the roots of its maximal complete subtrees (one per set bit of
-/// the size, largest first), enough to append leaves and compute the root without the rest of the tree.</summary>
+/// <summary>The right edge of a growing Merkle tree: enough to append leaves and compute the root without the rest.</summary>
 public sealed class CompactRange
 {
     private readonly List<byte[]> peaks;

@@ -5,8 +5,6 @@ using System.Text.Json.Nodes;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>RFC 8785 JSON Canonicalization Scheme: members sorted by the UTF-16 code units of their names, minimal
-/// string escapes, numbers as ECMAScript prints them, no whitespace; the result in UTF-8.</summary>
 public static class Jcs
 {
     internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -14,7 +14,6 @@ public sealed record ConsistencyProof(long From, long To, string FromRoot, strin
 
 public sealed record LogKeyList(IReadOnlyList<PublishedKey> Keys);
 
-/// <summary>A leaf of the log and the object whose JCS bytes are its entry, as the stored event reads now.</summary>
 public sealed record LeafEntry(long LeafIndex, JsonObject Entry);
 
 /// <summary>The public log as anyone reads it, with no key: checkpoint, tiles (C2SP tlog-tiles), verifier keys and proofs.</summary>

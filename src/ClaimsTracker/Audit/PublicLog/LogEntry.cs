@@ -15,7 +15,6 @@ public sealed record StoredEvent(
     public const string Columns =
         "seq_id, stream_id, version, type, timestamp, data::text, user_name, correlation_id, causation_id, headers ->> 'idempotencyKey'";
 
-    /// <summary>A row read with <see cref="Columns"/> starting at column <paramref name="offset"/>.</summary>
     public static StoredEvent Read(NpgsqlDataReader reader, int offset = 0) => new(
         reader.GetInt64(offset), reader.GetGuid(offset + 1), reader.GetInt64(offset + 2), reader.GetString(offset + 3),
         reader.GetFieldValue<DateTimeOffset>(offset + 4), reader.GetString(offset + 5), Text(reader, offset + 6),
@@ -24,7 +23,6 @@ public sealed record StoredEvent(
     private static string? Text(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 }
 
-/// <summary>The leaf entry of the public log: the JCS bytes of the event as the contract names its fields.</summary>
 public static class LogEntry
 {
     // where each stored event type keeps its world time; frozen with the log format, like the type names themselves
@@ -40,13 +38,9 @@ public static class LogEntry
         ["claim_retracted"] = ["retractedAt"],
     };
 
-    /// <summary>The entry as exports carry it: the object whose JCS bytes are <see cref="Bytes"/>.</summary>
     public static JsonObject Object(StoredEvent e) => JsonNode.Parse(Bytes(e))!.AsObject();
 
-    /// <summary>
-    /// The entry's JCS bytes in one pass: the envelope's members written in their canonical order, the stored data
-    /// parsed once. The sequencer hashes every event with it.
-    /// </summary>
+    /// <summary>The entry's JCS bytes in one pass, the stored data parsed once: the sequencer hashes every event with it.</summary>
     public static byte[] Bytes(StoredEvent e)
     {
         using var data = JsonDocument.Parse(e.DataJson);

@@ -10,7 +10,6 @@ public sealed class LogKeySetting
     public long FromTreeSize { get; set; }
 }
 
-/// <summary>The <c>Audit</c> settings of the public log.</summary>
 public sealed class LogOptions
 {
     public string LogOrigin { get; set; } = "claimstracker.local/log";
@@ -24,10 +23,8 @@ public sealed class LogOptions
     public TimeSpan MaxIntegrationDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
 
-/// <summary>A key of the log with the tree sizes it signs, as published at /api/audit/log/keys.</summary>
 public sealed record PublishedKey(string VerifierKey, long FromTreeSize, long? ToTreeSize);
 
-/// <summary>The signers and the published verifiers, in the order they took over.</summary>
 public sealed class LogKeys
 {
     // a published development key, so that a service started without one still signs; ops/run makes a real one
@@ -66,7 +63,6 @@ public sealed class LogKeys
 
     public bool IsDevelopment { get; }
 
-    /// <summary>The verifier of the key that signs the latest checkpoints.</summary>
     public string Current => _keys[^1].Published;
 
     public IReadOnlyList<PublishedKey> Published =>
@@ -75,10 +71,8 @@ public sealed class LogKeys
     /// <summary>The signer for a checkpoint of <paramref name="size"/>, or null when that key is retired here.</summary>
     public NoteSigner? SignerFor(long size) => _keys.Last(k => k.From <= size).Signer;
 
-    /// <summary>The published verifier string of the key that signs a checkpoint of <paramref name="size"/>.</summary>
     public string PublishedFor(long size) => _keys.Last(k => k.From <= size).Published;
 
-    /// <summary>The verifier that must have signed a checkpoint of <paramref name="size"/>.</summary>
     public NoteVerifier VerifierFor(long size) => _keys.Last(k => k.From <= size).Verifier;
 
     private static (long, NoteSigner?, NoteVerifier, string) Entry(long from, NoteSigner signer) =>

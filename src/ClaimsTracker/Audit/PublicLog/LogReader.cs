@@ -10,7 +10,6 @@ public sealed record LogHead(long Size, long LastSequence, byte[] Root, string? 
     public static readonly LogHead Empty = new(0, 0, Merkle.EmptyRoot, null, null);
 }
 
-/// <summary>A leaf, the event sequence it stands for, and that event as stored (null when it is gone).</summary>
 public sealed record LogLeaf(long Leaf, long Sequence, StoredEvent? Event);
 
 /// <summary>Reads of the log's tables for proofs, tiles and leaf numbers: each costs O(log n) rows at most.</summary>
@@ -46,10 +45,7 @@ public sealed class LogReader(IDocumentStore store)
 
     private long _largestSize;
 
-    /// <summary>
-    /// The stored hashes of a tile (32 bytes each), full or as far as the log has grown; null when absent. With
-    /// <paramref name="atLeast"/> bytes asked for, a kept copy that long serves: tiles only ever grow at their end.
-    /// </summary>
+    /// <summary>A tile's stored hashes, or null; a kept copy at least <paramref name="atLeast"/> bytes long serves, as tiles only grow at their end.</summary>
     public async Task<byte[]?> Tile(NpgsqlConnection connection, int level, long index, CancellationToken ct, int atLeast = TilePath.Width * 32)
     {
         if (_tiles.TryGetValue((level, index), out var kept) && kept.Length >= atLeast)
@@ -75,10 +71,8 @@ public sealed class LogReader(IDocumentStore store)
         return hashes;
     }
 
-    /// <summary>Complete-subtree hashes of a tree of <paramref name="size"/> leaves, read from the tiles.</summary>
     public IHashReader Nodes(NpgsqlConnection connection, long size) => new TileHashes(this, connection, size);
 
-    /// <summary>The leaf index of each event sequence that the log has integrated.</summary>
     public async Task<Dictionary<long, long>> LeafIndexes(NpgsqlConnection connection, IReadOnlyCollection<long> sequences, CancellationToken ct)
     {
         var found = new Dictionary<long, long>();
@@ -106,7 +100,6 @@ public sealed class LogReader(IDocumentStore store)
         return found;
     }
 
-    /// <summary>The stored events of leaves [<paramref name="first"/>, <paramref name="end"/>), in leaf order; a removed event is absent.</summary>
     public async Task<List<LogLeaf>> Leaves(NpgsqlConnection connection, long first, long end, CancellationToken ct)
     {
         var leaves = new List<LogLeaf>((int)Math.Min(end - first, 100_000));
@@ -131,10 +124,7 @@ public sealed class LogReader(IDocumentStore store)
         return leaves;
     }
 
-    /// <summary>
-    /// Keeps each tile it reads: a proof asks for some 30 nodes from about 5 tiles, and the right edge's tiles are
-    /// partial, which the shared cache does not keep. Their hashes below the tree's size never change.
-    /// </summary>
+    // keeps each tile it reads: a proof reads about 5 tiles, and the shared cache does not keep the right edge's partial ones
     private sealed class TileHashes(LogReader log, NpgsqlConnection connection, long size) : IHashReader
     {
         private readonly Dictionary<(int, long), byte[]?> _read = [];

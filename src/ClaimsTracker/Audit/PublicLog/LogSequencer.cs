@@ -5,11 +5,7 @@ using Npgsql;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>
-/// Integrates committed events into the log's Merkle tree in sequence order, in batches, off every write's
-/// transaction, and signs a checkpoint after each batch. One node runs it: the one holding the log's advisory lock.
-/// Each batch commits only if the stored head is still the one it extended, so even two sequencers could not fork it.
-/// </summary>
+/// <summary>Integrates committed events into the Merkle tree off the writes' transactions; a batch commits only if the head is still the one it extended.</summary>
 public sealed class LogSequencer(
     IDocumentStore store, LogReader log, LogKeys keys, IOptions<LogOptions> options, LogStatus status, ILogger<LogSequencer> logger)
     : BackgroundService
@@ -96,7 +92,6 @@ public sealed class LogSequencer(
         return connection;
     }
 
-    /// <summary>A connection holding the log's session lock, or null while another node holds it.</summary>
     private async Task<Lease?> Lead(CancellationToken ct)
     {
         var connection = await Open(ct);
@@ -144,7 +139,6 @@ public sealed class LogSequencer(
         await Commit(connection, tree, head.LastSequence, [], [], ct);
     }
 
-    /// <summary>One batch: the committed events after the head that no running transaction can still precede.</summary>
     private async Task<int> Integrate(NpgsqlConnection connection, TreeEdge tree, CancellationToken ct)
     {
         var rows = new List<StoredEvent>();
@@ -198,11 +192,7 @@ public sealed class LogSequencer(
         return accepted.Count;
     }
 
-    /// <summary>
-    /// Whether no transaction can still commit an event in [from, to). The writer that took such a sequence number had
-    /// begun before the later event was visible; once every transaction begun by then has ended and the hole is still
-    /// there, it was rolled back.
-    /// </summary>
+    // a hole whose writer began before the later event was visible is permanent once every transaction begun by then has ended
     private async Task<bool> GapIsPermanent(NpgsqlConnection connection, long from, long to, CancellationToken ct)
     {
         if (_gap is not { } gap || gap.From != from)
@@ -242,7 +232,6 @@ public sealed class LogSequencer(
         return true;
     }
 
-    /// <summary>Appends the leaves, then stores tiles, runs and the signed head in one transaction guarded by the old size.</summary>
     private async Task Commit(NpgsqlConnection connection, TreeEdge tree, long lastSequence, IReadOnlyList<StoredEvent> events,
         IReadOnlyList<byte[]> hashes, CancellationToken ct)
     {

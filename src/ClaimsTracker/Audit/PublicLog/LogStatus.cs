@@ -3,7 +3,6 @@ using ClaimsTracker.Infrastructure;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>What this node's sequencer last did, for the projections page, health and metrics.</summary>
 public sealed class LogStatus
 {
     private static readonly Histogram<double> IntegrationDelay = Telemetry.Meter.CreateHistogram(

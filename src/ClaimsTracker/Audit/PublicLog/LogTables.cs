@@ -4,10 +4,6 @@ using Weasel.Postgresql.Tables;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>
-/// The log's own tables: its head (size, the last event sequence considered, the latest signed checkpoint), hash tiles
-/// as C2SP tlog-tiles lays them out, and runs mapping leaf indexes to event sequences (dense but for rolled-back gaps).
-/// </summary>
 public sealed class LogTables(string schema)
 {
     public string State { get; } = $"{schema}.log_state";

@@ -3,15 +3,13 @@ using System.Security.Cryptography;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>Reads stored hashes of complete subtrees: level 0 is a leaf hash, the node at (level, index) covers
-/// leaves [index &lt;&lt; level, (index + 1) &lt;&lt; level).</summary>
+/// <summary>Reads stored hashes of complete subtrees: level 0 is a leaf hash.</summary>
 public interface IHashReader
 {
     ValueTask<byte[]> Node(int level, long index, CancellationToken ct);
 }
 
-/// <summary>The Merkle tree of RFC 9162 §2.1: hashes, roots and the inclusion and consistency proofs, built from
-/// complete-subtree nodes so that a proof reads O(log n) of them.</summary>
+/// <summary>The Merkle tree of RFC 9162 §2.1, built from complete-subtree nodes so a proof reads O(log n) of them.</summary>
 public static class Merkle
 {
     public const int HashSize = 32;

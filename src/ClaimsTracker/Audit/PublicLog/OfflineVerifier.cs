@@ -2,11 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>
-/// <c>ClaimsTracker audit verify-log</c>: an outsider's check of an exported log with the public key alone, no database
-/// and no secret. Every leaf is recomputed from its entry; the root must be the signed checkpoint's; an earlier saved
-/// checkpoint's root must be the root of the log's first leaves (it only grew by appending).
-/// </summary>
+/// <summary><c>audit verify-log</c>: an outsider's check of an exported log with the public key alone, no database and no secret.</summary>
 public static class OfflineVerifier
 {
     public const string Usage = """
@@ -115,7 +111,6 @@ public static class OfflineVerifier
         return (null, "no signature by the given key(s) verifies");
     }
 
-    /// <summary>The leaf hashes of an export's integrated lines, in leaf order.</summary>
     private static async Task<(List<byte[]> Leaves, string? Error)> Leaves(string path)
     {
         var leaves = new SortedDictionary<long, byte[]>();

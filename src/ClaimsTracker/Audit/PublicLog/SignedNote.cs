@@ -7,8 +7,7 @@ using Ed25519PublicKey = NSec.Cryptography.PublicKey;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>Signs C2SP signed notes (https://c2sp.org/signed-note) with an Ed25519 key, in the key formats of Go's
-/// golang.org/x/mod/sumdb/note.</summary>
+/// <summary>Signs C2SP signed notes with an Ed25519 key, in the key formats of Go's golang.org/x/mod/sumdb/note.</summary>
 public sealed class NoteSigner
 {
     private const string PrivateKeyPrefix = "PRIVATE+KEY+";
@@ -81,7 +80,6 @@ public sealed class NoteSigner
         }
     }
 
-    /// <summary>The whole signed note: the body (ending in a newline), a blank line and this key's signature line.</summary>
     public string Sign(string body)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -143,8 +141,7 @@ public sealed class NoteVerifier
         return new NoteVerifier(name, keyId, publicKey, publicKeyBytes);
     }
 
-    /// <summary>True when the note is well formed and carries a signature line by this key that verifies; any line by
-    /// this key that fails to verify rejects the whole note, as signed-note advises.</summary>
+    /// <summary>Any line by this key that fails to verify rejects the whole note, as signed-note advises.</summary>
     public bool TryOpen(string note, out string body)
     {
         body = "";
@@ -221,7 +218,6 @@ internal static class SignedNote
             && uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out keyId);
     }
 
-    /// <summary>Standard padded base64 in its one canonical spelling, or null.</summary>
     public static byte[]? TryDecodeBase64(string base64)
     {
         if (base64.Length == 0 || base64.Length % 4 != 0) return null;

@@ -4,8 +4,7 @@ using System.Text;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>A C2SP tlog-tiles resource: a hash tile at <see cref="Level"/> (its hashes are tree nodes of level
-/// 8 × Level, indexes [256 × Index, 256 × Index + Width)), or, with Level -1, an entry bundle.</summary>
+/// <summary>A C2SP tlog-tiles resource: a hash tile, or with Level -1 an entry bundle.</summary>
 public readonly record struct TileId(int Level, long Index, int Width)
 {
     public const int EntriesLevel = -1;
@@ -15,8 +14,6 @@ public readonly record struct TileId(int Level, long Index, int Width)
     public bool IsFull => Width == TilePath.Width;
 }
 
-/// <summary>Paths of C2SP tlog-tiles (https://c2sp.org/tlog-tiles): <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c> and
-/// <c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c>, N in 3-digit path elements, all but the last prefixed with x.</summary>
 public static class TilePath
 {
     public const int Height = 8, Width = 256;

@@ -2,13 +2,9 @@ using Npgsql;
 
 namespace ClaimsTracker.Audit.PublicLog;
 
-/// <summary>A run of leaves whose event sequences are consecutive: leaf first + i is the event of sequence FirstSequence + i.</summary>
 public sealed record LeafRun(long FirstLeaf, long FirstSequence, long Count);
 
-/// <summary>
-/// What the sequencer keeps of the tree: its right edge (the peaks), the partial tile of each tile level, and the last
-/// run of leaves, so a batch appends without reading anything but the new events.
-/// </summary>
+// the tree's right edge, partial tiles and last run of leaves, so a batch appends reading nothing but the new events
 internal sealed class TreeEdge
 {
     private readonly CompactRange _range;
@@ -94,7 +90,6 @@ internal sealed class TreeEdge
 
     public byte[] Root() => _range.Root();
 
-    /// <summary>The tiles and runs changed since the last call, to be stored with the new head.</summary>
     public (List<(int Level, long Index, byte[] Hashes)> Tiles, List<LeafRun> Runs) TakeChanges()
     {
         var tiles = _changedTiles.Select(t => (t.Key.Level, t.Key.Index, t.Value.SelectMany(h => h).ToArray())).ToList();
