@@ -1,11 +1,10 @@
 using System.Text.Json;
-using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
 
-namespace ClaimsTracker.Audit;
+namespace ClaimsTracker.Claims;
 
 /// <summary>The claim summary exactly as it stood after event <see cref="Version"/>, recorded at <see cref="RecordedAt"/>.</summary>
 public sealed class SummaryCheckpoint
