@@ -5,8 +5,8 @@ using ClaimsTracker.Claims;
 namespace ClaimsTracker.IntegrationTests;
 
 /// <summary>
-/// History, replay and the per-claim export of a claim of 601 events, counted in the rows their queries return: a read
-/// of the whole stream would bring back every event.
+/// History, replay and the per-claim export of a long claim, counted in the rows their queries return: a read of the
+/// whole stream would bring back every event.
 /// </summary>
 public sealed class PagedReadsTests(AppFixture fixture) : IntegrationContext(fixture)
 {
@@ -38,7 +38,7 @@ public sealed class PagedReadsTests(AppFixture fixture) : IntegrationContext(fix
         api.Status.ShouldBe(HttpStatusCode.OK, api.Text);
         JsonNode.Parse(api.Text)!["steps"]!.AsArray().Select(s => s!["version"]!.GetValue<long>())
             .ShouldBe(Enumerable.Range(441, 10).Select(v => (long)v));
-        // from the checkpoint at 400: the 40 events before the page, then its 10
+        // from the checkpoint before the page: the events between, then the page's own
         api.EventReads.Sum().ShouldBe(50, api.ToString());
         api.Rows.ShouldBeLessThan(SummaryCheckpointProjection.Every, api.ToString());
         page.Status.ShouldBe(HttpStatusCode.OK, page.Text);
@@ -61,7 +61,7 @@ public sealed class PagedReadsTests(AppFixture fixture) : IntegrationContext(fix
         export.EventReadsBeforeFirstLine.ShouldBeLessThan(export.EventReads.Count, export.ToString());
     }
 
-    /// <summary>A registered claim with 600 statements, and every checkpoint of it taken.</summary>
+    /// <summary>A claim of <see cref="Events"/> events, and every checkpoint of it taken.</summary>
     private async Task<string> LongClaim()
     {
         var id = await Api.RegisteredClaim();
