@@ -30,6 +30,8 @@ public sealed class AppFixture : IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
+    public MartenCommands Commands { get; } = new();
+
     public string ConnectionString => _postgres.GetConnectionString();
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
@@ -67,7 +69,12 @@ public sealed class AppFixture : IAsyncLifetime
             }
 
             // the service runs its async daemon in Solo mode already, which is what a single test host needs
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                // what a request ran in PostgreSQL, for the tests that count it (DatabaseReads)
+                services.ConfigureMarten(opts => opts.Logger(Commands));
+            });
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         });
     }

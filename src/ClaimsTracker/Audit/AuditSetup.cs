@@ -1,6 +1,5 @@
 using ClaimsTracker.Audit.PublicLog;
 using ClaimsTracker.Infrastructure;
-using JasperFx.Events.Projections;
 using Marten;
 
 namespace ClaimsTracker.Audit;
@@ -14,9 +13,6 @@ public static class AuditSetup
         {
             LegacyEvents.Register(opts);
             LogTables.Register(opts);
-            // columns, not JSON fields: finding a claim's checkpoint never unpacks the others
-            opts.Schema.For<SummaryCheckpoint>().Duplicate(c => c.ClaimId).Duplicate(c => c.Version).Duplicate(c => c.RecordedAt);
-            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", ClaimsStore.Rebuilds);
         });
         services.AddSingleton<LogKeys>();
         services.AddSingleton<LogReader>();

@@ -114,9 +114,9 @@ public static class ClaimTimelineEndpoint
 
         if (time.RecordedAt() is { } asOf)
         {
-            return await Audit.SummaryAsOf.Find(session, claimId, asOf, ct) is { } then
+            return await SummaryAsOf.Find(session, claimId, asOf, ct) is { } then
                 ? Results.Ok(new TimelineView(then.Id, then.Version,
-                    ConfirmationStatus.Timeline(await Audit.SummaryAsOf.Facts(session, then, asOf, ct)), asOf).Until(time.World()))
+                    ConfirmationStatus.Timeline(await SummaryAsOf.Facts(session, then, asOf, ct)), asOf).Until(time.World()))
                 : ClaimProblems.UnknownClaim(claimId).ToResult();
         }
 
@@ -130,7 +130,7 @@ public static class ClaimTimelineEndpoint
             ({ Intervals.Count: > 0 } kept, { } now) when kept.Version >= now.Version => Results.Ok(new TimelineView(kept.Id, kept.Version, kept.Intervals).Until(time.World())),
             // the daemon has not caught up with the latest write yet: derive from the facts kept with every write instead
             (_, { } now) => Results.Ok(new TimelineView(now.Id, now.Version,
-                ConfirmationStatus.Timeline(await Audit.SummaryAsOf.Facts(session, now, null, ct))).Until(time.World())),
+                ConfirmationStatus.Timeline(await SummaryAsOf.Facts(session, now, null, ct))).Until(time.World())),
         };
     }
 }

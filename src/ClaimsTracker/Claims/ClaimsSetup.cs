@@ -45,6 +45,9 @@ public static class ClaimsSetup
             opts.Schema.For<ClaimSummary>().Duplicate(x => x.LastChangedAt); // an indexed column: board pages sort without unpacking JSON
             opts.Schema.For<IdempotentWrite>();
             opts.Schema.For<ClaimFact>();
+            // columns, not JSON fields: finding a claim's checkpoint then never unpacks the others, each as large as the claim's summary
+            opts.Schema.For<SummaryCheckpoint>().Duplicate(c => c.ClaimId).Duplicate(c => c.Version).Duplicate(c => c.RecordedAt);
+            opts.Projections.Add(new SummaryCheckpointProjection(), ProjectionLifecycle.Async, "SummaryCheckpoints", ClaimsStore.Rebuilds);
         }
     }
 

@@ -34,7 +34,7 @@ public sealed record CorrectClaim(
 
         if (CorrectsEvidence || Article is not null)
         {
-            var corrected = await Audit.ClaimStream.Versions(session, claim.Id, version, Math.Min(version, claim.Version), ct);
+            var corrected = await ClaimStream.Versions(session, claim.Id, version, Math.Min(version, claim.Version), ct);
             return new Resolved(this, null, Besides.None) { Event = corrected.FirstOrDefault()?.Data };
         }
 

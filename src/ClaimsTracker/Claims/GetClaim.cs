@@ -1,4 +1,3 @@
-using ClaimsTracker.Audit;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;

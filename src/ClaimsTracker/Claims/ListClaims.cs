@@ -141,7 +141,7 @@ public static class ListClaimsEndpoint
         foreach (var current in await query.ToListAsync(ct))
         {
             var summary = asOf is { } t && current.LastChangedAt > t
-                ? await Audit.SummaryAsOf.Find(session, current.Id, t, ct)
+                ? await SummaryAsOf.Find(session, current.Id, t, ct)
                 : current;
             if (summary is null)
             {
@@ -150,7 +150,7 @@ public static class ListClaimsEndpoint
 
             if (worldAt is not null)
             {
-                (summary.Status, summary.Positions) = ConfirmationStatus.At(await Audit.SummaryAsOf.Facts(session, summary, asOf, ct), worldAt);
+                (summary.Status, summary.Positions) = ConfirmationStatus.At(await SummaryAsOf.Facts(session, summary, asOf, ct), worldAt);
             }
 
             if (filter.Matches(summary))

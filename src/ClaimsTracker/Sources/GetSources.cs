@@ -1,4 +1,3 @@
-using ClaimsTracker.Audit;
 using ClaimsTracker.Claims;
 using ClaimsTracker.Infrastructure;
 using Marten;
@@ -120,7 +119,7 @@ public static class GetSourcesEndpoint
 
 /// <summary>
 /// A source's profile with its statements counted in PostgreSQL: every statement, and its confirmations and denials
-/// against the status column of each claim's summary (<see cref="ClaimSummary.ConfigureMarten"/>), from the statements'
+/// against each claim's status as the claims expose it (<see cref="ClaimStatusSql"/>), from the statements'
 /// index on source, stance and claim. Nothing but the counts leaves the database.
 /// </summary>
 internal sealed record SourceTally(
@@ -137,25 +136,24 @@ internal sealed record SourceTally(
         (await session.AdvancedSql.QueryAsync<SourceTally>(Sql(one: true), ct, sourceId, sourceId)).SingleOrDefault();
 
     private const string StatementTable = $"{ClaimsStore.Schema}.mt_doc_sourcestatement";
-    private const string SummaryTable = $"{ClaimsStore.Schema}.mt_doc_claimsummary";
     private const string ProfileTable = $"{ClaimsStore.Schema}.mt_doc_sourceprofile";
 
     /// <summary>
-    /// Both spellings of a status or stance as its column may hold it: the enum's name as Marten writes a duplicated
-    /// enum, or the stored word of a row filled from the JSON when the column was added (as <see cref="ClaimFilter.Sql"/>).
+    /// Both spellings of a stance as its column may hold it: the enum's name as Marten writes a duplicated enum, or the
+    /// stored word of a row filled from the JSON when the column was added.
     /// </summary>
     private static string Either<TEnum>(params TEnum[] values) where TEnum : struct, Enum =>
         string.Join(", ", values.SelectMany(v => new[] { v.ToString(), Words.Of(v) }).Distinct().Select(w => $"'{w}'"));
 
     private static readonly string Confirms = $"s.stance in ({Either(Stance.Confirms)})";
     private static readonly string Denies = $"s.stance in ({Either(Stance.Denies)})";
-    private static readonly string Confirmed = $"c.status in ({Either(ClaimStatus.Confirmed, ClaimStatus.PartiallyConfirmed)})";
-    private static readonly string Refuted = $"c.status in ({Either(ClaimStatus.Refuted, ClaimStatus.Denied)})";
+    private static readonly string Confirmed = ClaimStatusSql.In("c.status", ClaimStatus.Confirmed, ClaimStatus.PartiallyConfirmed);
+    private static readonly string Refuted = ClaimStatusSql.In("c.status", ClaimStatus.Refuted, ClaimStatus.Denied);
 
     /// <summary>
     /// Every profile by name, or the one whose id is the (twice given) parameter, each with its counts (id and JSON,
     /// as Marten reads a type with an id from SQL of one's own): the
-    /// statements grouped by source in one pass, with the summaries' status (a hash of one narrow column per claim)
+    /// statements grouped by source in one pass, with the claims' status (a hash of one narrow column per claim)
     /// joined only to confirmations and denials.
     /// </summary>
     private static string Sql(bool one) => $"""
@@ -169,7 +167,7 @@ internal sealed record SourceTally(
                 count(*) filter (where {Denies}) as denials,
                 count(*) filter (where ({Confirms} and {Confirmed}) or ({Denies} and {Refuted})) as upheld,
                 count(*) filter (where ({Confirms} and {Refuted}) or ({Denies} and {Confirmed})) as contradicted
-            from {StatementTable} as s left join {SummaryTable} as c on c.id = s.claim_id and ({Confirms} or {Denies})
+            from {StatementTable} as s left join {ClaimStatusSql.Relation} as c on c.id = s.claim_id and ({Confirms} or {Denies})
             {(one ? "where s.source_id = ?" : "")}
             group by s.source_id) as t on t.source_id = p.id
         {(one ? "where p.id = ?" : "")}

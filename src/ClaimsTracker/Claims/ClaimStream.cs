@@ -1,8 +1,7 @@
-using ClaimsTracker.Claims;
 using JasperFx.Events;
 using Marten;
 
-namespace ClaimsTracker.Audit;
+namespace ClaimsTracker.Claims;
 
 /// <summary>Reads of one claim's stream that cost the page they serve, not the stream's length.</summary>
 public static class ClaimStream
