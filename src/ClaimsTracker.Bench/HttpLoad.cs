@@ -84,7 +84,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
     {
         var clock = Stopwatch.StartNew();
         // each round goes on in world time where the last left off, as a desk records what is said
-        var from = Interlocked.Add(ref _saturated, 100_000) - 100_000;
+        var from = Interlocked.Add(ref _saturated, 10_000) - 10_000;
         var counts = await Task.WhenAll(claims.Select(async (claim, worker) =>
         {
             var done = 0;
@@ -120,6 +120,8 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
     {
         var latencies = new Latencies();
         var interval = TimeSpan.FromSeconds(claims.Count / rate);
+        // later in world time than the rounds before, as Saturate: a back-dated statement has the timeline derive itself again
+        var from = Interlocked.Add(ref _saturated, 10_000) - 10_000;
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(claims.Select(async (claim, worker) =>
         {
@@ -138,7 +140,7 @@ public sealed class HttpLoad(Uri address, string key = ServiceProcess.EditorKey)
                     await Task.Delay(wait);
                 }
 
-                var ack = await Statement(claim, (worker * 1_000_000) + k);
+                var ack = await Statement(claim, (worker * 1_000_000) + from + k);
                 latencies.Add((Stopwatch.GetElapsedTime(start) - due).TotalMilliseconds);
                 if (ack is not null)
                 {
