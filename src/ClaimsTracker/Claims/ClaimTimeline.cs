@@ -37,8 +37,7 @@ public sealed class ClaimTimeline
 
 public sealed class ClaimTimelineProjection : SingleStreamProjection<ClaimTimeline, Guid>
 {
-    // keeps the read-models composite off Marten's single-pass replay, which reads to max(seq_id) and so passes over
-    // appends still in flight (DaemonStartTests); the daemon's own replay waits for them at its high-water mark
+    // off Marten's single-pass composite replay: it reads to max(seq_id), past appends still in flight (DaemonStartTests)
     public override bool CanParticipateInCompositeReplay => false;
 
     public override async ValueTask<(ClaimTimeline?, ActionType)> DetermineActionAsync(IQuerySession session, ClaimTimeline? snapshot, Guid id,
