@@ -106,12 +106,13 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
     {
         // a rebuild reads 2,000 events a page (ClaimsStore.Rebuilds): these claims start before the first page ends and go on after it
         var filler = await Api.RegisteredClaim();
-        var statements = Enumerable.Range(0, 1_000).Select(i => new
+        // 1 + 1,000 + 988 events: the twelve registrations that follow take sequence numbers 1,990 to 2,001
+        foreach (var count in new[] { 1_000, 988 })
         {
-            source = new { name = $"Filler {i % 7}", party = "Russia" }, stance = "confirms", statedAt = "2024-02-21T00:00:00Z",
-        }).ToArray();
-        for (var i = 0; i < 2; i++)
-        {
+            var statements = Enumerable.Range(0, count).Select(i => new
+            {
+                source = new { name = $"Filler {i % 7}", party = "Russia" }, stance = "confirms", statedAt = "2024-02-21T00:00:00Z",
+            }).ToArray();
             (await Api.Post($"/api/claims/{filler}/statements/batch", new { statements })).Status.ShouldBe(HttpStatusCode.OK);
         }
 
@@ -131,6 +132,13 @@ public sealed class OperationsTests(AppFixture fixture) : IntegrationContext(fix
         }
 
         await ProjectionsCaughtUp();
+        await using (var session = Fixture.Store.QuerySession())
+        {
+            var first = await session.Events.FetchStreamAsync(Guid.Parse(straddling[0]));
+            first[0].Sequence.ShouldBeLessThanOrEqualTo(2_000, "the first straddling claim is registered on the rebuild's first page");
+            first[^1].Sequence.ShouldBeGreaterThan(2_000, "and its statements are on the next");
+        }
+
         var before = await Snapshot();
 
         var daemon = Fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
