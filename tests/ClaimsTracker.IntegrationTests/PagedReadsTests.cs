@@ -62,6 +62,41 @@ public sealed class PagedReadsTests(AppFixture fixture) : IntegrationContext(fix
     }
 
     /// <summary>A claim of <see cref="Events"/> events, and every checkpoint of it taken.</summary>
+    [Fact]
+    public async Task a_kept_list_page_is_checked_by_the_snapshot_alone_and_by_the_appends_only_after_a_commit()
+    {
+        var id = await Api.RegisteredClaim();
+        const string url = "/api/claims?pageSize=7";
+        _ = await Api.Get(url);
+
+        // the daemon's bookkeeping commits a few times a second, so of several reads some meet an unchanged snapshot
+        var kept = new List<ReadCost>();
+        for (var i = 0; i < 8; i++)
+        {
+            kept.Add(await Fixture.ReadCost(Api, url));
+        }
+
+        var costs = string.Join("\n--\n", kept);
+        kept.ShouldContain(c => c.Commands.Count == 1 && c.Commands[0].Sql.Contains("pg_current_snapshot"), costs);
+        kept.ShouldAllBe(c => !c.Commands.Any(x => x.Sql.Contains("mt_doc_claimsummary")), costs);
+
+        await using (var connection = new Npgsql.NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var commit = new Npgsql.NpgsqlCommand("select txid_current()", connection);
+            await commit.ExecuteScalarAsync();
+        }
+
+        var afterCommit = await Fixture.ReadCost(Api, url);
+        afterCommit.Commands.ShouldContain(c => c.Sql.Contains("mt_streams"), afterCommit.ToString());
+        afterCommit.Commands.ShouldNotContain(c => c.Sql.Contains("mt_doc_claimsummary"), afterCommit.ToString());
+
+        await Api.StatementFrom(id, "Dmitry Peskov", "Russia", "confirms");
+        var afterAppend = await Fixture.ReadCost(Api, url);
+        afterAppend.Commands.ShouldContain(c => c.Sql.Contains("mt_doc_claimsummary"), afterAppend.ToString());
+        JsonNode.Parse(afterAppend.Text)!["items"]![0]!["status"]!.GetValue<string>().ShouldBe("partially_confirmed");
+    }
+
     private async Task<string> LongClaim()
     {
         var id = await Api.RegisteredClaim();

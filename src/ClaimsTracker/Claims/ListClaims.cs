@@ -172,6 +172,9 @@ public static class ClaimListing
     // the sum of every stream's version grows with each committed append, whatever order appends commit in
     private const string AppendsCommitted = $"select coalesce(sum(version), 0)::bigint from {ClaimsStore.Schema}.mt_streams";
 
+    // two equal snapshots see the same committed transactions; unlike the sum it costs nothing as streams multiply
+    private const string Snapshot = "select pg_current_snapshot()::text";
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, KeptPages> Caches = new();
 
     public static async Task<ListedClaims> Current(IQuerySession session, ClaimFilter filter, CancellationToken ct)
@@ -180,12 +183,25 @@ public static class ClaimListing
         var skip = filter.Paging.Offset;
         var cache = Caches.GetValue(session.DocumentStore, _ => new KeptPages());
         var key = string.Join('\u0001', [where, .. parameters, filter.Size, skip]);
-        var before = await Ledger(session, ct);
-        if (cache.Find(key, before) is { } kept)
+        var seen = await Scalar<string>(session, Snapshot, ct);
+        long? appends = null;
+        if (cache.Find(key) is { } kept)
         {
-            return kept;
+            if (kept.Snapshot == seen)
+            {
+                return kept.Listing;
+            }
+
+            // something committed since (the daemon's bookkeeping does, several times a second): if no append did, the page stands
+            appends = await Scalar<long>(session, AppendsCommitted, ct);
+            if (appends == kept.Appends)
+            {
+                cache.Keep(key, kept with { Snapshot = seen });
+                return kept.Listing;
+            }
         }
 
+        var before = appends ?? await Scalar<long>(session, AppendsCommitted, ct);
         var total = (await session.QueryAsync<long>($"select count(*) from {Table} as d{where}", ct, parameters)).Single();
         var page = skip >= total
             ? []
@@ -197,9 +213,9 @@ public static class ClaimListing
                 """, ct, parameters);
         var listing = new ListedClaims(page.Select(ClaimListItem.Of).ToList(), total);
         // no append committed from before the count to after the page, so both saw the summaries as they are at that mark
-        if (await Ledger(session, ct) == before)
+        if (await Scalar<long>(session, AppendsCommitted, ct) == before)
         {
-            cache.Keep(key, before, listing);
+            cache.Keep(key, new KeptPage(seen, before, listing));
         }
 
         return listing;
@@ -208,26 +224,28 @@ public static class ClaimListing
     /// <summary>Drops this node's kept pages: after summaries were rewritten without an append (a rebuild).</summary>
     public static void Forget(IDocumentStore store) => Caches.GetValue(store, _ => new KeptPages()).Clear();
 
-    private static async Task<long> Ledger(IQuerySession session, CancellationToken ct) =>
-        (await session.QueryAsync<long>(AppendsCommitted, ct)).Single();
+    private static async Task<T> Scalar<T>(IQuerySession session, string sql, CancellationToken ct) =>
+        (await session.QueryAsync<T>(sql, ct)).Single();
+
+    // the snapshot was taken before the page was read, so a later equal one means nothing has committed since the page
+    private sealed record KeptPage(string Snapshot, long Appends, ListedClaims Listing);
 
     // a summary changes only with an append, so while the appends-committed mark stands a kept page is what a new read would return
     private sealed class KeptPages
     {
         private const int Capacity = 256;
-        private readonly ConcurrentDictionary<string, (long Ledger, ListedClaims Listing)> _pages = new();
+        private readonly ConcurrentDictionary<string, KeptPage> _pages = new();
 
-        public ListedClaims? Find(string key, long ledger) =>
-            _pages.TryGetValue(key, out var kept) && kept.Ledger == ledger ? kept.Listing : null;
+        public KeptPage? Find(string key) => _pages.GetValueOrDefault(key);
 
-        public void Keep(string key, long ledger, ListedClaims listing)
+        public void Keep(string key, KeptPage page)
         {
             if (_pages.Count >= Capacity)
             {
                 _pages.Clear();
             }
 
-            _pages[key] = (ledger, listing);
+            _pages[key] = page;
         }
 
         public void Clear() => _pages.Clear();
