@@ -34,16 +34,9 @@ public sealed partial class ClaimCommits
             e.UserName = Request.Actor.Name;
             e.CorrelationId = Request.CorrelationId;
             e.CausationId = Request.CausationId;
-            e.SetHeader("actorRole", Request.Actor.Role);
-            if (Request.IdempotencyKey is not null)
+            foreach (var (name, value) in Request.EventHeaders())
             {
-                e.SetHeader("idempotencyKey", Request.IdempotencyKey);
-            }
-
-            if (Request.TraceParent is not null)
-            {
-                // the async daemon's subscribers (webhooks) continue the write's trace from its events
-                e.SetHeader(Telemetry.TraceParentHeader, Request.TraceParent);
+                e.SetHeader(name, value);
             }
 
             return e;

@@ -32,6 +32,21 @@ public sealed record WriteRequest(
             Telemetry.CurrentTraceParent());
     }
 
+    /// <summary>The headers every event of this write carries; the daemon's subscribers (webhooks) continue its trace from the last.</summary>
+    public IEnumerable<(string Name, string Value)> EventHeaders()
+    {
+        yield return ("actorRole", Actor.Role);
+        if (IdempotencyKey is not null)
+        {
+            yield return ("idempotencyKey", IdempotencyKey);
+        }
+
+        if (TraceParent is not null)
+        {
+            yield return (Telemetry.TraceParentHeader, TraceParent);
+        }
+    }
+
     /// <summary>The route pattern with canonical values, so a retry is the same write however the URL spells it.</summary>
     public static string RouteIdentity(HttpContext http)
     {

@@ -61,10 +61,9 @@ public static class PartyWrites
         session.LastModifiedBy = request.Actor.Name;
         session.CorrelationId = request.CorrelationId;
         session.CausationId = request.CausationId;
-        session.SetHeader("actorRole", request.Actor.Role);
-        if (request.IdempotencyKey is not null)
+        foreach (var (name, value) in request.EventHeaders())
         {
-            session.SetHeader("idempotencyKey", request.IdempotencyKey);
+            session.SetHeader(name, value);
         }
 
         await session.BeginTransactionAsync(ct);
