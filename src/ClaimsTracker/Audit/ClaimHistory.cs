@@ -13,7 +13,7 @@ public sealed record HistoryItem(
     long Version, long Sequence, string Type, DateTimeOffset RecordedAt, DateTimeOffset? WorldAt, string? Actor,
     string? CorrelationId, string? CausationId, string? IdempotencyKey, object Data)
 {
-    public static HistoryItem Of(IEvent e) => new(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, WorldTime.Of(e.Data),
+    public static HistoryItem Of(IEvent e) => new(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, WorldTime.OfEvent(e.Data),
         e.UserName, e.CorrelationId, e.CausationId,
         e.Headers?.TryGetValue("idempotencyKey", out var key) == true ? key?.ToString() : null, e.Data);
 
@@ -22,23 +22,6 @@ public sealed record HistoryItem(
 }
 
 public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, long Total, int Page, int PageSize);
-
-/// <summary>When an event's fact happened in the world, as opposed to when it was recorded here.</summary>
-public static class WorldTime
-{
-    public static DateTimeOffset? Of(object data) => data switch
-    {
-        ClaimRegistered e => e.FirstReport.PublishedAt,
-        ClaimReported e => e.Article.PublishedAt,
-        StatementRecorded e => e.StatedAt,
-        EvidenceAttached e => e.ObservedAt,
-        VerdictGiven e => e.GivenAt,
-        ClaimCorrected e => e.CorrectedAt,
-        ClaimRetracted e => e.RetractedAt,
-        VerdictWithdrawn e => e.WithdrawnAt,
-        _ => null,
-    };
-}
 
 public static class ClaimHistoryEndpoint
 {

@@ -43,7 +43,7 @@ public static class ClaimReplay
             }
 
             var after = Capture(summary);
-            steps.Add(new ReplayStep(e.Version, e.EventTypeName, e.Timestamp, WorldTime.Of(e.Data), e.UserName, after.Statement,
+            steps.Add(new ReplayStep(e.Version, e.EventTypeName, e.Timestamp, WorldTime.OfEvent(e.Data), e.UserName, after.Statement,
                 after.Status, after.Parties, after.Counts, Changes(before, after), e.Data));
         }
 

@@ -172,12 +172,12 @@ public static partial class ClaimReviewEndpoint
             ("@type", "CreativeWork"),
             ("url", article.Url),
             ("headline", article.Headline),
-            ("datePublished", Date(new Claims.WorldTime(article.PublishedAt, article.PublishedAtPrecision))),
+            ("datePublished", Date(new WorldTime(article.PublishedAt, article.PublishedAtPrecision))),
             ("author", byline.Success ? Named("Person", byline.Groups["author"].Value.Trim()) : null),
             ("publisher", publisher is null ? null : Named("Organization", publisher.Trim())));
     }
 
-    private static JsonNode Date(Claims.WorldTime time) => time.Text is { } period ? period : time.Start;
+    private static JsonNode Date(WorldTime time) => time.Text is { } period ? period : time.Start;
 
     private static async Task<JsonArray> About(string[] names, IQuerySession session, PartyNames parties, CancellationToken ct)
     {

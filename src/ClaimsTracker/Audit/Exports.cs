@@ -22,7 +22,7 @@ public sealed record ExportedEvent(
     JsonObject? Entry, Dictionary<string, object>? Headers = null)
 {
     public static ExportedEvent Of(IEvent e, long? leafIndex, StoredEvent? stored) => new(e.Sequence, e.StreamId, e.Version,
-        e.EventTypeName, e.Timestamp, WorldTime.Of(e.Data), e.UserName, e.CorrelationId, e.CausationId, IdempotencyKeyOf(e.Headers),
+        e.EventTypeName, e.Timestamp, WorldTime.OfEvent(e.Data), e.UserName, e.CorrelationId, e.CausationId, IdempotencyKeyOf(e.Headers),
         JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options), leafIndex,
         stored is null ? null : LogEntry.Object(stored), e.Headers is null ? null : new Dictionary<string, object>(e.Headers));
 

@@ -19,6 +19,20 @@ public readonly record struct WorldTime(DateTimeOffset Start, TimePrecision Prec
 
     public bool Uncertain => Precision != TimePrecision.Instant;
 
+    /// <summary>When an event's fact happened in the world, as opposed to when it was recorded here.</summary>
+    public static DateTimeOffset? OfEvent(object data) => data switch
+    {
+        ClaimRegistered e => e.FirstReport.PublishedAt,
+        ClaimReported e => e.Article.PublishedAt,
+        StatementRecorded e => e.StatedAt,
+        EvidenceAttached e => e.ObservedAt,
+        VerdictGiven e => e.GivenAt,
+        ClaimCorrected e => e.CorrectedAt,
+        ClaimRetracted e => e.RetractedAt,
+        VerdictWithdrawn e => e.WithdrawnAt,
+        _ => null,
+    };
+
     public string? Text
     {
         get
