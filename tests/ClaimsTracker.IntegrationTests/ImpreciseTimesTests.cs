@@ -89,7 +89,8 @@ public sealed class ImpreciseTimesTests(AppFixture fixture) : IntegrationContext
     {
         var document = await Api.Get("/openapi/v1.json");
 
-        document.Field("components.schemas.RecordStatement.properties.statedAt.oneOf.1.$ref").ShouldBe("#/components/schemas/TimeInput");
+        document.Field("components.schemas.RecordStatement.properties.statedAt.$ref").ShouldBe("#/components/schemas/TimeInput");
+        document.Field("components.schemas.CorrectClaim.properties.statedAt.oneOf.1.$ref").ShouldBe("#/components/schemas/TimeInput");
         document.Field("components.schemas.TimeInput.type").ShouldBe("string");
         document.Json["components"]!["schemas"]!["TimeInput"]!["properties"].ShouldBeNull();
     }

@@ -102,6 +102,62 @@ public sealed class OpenApiTests(AppFixture fixture, ITestOutputHelper output) :
         document["servers"]!.AsArray().ShouldAllBe(s => !s!["url"]!.ToString().EndsWith('/'));
     }
 
+    [Fact]
+    public async Task a_claims_body_requires_only_what_the_service_refuses_missing_and_offers_null_only_where_it_may_be_omitted()
+    {
+        var document = (await Api.Get("/openapi/v1.json")).Json;
+
+        var claim = Body(document, "post", "/api/claims");
+        Required(claim).ShouldBe(["statement", "parties", "firstReport"], ignoreOrder: true);
+        Types(claim, "statement").ShouldBe(["string"]);
+        Types(claim, "parties").ShouldBe(["array"]);
+        Types(claim, "topics").ShouldBe(["null", "array"], ignoreOrder: true);
+        claim["properties"]!["firstReport"]!["$ref"]!.ToString().ShouldBe("#/components/schemas/ArticleInput", "a required object is not oneOf null");
+        Required(Schema(document, "ArticleInput")).ShouldBe(["outlet", "publishedAt"], ignoreOrder: true);
+
+        var statement = Body(document, "post", "/api/claims/{claimId}/statements");
+        Required(statement).ShouldBe(["source", "stance", "statedAt"], ignoreOrder: true);
+        statement["properties"]!["reportedIn"]!["oneOf"]!.AsArray().Select(s => s!.ToJsonString())
+            .ShouldBe(["""{"type":"null"}""", """{"$ref":"#/components/schemas/ArticleInput"}"""]);
+        Required(Schema(document, "SourceInput")).ShouldBe(["name"]);
+        Types(Schema(document, "SourceInput"), "party").ShouldBe(["null", "string"], ignoreOrder: true, "a third party's source sends party null");
+    }
+
+    [Fact]
+    public async Task every_write_refuses_an_empty_body_naming_exactly_the_fields_its_document_requires()
+    {
+        var document = (await Api.Get("/openapi/v1.json")).Json;
+        var writes = document["paths"]!.AsObject().Where(p => p.Value!["post"]?["requestBody"]?["content"]?["application/json"] is not null)
+            .Select(p => p.Key).ToList();
+
+        writes.Count.ShouldBeGreaterThanOrEqualTo(13);
+        foreach (var path in writes)
+        {
+            var required = Required(Body(document, "post", path));
+            var url = System.Text.RegularExpressions.Regex.Replace(path, "{[^}]+}", Guid.NewGuid().ToString());
+            var reply = await Api.Post(url, new { }, path.StartsWith("/api/admin", StringComparison.Ordinal) ? AppFixture.AdminKey : AppFixture.EditorKey);
+
+            reply.Status.ShouldBe(HttpStatusCode.BadRequest, $"{path}: {reply.Text}");
+            var named = reply.Json["errors"]!.AsObject().Select(e => e.Key).ToList();
+            required.ShouldNotBeEmpty(path);
+            // a correction must change something, but no one field of those it may change is required
+            named.Except(path.EndsWith("/corrections", StringComparison.Ordinal) ? ["statement"] : []).ShouldBe(required, ignoreOrder: true, path);
+        }
+    }
+
+    private static JsonObject Body(JsonNode document, string method, string path) =>
+        Schema(document, document["paths"]![path]![method]!["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.ToString().Split('/')[^1]);
+
+    private static JsonObject Schema(JsonNode document, string name) => document["components"]!["schemas"]![name]!.AsObject();
+
+    private static List<string> Required(JsonObject schema) => schema["required"]?.AsArray().Select(r => r!.ToString()).ToList() ?? [];
+
+    private static List<string> Types(JsonObject schema, string property) => schema["properties"]![property]!["type"] switch
+    {
+        JsonArray types => types.Select(t => t!.ToString()).ToList(),
+        var type => [type!.ToString()],
+    };
+
     private async Task<JsonObject> Paths() => (await Api.Get("/openapi/v1.json")).Json["paths"]!.AsObject();
 
     private static JsonArray Security(JsonObject paths, string method, string path) =>

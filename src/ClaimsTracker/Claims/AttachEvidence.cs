@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,8 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record AttachEvidence(
-    string? Kind, string? Url, string? Description, string? Bearing, TimeInput? ObservedAt, long? ExpectedVersion)
+    [Required] string? Kind, string? Url, [Required] string? Description, [Required] string? Bearing, [Required] TimeInput? ObservedAt,
+    long? ExpectedVersion)
     : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => AttachEvidenceEndpoint.Decide(claim, this, context);

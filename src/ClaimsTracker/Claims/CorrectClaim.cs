@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -8,7 +9,7 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>New claim text or parties, or an earlier statement, evidence or report corrected by version.</summary>
 public sealed record CorrectClaim(
-    string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
+    [Required] string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
     long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null, string? Url = null, string? Description = null,
     ArticleInput? Article = null, string[]? Parties = null) : ILooksUp
 {

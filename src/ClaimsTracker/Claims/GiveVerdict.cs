@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -5,12 +6,12 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record RatingInput(string? Name, decimal? Value, decimal? Best, decimal? Worst);
+public sealed record RatingInput([Required] string? Name, decimal? Value, decimal? Best, decimal? Worst);
 
-public sealed record ReviewerInput(string? Name, string? Url);
+public sealed record ReviewerInput([Required] string? Name, string? Url);
 
 public sealed record GiveVerdict(
-    string? Verdict, string? Rationale, long? ExpectedVersion, string? Claimant = null, RatingInput? Rating = null,
+    [Required] string? Verdict, [Required] string? Rationale, long? ExpectedVersion, string? Claimant = null, RatingInput? Rating = null,
     ReviewerInput? ReviewedBy = null, string[]? Citations = null) : IClaimCommand
 {
     public const int MaxCitations = 50;

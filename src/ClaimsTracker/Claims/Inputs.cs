@@ -1,8 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record ArticleInput(string? Outlet, string? Url, string? Headline, TimeInput? PublishedAt)
+public sealed record ArticleInput([Required] string? Outlet, string? Url, string? Headline, [Required] TimeInput? PublishedAt)
 {
     public static void Check(Validation validation, string field, ArticleInput? article, DateTimeOffset now, bool required)
     {
@@ -27,7 +28,7 @@ public sealed record ArticleInput(string? Outlet, string? Url, string? Headline,
         new(Outlet!.Trim(), Url?.Trim(), Headline?.Trim(), PublishedAt!.Value.Value.Start, PublishedAt.Value.Value.Precision);
 }
 
-public sealed record SourceInput(string? Name, string? Role, string? Party)
+public sealed record SourceInput([Required] string? Name, string? Role, string? Party)
 {
     public const int MaxNameLength = 200;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record RecordStatement(
-    SourceInput? Source, string? Stance, string? Quote, TimeInput? StatedAt, ArticleInput? ReportedIn,
+    [Required] SourceInput? Source, [Required] string? Stance, string? Quote, [Required] TimeInput? StatedAt, ArticleInput? ReportedIn,
     long? ExpectedVersion, string? QuoteKind = null) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementEndpoint.Decide(claim, this, context);

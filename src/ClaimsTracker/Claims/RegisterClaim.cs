@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record RegisterClaim(string? Statement, string[]? Parties, string[]? Topics, ArticleInput? FirstReport) : INewClaim
+public sealed record RegisterClaim([Required] string? Statement, [Required] string[]? Parties, string[]? Topics, [Required] ArticleInput? FirstReport) : INewClaim
 {
     public ClaimRegistered Decide(Guid claimId, DecisionContext context) => RegisterClaimEndpoint.Decide(claimId, this, context);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record ReportClaim(string? Outlet, string? Url, string? Headline, TimeInput? PublishedAt, long? ExpectedVersion)
+public sealed record ReportClaim([Required] string? Outlet, string? Url, string? Headline, [Required] TimeInput? PublishedAt, long? ExpectedVersion)
     : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => ReportClaimEndpoint.Decide(claim, this, context);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record RetractClaim(string? Reason, long? ExpectedVersion) : IClaimCommand
+public sealed record RetractClaim([Required] string? Reason, long? ExpectedVersion) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RetractClaimEndpoint.Decide(claim, this, context);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record WithdrawVerdict(string? Reason, long? ExpectedVersion) : IClaimCommand
+public sealed record WithdrawVerdict([Required] string? Reason, long? ExpectedVersion) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => WithdrawVerdictEndpoint.Decide(claim, this, context);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
@@ -41,8 +43,32 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
             schema.Pattern = null;
         }
 
+        if (context.ParameterDescription?.Source == BindingSource.Body)
+        {
+            RequireWhatValidationRequires(schema, context);
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>A request's fields are all nullable so its validation names each one missing; [Required] marks the ones it refuses missing (or null).</summary>
+    private static void RequireWhatValidationRequires(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    {
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
+        {
+            schema.Required = context.JsonTypeInfo.Properties.Where(IsRequired).Select(p => p.Name).ToHashSet();
+        }
+
+        if (context.JsonPropertyInfo is { } property && IsRequired(property))
+        {
+            schema.Type &= ~JsonSchemaType.Null;
+            schema.Metadata?.Remove("x-is-nullable-property");   // the framework's mark that makes a referenced schema oneOf null
+        }
+    }
+
+    private static bool IsRequired(JsonPropertyInfo property) =>
+        property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true ||
+        property.AssociatedParameter?.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true;
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Parties;
 
-public sealed record AddPartyAlias(string? Alias);
+public sealed record AddPartyAlias([Required] string? Alias);
 
 public static class AddPartyAliasEndpoint
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ClaimsTracker.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -6,7 +7,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Parties;
 
-public sealed record RegisterParty(string? Name, string[]? Aliases, string? Wikidata);
+public sealed record RegisterParty([Required] string? Name, string[]? Aliases, string? Wikidata);
 
 public static class RegisterPartyEndpoint
 {

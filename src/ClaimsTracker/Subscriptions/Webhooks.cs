@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using ClaimsTracker.Infrastructure;
 using Marten;
@@ -23,7 +24,7 @@ public sealed class Webhook
         (Party is null || parties.Contains(Party, StringComparer.OrdinalIgnoreCase));
 }
 
-public sealed record RegisterWebhook(string? Url, string? Topic, string? Party);
+public sealed record RegisterWebhook([Required] string? Url, string? Topic, string? Party);
 
 public sealed record WebhookView(Guid Id, string Url, string? Topic, string? Party, string CreatedBy, DateTimeOffset CreatedAt, string? Secret)
 {
