@@ -124,6 +124,28 @@ public sealed class OpenApiTests(AppFixture fixture, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task a_field_from_a_vocabulary_lists_exactly_the_words_the_service_takes()
+    {
+        var document = (await Api.Get("/openapi/v1.json")).Json;
+
+        Listed(Body(document, "post", "/api/claims/{claimId}/statements"), "stance").ShouldBe(Claims.Words.All<Claims.Stance>());
+        Listed(Body(document, "post", "/api/claims/{claimId}/statements"), "quoteKind").ShouldBe(Claims.Words.All<Claims.QuoteKind>());
+        Listed(Body(document, "post", "/api/claims/{claimId}/evidence"), "bearing").ShouldBe(Claims.Words.All<Claims.Bearing>());
+        Listed(Body(document, "post", "/api/claims/{claimId}/verdicts"), "verdict").ShouldBe(Claims.Words.All<Claims.Verdict>());
+        Listed(Body(document, "post", "/api/claims/{claimId}/relations"), "kind").ShouldBe(Claims.Words.All<Claims.RelationKind>());
+        Listed(Body(document, "post", "/api/claims/{claimId}/corrections"), "stance").ShouldBe(Claims.Words.All<Claims.Stance>());
+
+        // and each is what a refusal names: a word outside the list is answered with the list
+        var id = await Api.RegisteredClaim();
+        var refused = await Api.Post($"/api/claims/{id}/statements", new
+        {
+            source = new { name = "Someone" }, stance = "maybe", statedAt = "2024-02-20T00:00:00Z",
+        });
+        refused.Status.ShouldBe(HttpStatusCode.BadRequest, refused.Text);
+        refused.Json["errors"]!["stance"]![0]!.ToString().ShouldBe(Claims.ClaimValidation.OneOf(typeof(Claims.Stance)));
+    }
+
+    [Fact]
     public async Task every_write_refuses_an_empty_body_naming_exactly_the_fields_its_document_requires()
     {
         var document = (await Api.Get("/openapi/v1.json")).Json;
@@ -149,6 +171,9 @@ public sealed class OpenApiTests(AppFixture fixture, ITestOutputHelper output) :
         Schema(document, document["paths"]![path]![method]!["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.ToString().Split('/')[^1]);
 
     private static JsonObject Schema(JsonNode document, string name) => document["components"]!["schemas"]![name]!.AsObject();
+
+    private static List<string> Listed(JsonObject schema, string property) =>
+        schema["properties"]![property]!["enum"]?.AsArray().Select(w => w!.ToString()).ToList() ?? [];
 
     private static List<string> Required(JsonObject schema) => schema["required"]?.AsArray().Select(r => r!.ToString()).ToList() ?? [];
 

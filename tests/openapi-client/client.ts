@@ -5,6 +5,9 @@ import type { components, paths } from "./generated/schema.js";
 type ClaimStatus = components["schemas"]["ClaimStatus"];
 // does not compile if the document lets a field the service requires be null
 const nullRefused: null extends components["schemas"]["RegisterClaim"]["statement"] ? never : true = true;
+// does not compile if the document offers any string as a stance rather than the vocabulary's words
+type Stance = components["schemas"]["RecordStatement"]["stance"];
+const stanceIsAWord: string extends Stance ? never : true = true;
 // does not compile unless the document declares the 409 on this route, with a problem body
 type StaleVersion = paths["/api/claims/{claimId}/statements"]["post"]["responses"][409]["content"]["application/problem+json"];
 

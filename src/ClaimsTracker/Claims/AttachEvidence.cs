@@ -7,7 +7,7 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record AttachEvidence(
-    [Required] string? Kind, string? Url, [Required] string? Description, [Required] string? Bearing, [Required] TimeInput? ObservedAt,
+    [Required] string? Kind, string? Url, [Required] string? Description, [Required, WordsOf(typeof(Bearing))] string? Bearing, [Required] TimeInput? ObservedAt,
     long? ExpectedVersion)
     : IClaimCommand
 {

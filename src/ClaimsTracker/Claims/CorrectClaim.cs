@@ -9,8 +9,8 @@ namespace ClaimsTracker.Claims;
 
 /// <summary>New claim text or parties, or an earlier statement, evidence or report corrected by version.</summary>
 public sealed record CorrectClaim(
-    [Required] string? Reason, string? Statement, long? CorrectsVersion, string? Stance, TimeInput? StatedAt, string? Quote,
-    long? ExpectedVersion, SourceInput? Source = null, string? QuoteKind = null, string? Url = null, string? Description = null,
+    [Required] string? Reason, string? Statement, long? CorrectsVersion, [WordsOf(typeof(Stance))] string? Stance, TimeInput? StatedAt, string? Quote,
+    long? ExpectedVersion, SourceInput? Source = null, [WordsOf(typeof(QuoteKind))] string? QuoteKind = null, string? Url = null, string? Description = null,
     ArticleInput? Article = null, string[]? Parties = null) : ILooksUp
 {
     public bool TakenWhenRetracted => true;

@@ -11,7 +11,7 @@ public sealed record RatingInput([Required] string? Name, decimal? Value, decima
 public sealed record ReviewerInput([Required] string? Name, string? Url);
 
 public sealed record GiveVerdict(
-    [Required] string? Verdict, [Required] string? Rationale, long? ExpectedVersion, string? Claimant = null, RatingInput? Rating = null,
+    [Required, WordsOf(typeof(Verdict))] string? Verdict, [Required] string? Rationale, long? ExpectedVersion, string? Claimant = null, RatingInput? Rating = null,
     ReviewerInput? ReviewedBy = null, string[]? Citations = null) : IClaimCommand
 {
     public const int MaxCitations = 50;

@@ -7,8 +7,8 @@ using Wolverine.Http;
 namespace ClaimsTracker.Claims;
 
 public sealed record RecordStatement(
-    [Required] SourceInput? Source, [Required] string? Stance, string? Quote, [Required] TimeInput? StatedAt, ArticleInput? ReportedIn,
-    long? ExpectedVersion, string? QuoteKind = null) : IClaimCommand
+    [Required] SourceInput? Source, [Required, WordsOf(typeof(Stance))] string? Stance, string? Quote, [Required] TimeInput? StatedAt, ArticleInput? ReportedIn,
+    long? ExpectedVersion, [WordsOf(typeof(QuoteKind))] string? QuoteKind = null) : IClaimCommand
 {
     public Decision Decide(Claim claim, DecisionContext context) => RecordStatementEndpoint.Decide(claim, this, context);
 }

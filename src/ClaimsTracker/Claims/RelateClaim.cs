@@ -7,7 +7,7 @@ using Wolverine.Http;
 
 namespace ClaimsTracker.Claims;
 
-public sealed record RelateClaim([Required] string? Kind, [Required] Guid? ClaimId, string? Note, long? ExpectedVersion) : ILooksUp
+public sealed record RelateClaim([Required, WordsOf(typeof(RelationKind))] string? Kind, [Required] Guid? ClaimId, string? Note, long? ExpectedVersion) : ILooksUp
 {
     public async Task<IClaimCommand> LookUp(IQuerySession session, Claim claim, DecisionContext context, CancellationToken ct) =>
         new Resolved(this, ClaimId is { } other && await session.LoadAsync<ClaimSummary>(other, ct) is not null);

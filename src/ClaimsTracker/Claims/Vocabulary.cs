@@ -18,6 +18,10 @@ public enum RelationKind { DependsOn, SameAs, Contradicts }
 
 public enum Premise { Holds, Fails, Open }
 
+/// <summary>The words of a vocabulary, for the OpenAPI document: the checks themselves parse with <see cref="Words.TryParse{TEnum}"/>.</summary>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property)]
+public sealed class WordsOfAttribute(Type vocabulary) : System.ComponentModel.DataAnnotations.AllowedValuesAttribute([.. Words.All(vocabulary)]);
+
 public static class Words
 {
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>

@@ -64,11 +64,19 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
             schema.Type &= ~JsonSchemaType.Null;
             schema.Metadata?.Remove("x-is-nullable-property");   // the framework's mark that makes a referenced schema oneOf null
         }
+
+        // a word from a vocabulary (a stance, a verdict) is listed, so a generated client offers the words, not any string
+        if (context.JsonPropertyInfo is { } worded && Attribute<AllowedValuesAttribute>(worded) is { } allowed)
+        {
+            schema.Enum = allowed.Values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v?.ToString())!).ToList();
+        }
     }
 
-    private static bool IsRequired(JsonPropertyInfo property) =>
-        property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true ||
-        property.AssociatedParameter?.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true;
+    private static bool IsRequired(JsonPropertyInfo property) => Attribute<RequiredAttribute>(property) is not null;
+
+    private static T? Attribute<T>(JsonPropertyInfo property) where T : Attribute =>
+        (property.AttributeProvider?.GetCustomAttributes(typeof(T), inherit: true) is [T onProperty, ..] ? onProperty : null) ??
+        (property.AssociatedParameter?.AttributeProvider?.GetCustomAttributes(typeof(T), inherit: true) is [T onParameter, ..] ? onParameter : null);
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
