@@ -121,6 +121,8 @@ public sealed class OpenApiTests(AppFixture fixture, ITestOutputHelper output) :
             .ShouldBe(["""{"type":"null"}""", """{"$ref":"#/components/schemas/ArticleInput"}"""]);
         Required(Schema(document, "SourceInput")).ShouldBe(["name"]);
         Types(Schema(document, "SourceInput"), "party").ShouldBe(["null", "string"], ignoreOrder: true, "a third party's source sends party null");
+        Body(document, "post", "/api/claims/{claimId}/corrections")["properties"]!.AsObject().Select(p => p.Key)
+            .ShouldNotContain(p => p.StartsWith("corrects", StringComparison.Ordinal) && p != "correctsVersion" || p == "takenWhenRetracted");
     }
 
     [Fact]

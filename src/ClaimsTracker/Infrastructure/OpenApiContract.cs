@@ -57,6 +57,11 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
         if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
         {
             schema.Required = context.JsonTypeInfo.Properties.Where(IsRequired).Select(p => p.Name).ToHashSet();
+            // a computed property (a correction's CorrectsStatement) is read from the request's fields, never sent
+            foreach (var computed in context.JsonTypeInfo.Properties.Where(p => p.Set is null && p.AssociatedParameter is null))
+            {
+                schema.Properties.Remove(computed.Name);
+            }
         }
 
         if (context.JsonPropertyInfo is { } property && IsRequired(property))
