@@ -126,6 +126,23 @@ public sealed class OpenApiTests(AppFixture fixture, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task every_success_but_a_204_declares_its_body_and_media_type()
+    {
+        var bare = (from path in await Paths()
+                    from operation in path.Value!.AsObject()
+                    from response in operation.Value!["responses"]!.AsObject()
+                    where response.Key.StartsWith('2') && response.Key != "204"
+                    let content = response.Value!["content"]?.AsObject()
+                    where content is null || content.Count == 0 || content.Any(c => c.Value?["schema"] is null)
+                    select $"{operation.Key.ToUpperInvariant()} {path.Key} {response.Key}").ToList();
+
+        bare.ShouldBeEmpty();
+        var paths = await Paths();
+        paths["/api/claims/{claimId}/events.ndjson"]!["get"]!["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).ShouldBe(["application/x-ndjson"]);
+        paths["/api/audit/events.csv"]!["get"]!["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).ShouldBe(["text/csv"]);
+    }
+
+    [Fact]
     public async Task a_field_from_a_vocabulary_lists_exactly_the_words_the_service_takes()
     {
         var document = (await Api.Get("/openapi/v1.json")).Json;

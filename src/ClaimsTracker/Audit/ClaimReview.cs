@@ -6,6 +6,7 @@ using ClaimsTracker.Infrastructure;
 using ClaimsTracker.Parties;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
@@ -19,6 +20,7 @@ public static partial class ClaimReviewEndpoint
     [Tags("Audit")]
     [EndpointSummary("The claim's status history as schema.org ClaimReview JSON-LD")]
     [Authorize(Policy = Policies.Read)]
+    [ProducesResponseType<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/ld+json")]
     [ClaimSizedRead]
     public static async Task<IResult> Get(
         Guid claimId, HttpRequest request, IQuerySession session, PartyNames parties, CancellationToken ct)

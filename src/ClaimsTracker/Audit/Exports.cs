@@ -8,6 +8,7 @@ using ClaimsTracker.Infrastructure;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClaimsTracker.Audit;
@@ -40,6 +41,8 @@ public static class ExportEndpoints
     [Tags("Audit")]
     [EndpointSummary("The whole event log as NDJSON, one event a line with its metadata, leaf index and leaf entry")]
     [Authorize(Policy = Policies.Read)]
+    // one ExportedEvent a line
+    [ProducesResponseType<ExportedEvent>(StatusCodes.Status200OK, "application/x-ndjson")]
     public static IResult Log(IDocumentStore store) => Ndjson(store, null, "claims-log.ndjson");
 
     [NoReadDeadline]
@@ -47,6 +50,7 @@ public static class ExportEndpoints
     [Tags("Audit")]
     [EndpointSummary("The whole event log as CSV for spreadsheets")]
     [Authorize(Policy = Policies.Read)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public static IResult LogCsv(IDocumentStore store) => Csv(store, null, "claims-log.csv");
 
     [NoReadDeadline]
@@ -54,6 +58,7 @@ public static class ExportEndpoints
     [Tags("Audit")]
     [EndpointSummary("One claim's events as NDJSON with metadata and leaves")]
     [Authorize(Policy = Policies.Read)]
+    [ProducesResponseType<ExportedEvent>(StatusCodes.Status200OK, "application/x-ndjson")]
     public static async Task<IResult> Claim(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
         await Exists(session, claimId, ct) ? Ndjson(store, claimId, $"claim-{claimId}.ndjson") : ClaimProblems.UnknownClaim(claimId).ToResult();
 
@@ -62,6 +67,7 @@ public static class ExportEndpoints
     [Tags("Audit")]
     [EndpointSummary("One claim's events as CSV")]
     [Authorize(Policy = Policies.Read)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public static async Task<IResult> ClaimCsv(Guid claimId, IDocumentStore store, IQuerySession session, CancellationToken ct) =>
         await Exists(session, claimId, ct) ? Csv(store, claimId, $"claim-{claimId}.csv") : ClaimProblems.UnknownClaim(claimId).ToResult();
 

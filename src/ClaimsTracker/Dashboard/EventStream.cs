@@ -18,6 +18,7 @@ public static class EventStreamEndpoint
     [Tags("Dashboard")]
     [EndpointSummary("Live changes as server-sent events: claim (id, version, status) and projections (shard, sequence)")]
     [Authorize(Policy = Policies.Read)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/event-stream")]
     public static IResult Get(LiveFeed feed, HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";

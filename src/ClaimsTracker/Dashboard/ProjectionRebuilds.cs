@@ -8,6 +8,8 @@ namespace ClaimsTracker.Dashboard;
 
 public enum RebuildState { Running, Finished, Failed }
 
+public sealed record Rebuilds([property: System.Text.Json.Serialization.JsonPropertyName("rebuilds")] IReadOnlyList<Rebuild> Items);
+
 public sealed record Rebuild(string Projection, RebuildState State, string StartedBy, DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt, string? Error, string? Progress = null);
 

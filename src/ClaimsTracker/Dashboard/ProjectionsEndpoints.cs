@@ -42,6 +42,7 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("One async projection's progress, including a rebuild under way")]
     [Authorize(Policy = Policies.Administer)]
+    [ProducesResponseType<ProjectionProgress>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetOne(string name,
         IDocumentStore store, LocalDaemon local, IWolverineRuntime runtime, ProjectionRebuilds rebuilds, PublicLogWatch log, TimeProvider clock,
         CancellationToken ct)
@@ -56,7 +57,7 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Rebuild an async projection from every event; 202, follow it at the Location")]
     [Authorize(Policy = Policies.Administer)]
-    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<Rebuild>(StatusCodes.Status202Accepted)]
     [ProducesResponseType(StatusCodes.Status409Conflict)]
     public static async Task<IResult> Rebuild(string name, IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
@@ -85,7 +86,7 @@ public static class ProjectionsAdminEndpoints
     [Tags("Admin")]
     [EndpointSummary("Rebuild every projection (the webhook relay excepted); 202 with each rebuild, followed at GET /api/admin/projections/rebuilds")]
     [Authorize(Policy = Policies.Administer)]
-    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<Rebuilds>(StatusCodes.Status202Accepted)]
     [ProducesResponseType(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RebuildAll(IDocumentStore store, ProjectionRebuilds rebuilds, LocalDaemon local, HttpContext http)
     {
@@ -100,18 +101,16 @@ public static class ProjectionsAdminEndpoints
         }
 
         var started = names.Select(n => rebuilds.Start(n, actor)).ToList();
-        return Results.Accepted("/api/admin/projections/rebuilds", new { rebuilds = started });
+        return Results.Accepted("/api/admin/projections/rebuilds", new Rebuilds(started));
     }
 
     [WolverineGet("/api/admin/projections/rebuilds", OperationId = "GetRebuilds")]
     [Tags("Admin")]
     [EndpointSummary("The latest rebuild of every projection, with its progress")]
     [Authorize(Policy = Policies.Administer)]
-    public static IResult GetRebuilds(IDocumentStore store, ProjectionRebuilds rebuilds) => Results.Ok(new
-    {
-        rebuilds = ProjectionShard.All(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline)
-            .Select(rebuilds.Latest).OfType<Rebuild>().ToList(),
-    });
+    public static Rebuilds GetRebuilds(IDocumentStore store, ProjectionRebuilds rebuilds) => new(
+        ProjectionShard.All(store).Select(s => s.Name).Distinct().Concat(ProjectionRebuilds.Inline)
+            .Select(rebuilds.Latest).OfType<Rebuild>().ToList());
 
     /// <summary>
     /// In cluster mode an async projection is rebuilt by the node that runs it: rebuilding it here while another node

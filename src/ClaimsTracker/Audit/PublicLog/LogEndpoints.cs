@@ -25,6 +25,7 @@ public static class LogEndpoints
     [WolverineGet("/log/checkpoint", OperationId = "GetLogCheckpoint")]
     [Tags("Public log")]
     [EndpointSummary("The latest signed checkpoint (C2SP tlog-checkpoint, signed note)")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/plain")]
     public static async Task<IResult> Checkpoint(HttpContext http, LogReader log, IQuerySession session, CancellationToken ct)
     {
         var head = await log.Head(session.Connection, ct);
@@ -38,6 +39,7 @@ public static class LogEndpoints
     [WolverineGet("/log/tile/{*path}", OperationId = "GetLogTile")]
     [Tags("Public log")]
     [EndpointSummary("A hash tile or an entry bundle (C2SP tlog-tiles)")]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, "application/octet-stream")]
     public static async Task<IResult> Tile(string path, HttpContext http, LogReader log, IQuerySession session, CancellationToken ct)
     {
         if (!TilePath.TryParse(path, out var tile))
@@ -77,6 +79,7 @@ public static class LogEndpoints
     [WolverineGet("/api/audit/log/key", OperationId = "GetLogKey")]
     [Tags("Public log")]
     [EndpointSummary("The verifier key of the latest checkpoint, signed-note form")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/plain")]
     public static async Task<IResult> Key(LogKeys keys, LogReader log, IQuerySession session, CancellationToken ct) =>
         Results.Text(keys.PublishedFor((await log.Head(session.Connection, ct)).Size), "text/plain; charset=utf-8");
 
