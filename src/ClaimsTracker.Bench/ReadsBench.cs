@@ -40,10 +40,12 @@ internal static partial class ReadsBench
                 _ = await load.Reads(path, int.MaxValue, 4, plan.ReadsLimit / 4);
             }
 
-            var trivial = await load.Reads("/health/live", plan.Reads, 4, plan.ReadsLimit);
-            var board = await load.Reads("/", plan.Reads, 4, plan.ReadsLimit);
-            var list = await load.Reads("/api/claims", plan.Reads, 4, plan.ReadsLimit);
-            var filtered = await load.Reads("/api/claims?party=Russia&topic=topic-7&page=3&pageSize=20", plan.Reads, 4, plan.ReadsLimit);
+            // a p99 over 4,000 reads is their 40th slowest, so one pause of the shared machine does not set it
+            var reads = plan.Reads * 4;
+            var trivial = await load.Reads("/health/live", reads, 4, plan.ReadsLimit);
+            var board = await load.Reads("/", reads, 4, plan.ReadsLimit);
+            var list = await load.Reads("/api/claims", reads, 4, plan.ReadsLimit);
+            var filtered = await load.Reads("/api/claims?party=Russia&topic=topic-7&page=3&pageSize=20", reads, 4, plan.ReadsLimit);
             var claims = await Scalar(bulk, "select count(*) from claims.mt_doc_claimsummary");
             Progress.Say($"  {claims:N0} claims; p99 trivial {trivial.P(0.99):0.0} ms, board {board.P(0.99):0.0} ms, list {list.P(0.99):0.0} ms, filtered {filtered.P(0.99):0.0} ms");
             results.Measures.Add(new("P6", $"board p99 ÷ trivial endpoint p99 ({claims:N0} claims, {events:N0} events)", board.P(0.99) / trivial.P(0.99), "≤ 5",
