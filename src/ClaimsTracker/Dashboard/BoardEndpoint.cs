@@ -45,21 +45,26 @@ public static class BoardEndpoint
             return PageResult.Of<BoardPage>(new { Filter = filter, AsOf = recordedAt, WorldAt = world, Then = then });
         }
 
-        // the same listing as GET /api/claims; its rows are rendered once while the page is kept, for each spelling of
-        // the filters that its links repeat
+        // the same listing as GET /api/claims; the whole page is rendered once while the listing is kept, for each
+        // spelling of the query that its links repeat (nothing on it depends on who reads it)
         var current = await ClaimListing.Current(session, filter, ct);
-        var rows = await current.Rendered(string.Join('\u0001', "board", filter.Status, filter.Party, filter.Topic, filter.Q), async listed =>
+        var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
+        var html = await current.Rendered(string.Join('\u0001', "board", here), async listed =>
         {
             // kept with the rendering it serves, so not cancelled with the request that happened to make it
             var duplicates = await Duplicates(session, listed.Items, CancellationToken.None);
-            return await ComponentHtml.Render<BoardListing>(http.RequestServices, new Dictionary<string, object?>
+            var rows = await ComponentHtml.Render<BoardListing>(http.RequestServices, new Dictionary<string, object?>
             {
                 ["Items"] = listed.Items, ["PageNumber"] = filter.PageNumber, ["PageSize"] = filter.Size, ["Total"] = listed.Total,
                 ["Filter"] = filter, ["Duplicates"] = duplicates,
             });
+            var board = await ComponentHtml.Render<BoardPage>(http.RequestServices, new Dictionary<string, object?>
+            {
+                ["Filter"] = filter, ["Rows"] = (MarkupString?)rows, ["Here"] = here,
+            });
+            return System.Text.Encoding.UTF8.GetBytes(board.Value);
         });
-        var here = "/" + Query(("status", filter.Status), ("party", filter.Party), ("topic", filter.Topic), ("q", filter.Q), ("page", page));
-        return PageResult.Of<BoardPage>(new { Filter = filter, Rows = (MarkupString?)rows, Here = here });
+        return PageResult.Kept(html);
     }
 
     /// <summary>The claims that are the same as one on the page: they change only with an append, as the kept rendering does.</summary>

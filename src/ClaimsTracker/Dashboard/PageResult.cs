@@ -14,6 +14,9 @@ public static class PageResult
     public static IResult Of<TPage>(object parameters, int status = StatusCodes.Status200OK) where TPage : IComponent =>
         new Secured(new RazorComponentResult<TPage>(parameters) { StatusCode = status });
 
+    /// <summary>A page rendered earlier and kept, written as it was.</summary>
+    public static IResult Kept(byte[] html) => new Secured(Results.Bytes(html, "text/html; charset=utf-8"));
+
     private sealed class Secured(IResult page) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
