@@ -45,14 +45,14 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
 
         if (context.ParameterDescription?.Source == BindingSource.Body)
         {
-            RequireWhatValidationRequires(schema, context);
+            DescribeRequestBody(schema, context);
         }
 
         return Task.CompletedTask;
     }
 
     /// <summary>A request's fields are all nullable so its validation names each one missing; [Required] marks the ones it refuses missing (or null).</summary>
-    private static void RequireWhatValidationRequires(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    private static void DescribeRequestBody(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
     {
         if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
         {
@@ -64,14 +64,19 @@ public sealed class OpenApiContract(IOptions<AuthOptions> auth) : IOpenApiDocume
             }
         }
 
-        if (context.JsonPropertyInfo is { } property && IsRequired(property))
+        if (context.JsonPropertyInfo is not { } property)
+        {
+            return;
+        }
+
+        if (IsRequired(property))
         {
             schema.Type &= ~JsonSchemaType.Null;
             schema.Metadata?.Remove("x-is-nullable-property");   // the framework's mark that makes a referenced schema oneOf null
         }
 
         // a word from a vocabulary (a stance, a verdict) is listed, so a generated client offers the words, not any string
-        if (context.JsonPropertyInfo is { } worded && Attribute<AllowedValuesAttribute>(worded) is { } allowed)
+        if (Attribute<AllowedValuesAttribute>(property) is { } allowed)
         {
             schema.Enum = allowed.Values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v?.ToString())!).ToList();
         }

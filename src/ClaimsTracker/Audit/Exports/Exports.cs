@@ -41,7 +41,6 @@ public static class ExportEndpoints
     [Tags("Audit")]
     [EndpointSummary("The whole event log as NDJSON, one event a line with its metadata, leaf index and leaf entry")]
     [Authorize(Policy = Policies.Read)]
-    // one ExportedEvent a line
     [ProducesResponseType<ExportedEvent>(StatusCodes.Status200OK, "application/x-ndjson")]
     public static IResult Log(IDocumentStore store) => Ndjson(store, null, "claims-log.ndjson");
 
